@@ -1,0 +1,43 @@
+"""Region codes: ISO 3166-1 alpha-2 countries (``TH``) and ISO 3166-2 subdivisions (``US-CA``).
+
+Validated against pycountry's copy of the ISO tables rather than a hand-typed list.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pycountry
+
+from nightleaf.errors import InputError
+
+_SHAPE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+
+
+def normalise_region(code: str) -> str:
+    """Return the canonical upper-case code or raise :class:`InputError`.
+
+    >>> normalise_region("us-ca")
+    'US-CA'
+    """
+    c = code.strip().upper().replace("_", "-")
+    if not _SHAPE.match(c):
+        raise InputError(
+            f"invalid region code {code!r}: use an ISO 3166 code such as US, US-CA, GB or TH"
+        )
+    country = c.split("-")[0]
+    if pycountry.countries.get(alpha_2=country) is None:
+        raise InputError(f"invalid region code {code!r}: {country} is not an ISO 3166 country")
+    if "-" in c and pycountry.subdivisions.get(code=c) is None:
+        raise InputError(
+            f"invalid region code {code!r}: {c} is not an ISO 3166-2 subdivision of {country}"
+        )
+    return c
+
+
+def region_name(code: str) -> str:
+    c = normalise_region(code)
+    if "-" in c:
+        sub = pycountry.subdivisions.get(code=c)
+        return f"{sub.name}, {pycountry.countries.get(alpha_2=c[:2]).name}"
+    return str(pycountry.countries.get(alpha_2=c).name)
