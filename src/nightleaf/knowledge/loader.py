@@ -65,7 +65,7 @@ def _validate(name: str, model: type[M], raw: dict[str, Any]) -> M:
 
 def load_from(directory: Path) -> Knowledge:
     """Load and validate every knowledge file in ``directory`` (no caching)."""
-    parsed = {name: _validate(name, model, _read(directory / name)) for name, model in FILES.items()}
+    parsed = {n: _validate(n, model, _read(directory / n)) for n, model in FILES.items()}
     return Knowledge.build(
         sources=parsed["sources.toml"],  # type: ignore[arg-type]
         interactions=parsed["interactions.toml"],  # type: ignore[arg-type]

@@ -14,11 +14,11 @@ import re
 import unicodedata
 
 _STRENGTH = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug|g|ml|%|iu)\b")
-_FORM_WORDS = frozenset(
-    "tablet tablets tab tabs capsule capsules cap caps er xr sr cr xl la ir dr odt "
-    "extended release patch oral solution suspension liquid syrup injection hcl "
-    "hydrochloride generic".split()
-)
+_FORM_WORDS = frozenset((
+    "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "cap", "caps", "er", "xr", "sr",
+    "cr", "xl", "la", "ir", "dr", "odt", "extended", "release", "patch", "oral", "solution",
+    "suspension", "liquid", "syrup", "injection", "hcl", "hydrochloride", "generic",
+))
 
 
 def normalise_name(text: str) -> str:

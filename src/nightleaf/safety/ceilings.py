@@ -19,8 +19,9 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
         if grams > p.max_grams_per_night:
             out.append(finding(
                 kb, "ceiling.night", rule.severity_night, "Above your own ceiling for one night",
-                f"Tonight's intakes add up to {fmt_g(grams)}, above the {fmt_g(p.max_grams_per_night)}"
-                f" per night you set for yourself. {rule.explanation}", rule.sources))
+                f"Tonight's intakes add up to {fmt_g(grams)}, above the "
+                f"{fmt_g(p.max_grams_per_night)} per night you set for yourself. "
+                f"{rule.explanation}", rule.sources))
     if p.max_nights_per_week is not None and tonight:
         nights = [n for n in ctx.nights_back(7) if ctx.intakes_on(n)]
         if len(nights) > p.max_nights_per_week:

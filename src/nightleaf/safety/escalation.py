@@ -45,12 +45,13 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
         sev = "caution"
     else:
         return []
-    chosen = (" The thresholds (x{:g} and x{:g}) are nightleaf's own choice, not figures from a "
-              "study.".format(rule.ratio_caution, rule.ratio_warning)
+    chosen = (f" The thresholds (x{rule.ratio_caution:g} and x{rule.ratio_warning:g}) are "
+              "nightleaf's own choice, not figures from a study."
               if rule.chosen_by_nightleaf else "")
     return [finding(
         kb, "escalation.weekly", sev, "Your weekly amount is rising",
-        f"The last {rule.recent_days} nights add up to {fmt_g(round(recent, 2))}, {ratio:.1f} times "
+        f"The last {rule.recent_days} nights add up to {fmt_g(round(recent, 2))}, "
+        f"{ratio:.1f} times "
         f"the weekly average of the {rule.baseline_days} nights before "
         f"({fmt_g(round(base_week, 2))}). {rule.explanation}{chosen}",
         rule.sources, rule.discuss)]

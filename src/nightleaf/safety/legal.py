@@ -39,15 +39,16 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
     if st.next_change:
         parts.append(f"Change ahead: {st.next_change}.")
     if st.localities:
-        parts.append("Local rules: " + "; ".join(f"{loc.name}: {loc.status}" for loc in st.localities)
-                     + ".")
+        local = "; ".join(f"{loc.name}: {loc.status}" for loc in st.localities)
+        parts.append(f"Local rules: {local}.")
     parts.append(f"Sources as of {st.as_of}. This is not legal advice.")
     out = [Finding(rule="legal.status", severity=_SEVERITY[st.status],
                    title=f"Legal status in {st.name}: {st.status}",
                    explanation=" ".join(parts), sources=st.sources)]
     if st.is_stale(ctx.now.date(), rule.stale_after_days):
         out.append(Finding(
-            rule="legal.stale", severity="info", title=f"Legal data for {st.code} may be out of date",
+            rule="legal.stale", severity="info",
+            title=f"Legal data for {st.code} may be out of date",
             explanation=f"The newest source for {st.name} is from {st.as_of}, more than "
             f"{rule.stale_after_days} days ago. {rule.explanation} Check the current law with a "
             "local authority.", sources=st.sources))

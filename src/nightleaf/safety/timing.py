@@ -14,7 +14,8 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
     tonight = ctx.tonight_intakes
     if not tonight:
         return []
-    last = ctx.planned if ctx.planned is not None and ctx.planned.night == ctx.tonight else tonight[-1]
+    planned = ctx.planned
+    last = planned if planned is not None and planned.night == ctx.tonight else tonight[-1]
     tz = ctx.profile.tz
     bedtime = night_time(ctx.tonight, ctx.profile.target_bedtime, tz)
     at_local = f"{local_datetime(last.at, tz):%H:%M}"
