@@ -37,7 +37,9 @@ def normalise_region(code: str) -> str:
 
 def region_name(code: str) -> str:
     c = normalise_region(code)
+    country = pycountry.countries.get(alpha_2=c[:2])
+    country_name = str(getattr(country, "name", c[:2]))
     if "-" in c:
         sub = pycountry.subdivisions.get(code=c)
-        return f"{sub.name}, {pycountry.countries.get(alpha_2=c[:2]).name}"
-    return str(pycountry.countries.get(alpha_2=c).name)
+        return f"{getattr(sub, 'name', c)}, {country_name}"
+    return country_name
