@@ -123,10 +123,10 @@ class Knowledge:
             if m.name in meds:
                 raise FormatError(f"knowledge: medicine {m.name!r} is listed twice")
             check_sources(f"medicine {m.name}", m.sources)
-            for c in m.classes:
-                if c not in classes:
+            for class_id in m.classes:
+                if class_id not in classes:
                     raise FormatError(
-                        f"knowledge: medicine {m.name!r} names class {c!r}, which is not in "
+                        f"knowledge: medicine {m.name!r} names class {class_id!r}, which is not in "
                         "interactions.toml"
                     )
             meds[m.name] = ((m.name,), tuple(m.classes))

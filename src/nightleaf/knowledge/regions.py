@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from nightleaf.errors import InputError
 from nightleaf.knowledge.schema import LocalityEntry, period_end, period_start
 from nightleaf.model.finding import Source
+from nightleaf.model.region import normalise_region
+from nightleaf.model.region import region_short_name as region_name
 
 if TYPE_CHECKING:
     from nightleaf.knowledge.kb import Knowledge
-
-_COMMON_MISTAKES = {"UK": "GB", "USA": "US", "EL": "GR", "EN": "GB"}
-
 
 @dataclass(frozen=True)
 class LegalStatus:
@@ -58,39 +56,8 @@ class LegalStatus:
 
 
 def normalise_code(code: str) -> str:
-    """Validate an ISO 3166-1 alpha-2 or ISO 3166-2 code and return it upper-cased.
-
-    >>> normalise_code(" us-ca ")
-    'US-CA'
-    """
-    import pycountry  # noqa: PLC0415  (loaded on first region lookup, not at knowledge load)
-
-    raw = (code or "").strip().upper().replace("_", "-")
-    if raw in _COMMON_MISTAKES:
-        fix = _COMMON_MISTAKES[raw]
-        raise InputError(f"{code!r} is not an ISO 3166 code: did you mean {fix}?")
-    if len(raw) == 2 and raw.isalpha():
-        if pycountry.countries.get(alpha_2=raw) is None:
-            raise InputError(
-                f"{code!r} is not an ISO 3166-1 country code: use two letters such as US, GB, TH"
-            )
-        return raw
-    if "-" in raw and pycountry.subdivisions.get(code=raw) is not None:
-        return raw
-    raise InputError(
-        f"{code!r} is not a valid region code: use an ISO 3166-1 country code (TH, DE) or an "
-        "ISO 3166-2 subdivision code (US-CA, US-TX)"
-    )
-
-
-def region_name(code: str) -> str:
-    import pycountry  # noqa: PLC0415
-
-    if "-" in code:
-        sub = pycountry.subdivisions.get(code=code)
-        return str(sub.name) if sub is not None else code
-    country = pycountry.countries.get(alpha_2=code)
-    return str(country.name) if country is not None else code
+    """Validate an ISO 3166 code (one validator for the whole project: model.region)."""
+    return normalise_region(code)
 
 
 def legal_status(kb: Knowledge, code: str, on: date) -> LegalStatus:

@@ -66,9 +66,10 @@ def _opt_text(value: str | None) -> str | None:
     return v or None
 
 
-def _when(ctx: Context, tz: str, at: str | None, *, allow_future: bool = False) -> datetime:
+def _when(ctx: Context, tz: str, at: str | None, *, allow_future: bool = False,
+          night: date | None = None) -> datetime:
     now = ctx.now()
-    instant = clock.parse_when(at or "now", now=now, tz=tz)
+    instant = clock.parse_when(at or "now", now=now, tz=tz, night=night)
     if not allow_future and instant > now + FUTURE_SLACK:
         local = clock.local_datetime(instant, tz)
         raise InputError(
@@ -303,7 +304,10 @@ def mitragynine_mg(amount: Amount, batch: Batch | None) -> float | None:
 def draft_intake(ctx: Context, repo: Repo, amount: str, *, at: str | None = None,
                  product: str | None = None, batch: str | None = None,
                  capsule_mg: str | None = None, tea_grams: str | None = None,
-                 note: str | None = None, allow_future: bool = False) -> IntakeDraft:
+                 note: str | None = None, allow_future: bool = False,
+                 night: date | None = None) -> IntakeDraft:
+    """Parse and validate an intake without saving it. ``night`` is the night a bare clock time
+    is read in (default: the night of now); planning passes tonight."""
     profile = repo.profile() or default_profile()
     prod = find_product(repo, product) if product and product.strip() else None
     bat: Batch | None = None
@@ -326,7 +330,7 @@ def draft_intake(ctx: Context, repo: Repo, amount: str, *, at: str | None = None
     if amt.unit == "capsule" and amt.capsule_mg is None:
         raise InputError("capsules need their size: give --capsule-mg, or set it on the product",
                          field="capsule_mg")
-    instant = _when(ctx, profile.tz, at, allow_future=allow_future)
+    instant = _when(ctx, profile.tz, at, allow_future=allow_future, night=night)
     intake = Intake(at=instant, tz=profile.tz, amount=amt,
                     night=clock.night_of(instant, profile.tz),
                     product_id=prod.id if prod else None, batch_id=bat.id if bat else None,
