@@ -9,7 +9,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from nightleaf import __version__
-from nightleaf.cli import common, journal, log, nights, safety, serve, transfer
+from nightleaf.cli import common, journal, log, nights, report, safety, serve, transfer
 from nightleaf.errors import NightleafError
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ log.register(app)
 nights.register(app)
 safety.register(app)
 transfer.register(app)
+report.register(app)
 serve.register(app)
 
 
