@@ -20,8 +20,7 @@ from pypdf import PdfReader
 
 from nightleaf.errors import InputError, NotFound
 from nightleaf.io import report as render
-from nightleaf.services import Context
-from nightleaf.services import journal
+from nightleaf.services import Context, journal
 from nightleaf.services import report as svc
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
