@@ -83,14 +83,20 @@ _NS = uuid.UUID("0b3c6a52-2f4d-5b8e-9c61-6e1f7a3d9c20")  # nightleaf's fixed roo
 class NightSleep(Protocol):
     """The per-night metrics this module reads (``nightleaf.sleep.diary.NightMetrics``)."""
 
-    night: date
-    tib_minutes: float | None
-    sol_minutes: float | None
-    nwak: int | None
-    waso_minutes: float | None
-    tst_minutes: float | None
-    se_percent: float | None
-    quality: int | None
+    @property
+    def tib_minutes(self) -> float | None: ...
+    @property
+    def sol_minutes(self) -> float | None: ...
+    @property
+    def nwak(self) -> int | None: ...
+    @property
+    def waso_minutes(self) -> float | None: ...
+    @property
+    def tst_minutes(self) -> float | None: ...
+    @property
+    def se_percent(self) -> float | None: ...
+    @property
+    def quality(self) -> int | None: ...
 
 
 #: (key, LOINC code or None, display, UCUM unit or None for a count) of the nightly diary metrics
@@ -136,8 +142,9 @@ def journal_namespace(j: Journal, person_id: int = 1) -> uuid.UUID:
     Derived from the person id and the earliest recorded instant (or the first product or
     medicine name when nothing is timed), never from a name.
     """
-    instants = [x.at for x in (*j.intakes, *j.pain, *j.symptoms, *j.substances)]
-    instants += [s.into_bed or s.tried_to_sleep for s in j.sleep if s.into_bed or s.tried_to_sleep]
+    instants: list[datetime] = [i.at for i in j.intakes]
+    instants += [p.at for p in j.pain] + [s.at for s in j.symptoms] + [s.at for s in j.substances]
+    instants += [t for s in j.sleep if (t := s.into_bed or s.tried_to_sleep) is not None]
     instants += [e.start for e in j.episodes]
     seed = min(instants).isoformat() if instants else "|".join(
         [p.name for p in j.products] + [m.name for m in j.medicines] + [c.name for c in j.conditions])
@@ -268,7 +275,7 @@ def _intake(ids: _Ids, i: Intake, patient: str, products: Mapping[int, Product],
         "dosage": [{"text": f"{a.label()} as entered", "route": {"text": "oral"},
                     "doseAndRate": [{"doseQuantity": dose}]}],
     }
-    ext = []
+    ext: list[dict[str, Any]] = []
     if product is not None:
         ext.append({"url": EXT_PRODUCT, "valueString": product.name})
     if i.mitragynine_mg is not None:
@@ -440,7 +447,7 @@ def build_bundle(
     resources += [r for ep in j.episodes if (r := _episode_observation(ids, ep, pref))]
     resources += [_pain_observation(ids, p, pref) for p in j.pain]
     for p in j.pain:
-        if peg and p.id in peg:
+        if peg and p.id is not None and p.id in peg:
             resources.append(_peg_observation(ids, p, peg[p.id], pref))
     if j.sleep:
         resources.append(diary_questionnaire())

@@ -358,7 +358,8 @@ def chart_sleep(d: ReportData) -> bytes:
         ax2.axhline(85, color="#777777", linestyle=":", linewidth=0.9,
                     label="85 % (a common diary reference, not a target)")
         _legend(ax2, 1)
-        ax2.set_ylim(min(60.0, min(r.diary.se_percent for r in se) - 2), 100)  # type: ignore[union-attr]
+        lowest = min(r.diary.se_percent for r in se if r.diary and r.diary.se_percent is not None)
+        ax2.set_ylim(min(60.0, lowest - 2), 100)
     else:
         _empty(ax2, "no sleep efficiency in this period")
     ax2.set_ylabel("%", fontsize=7)

@@ -52,8 +52,9 @@ def peg_scores(j: Journal) -> dict[int, float]:
 
 
 def journal_nights(j: Journal) -> tuple[date, date] | None:
-    nights = [x.night for x in (*j.intakes, *j.sleep, *j.pain, *j.episodes, *j.symptoms,
-                                *j.substances)]
+    nights: list[date] = [x.night for x in j.intakes] + [x.night for x in j.sleep]
+    nights += [x.night for x in j.pain] + [x.night for x in j.episodes]
+    nights += [x.night for x in j.symptoms] + [x.night for x in j.substances]
     return (min(nights), max(nights)) if nights else None
 
 

@@ -19,7 +19,6 @@ from nightleaf.model import clock
 from nightleaf.model.entities import (
     Batch,
     Condition,
-    Intake,
     Medicine,
     PainRating,
     Product,
@@ -173,10 +172,10 @@ def _summary(d: ReportData) -> list[str]:
         out.append(f"On {i.nights_with_use - g.n} nights the amount in grams is unknown "
                    "(for example capsules without a size).")
     tst, se = w.diary["tst_minutes"], w.diary["se_percent"]
-    if tst.n:
-        out.append(f"Diary: {tst.n} nights; total sleep time {tst.mean / 60:.1f} h and sleep "
-                   f"efficiency {se.mean:.0f} % on average." if se.mean is not None else
-                   f"Diary: {tst.n} nights; total sleep time {tst.mean / 60:.1f} h on average.")
+    if tst.mean is not None:
+        eff = f" and sleep efficiency {se.mean:.0f} %" if se.mean is not None else ""
+        out.append(f"Diary: {tst.n} nights; total sleep time {tst.mean / 60:.1f} h{eff} on "
+                   "average.")
     else:
         out.append("No sleep diary nights in this period, so sleep figures are unknown.")
     ev, mo = w.pain["evening_nrs"], w.pain["morning_nrs"]
