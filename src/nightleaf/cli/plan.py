@@ -105,8 +105,7 @@ def tonight(
                       f"[dim]({c.regularity['source']})[/dim]")
     console.print(f"[dim]{c.method}[/dim]")
     console.print(f"[bold]Safety[/bold] ({t.findings_status})")
-    if t.findings is not None:
-        render_findings(t.findings)
+    render_findings(t.findings)
 
 
 # -- routine -----------------------------------------------------------------------------------

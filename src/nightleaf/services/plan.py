@@ -29,7 +29,7 @@ from nightleaf.model.entities import (
 from nightleaf.model.finding import Finding, Source
 from nightleaf.plan import Consistency, TonightPlan, build_plan, consistency, reminders
 from nightleaf.plan.consistency import WINDOW_NIGHTS
-from nightleaf.services import journal
+from nightleaf.services import journal, safety
 from nightleaf.services.context import Context
 
 
@@ -77,7 +77,7 @@ class Tonight:
     explanation: Explanation
     logged: LoggedTonight
     consistency: Consistency
-    findings: list[Finding] | None  # None: the safety engine is not installed
+    findings: list[Finding]
     findings_status: str
     planned_amount: str | None = None
 
@@ -92,19 +92,17 @@ def explanation(profile: Profile) -> Explanation:
         sources=list(facts.cite(keys)))
 
 
-def _safety(ctx: Context, night: date, planned: Intake | None) -> tuple[list[Finding] | None, str]:
-    """Findings from the safety service when it is installed; never made up here."""
-    try:
-        from nightleaf.services import safety  # type: ignore[attr-defined]
-    except ImportError:
-        return None, "the safety engine is not installed in this build, so there are no checks"
-    if planned is not None and hasattr(safety, "findings_for_planned"):
-        return list(safety.findings_for_planned(ctx, planned)), "checked with your planned amount"
-    if hasattr(safety, "findings_for_night"):
-        how = ("checked for tonight (give --amount to include a planned amount)"
-               if planned is None else "checked for tonight without the planned amount")
-        return list(safety.findings_for_night(ctx, night)), how
-    return None, "the safety engine offers no check for tonight in this build"
+def _safety(ctx: Context, night: date, plan: TonightPlan, amount: str | None,
+            product: str | None) -> tuple[list[Finding], Intake | None, str]:
+    """Findings from the safety service: with ``amount``, as if taken at the planned time."""
+    if amount is not None and amount.strip():
+        r = safety.check(ctx, amount=amount, at=plan.intake_at.isoformat(), product=product)
+        return r.findings, r.planned, "checked with your planned amount at your planned time"
+    if product:
+        raise InputError("--product needs --amount (the amount you plan, your own choice)",
+                         field="product")
+    return (safety.findings_for_night(ctx, night), None,
+            "checked for tonight as logged; add --amount to include a planned amount")
 
 
 def tonight(ctx: Context, *, amount: str | None = None, product: str | None = None) -> Tonight:
@@ -130,20 +128,13 @@ def tonight(ctx: Context, *, amount: str | None = None, product: str | None = No
             notes=repo.all(Note, first=night, last=night),
             routine_done=[c.item_id for c in checks if c.done])
         entries = repo.all(SleepEntry, first=first, last=night - timedelta(days=1))
-        planned: Intake | None = None
         plan = build_plan(profile, items, night, set(logged.routine_done))
-        if amount is not None and amount.strip():
-            planned = journal.draft_intake(ctx, repo, amount, at=plan.intake_at.isoformat(),
-                                           product=product, allow_future=True).intake
-        elif product:
-            raise InputError("--product needs --amount (the amount you plan, your own choice)",
-                             field="product")
     cons = consistency(entries, target_bedtime=profile.target_bedtime,
                        target_wake=profile.target_wake, first=first,
                        last=night - timedelta(days=1), tz=tz, planned_intake=plan.intake_at,
                        logged_intake=intakes[0].at if intakes else None)
     cons.regularity = _regularity(profile, entries, first, night - timedelta(days=1))
-    findings, status = _safety(ctx, night, planned)
+    findings, planned, status = _safety(ctx, night, plan, amount, product)
     settings = {"tz": tz, "target_bedtime": f"{profile.target_bedtime:%H:%M}",
                 "lead_minutes": profile.lead_minutes,
                 "target_wake": f"{profile.target_wake:%H:%M}" if profile.target_wake else None,
