@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
@@ -71,6 +72,12 @@ def wall_instant(night: date, wall: time, tz: str) -> tuple[datetime, str | None
                          f"planned for {shifted:%H:%M} instead")
 
 
+def _before(instant: datetime, minutes: int, z: ZoneInfo) -> datetime:
+    """``minutes`` of elapsed time before ``instant`` (Python's aware arithmetic within one zone
+    is wall-clock arithmetic, so go through UTC)."""
+    return (instant.astimezone(UTC) - timedelta(minutes=minutes)).astimezone(z)
+
+
 def _offset_note(start: datetime, end: datetime, tz: str) -> str | None:
     a, b = start.utcoffset(), end.utcoffset()
     if a is None or b is None or a == b:
@@ -90,12 +97,12 @@ def build_plan(profile: Profile, items: list[RoutineItem], night: date,
     bedtime, note = wall_instant(night, profile.target_bedtime, tz)
     if note:
         notes.append("Bedtime: " + note)
-    intake_at = (bedtime - timedelta(minutes=profile.lead_minutes)).astimezone(z)
+    intake_at = _before(bedtime, profile.lead_minutes, z)
     steps: list[RoutineStep] = []
     for it in sorted((i for i in items if i.active), key=lambda i: i.position):
         at = None
         if it.minutes_before_bed is not None:
-            at = (bedtime - timedelta(minutes=it.minutes_before_bed)).astimezone(z)
+            at = _before(bedtime, it.minutes_before_bed, z)
         steps.append(RoutineStep(it.id, it.text, it.minutes_before_bed, at,
                                  done=it.id is not None and it.id in done_item_ids))
     timed = [s.at for s in steps if s.at is not None]
@@ -103,7 +110,7 @@ def build_plan(profile: Profile, items: list[RoutineItem], night: date,
     morning = None
     if profile.target_wake is not None:
         morning, note = wall_instant(night, profile.target_wake, tz)
-        if morning <= bedtime:  # a wake time after noon cannot be the next morning
+        if morning.astimezone(UTC) <= bedtime.astimezone(UTC):  # a wake time after noon cannot be the next morning
             morning = None
             notes.append("Your target wake time is after noon, so there is no morning check-in "
                          "time; set it with `nightleaf profile set --wake HH:MM`.")
