@@ -167,7 +167,7 @@ def _regularity(profile: Profile, entries: list[SleepEntry], first: date,
 # -- reminders ---------------------------------------------------------------------------------
 @dataclass
 class RemindersWritten:
-    path: Path
+    path: str
     tz: str
     events: list[dict[str, str]]
 
@@ -186,7 +186,7 @@ def write_reminders(ctx: Context, out: str | Path) -> RemindersWritten:
     rs = reminders(profile, items, clock.tonight(now, profile.tz))
     cal = ics.calendar(rs, stamp=now, person_id=ctx.person_id)
     ics.write_calendar(cal, path)
-    return RemindersWritten(path, profile.tz, [
+    return RemindersWritten(str(path), profile.tz, [
         {"uid": ics.uid_for(r.key, ctx.person_id), "summary": r.summary,
          "time": f"{r.start:%H:%M}", "first": r.start.isoformat(), "repeats": "daily"}
         for r in rs])
