@@ -162,3 +162,13 @@ def test_reminders_file_round_trips_and_keeps_uids(cli: Cli, tmp_path: Path) -> 
         sorted(str(e["UID"]) for e in again.walk("VEVENT"))
     assert {str(e["SUMMARY"]): e.start.strftime("%H:%M") for e in again.walk("VEVENT")}[
         "Lights out"] == "23:15"
+
+
+def test_the_readme_documents_the_json_shapes(cli: Cli) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    cli("init", "--tz", "Europe/Berlin")
+    tonight = json.loads(cli("tonight", "--json").out)
+    morning = json.loads(cli("morning", "--no-input", "--quality", "3", "--json").out)
+    section = readme.split("## Tonight and the morning check-in")[1].split("## Documentation")[0]
+    for key in [*tonight, *tonight["plan"], *tonight["consistency"], *morning]:
+        assert f'"{key}"' in section, key

@@ -316,7 +316,7 @@ def morning(
         if interactive:
             value = _ask(label, default, check)
             setattr(a, name, None if value == "-" else value)
-        elif yes:
+        elif yes or (no_input and d.saved):  # --no-input never blanks a saved item
             setattr(a, name, default)
     if interactive:
         if a.pain is None:

@@ -202,6 +202,7 @@ class MorningDefaults:
 
     night: date
     basis: str  # "your saved diary entry" or "last night's plan (your settings)"
+    saved: bool  # an entry for that night is already saved
     into_bed: str | None = None
     tried: str | None = None
     sol: str | None = None
@@ -276,14 +277,14 @@ def morning_defaults(ctx: Context, night: str | None = None) -> MorningDefaults:
         items = repo.all(RoutineItem)
     if saved is not None:
         return MorningDefaults(
-            n, "your saved diary entry", _hm(saved.into_bed, tz), _hm(saved.tried_to_sleep, tz),
+            n, "your saved diary entry", True, _hm(saved.into_bed, tz), _hm(saved.tried_to_sleep, tz),
             _num(saved.sol_minutes), _num(saved.awakenings), _num(saved.waso_minutes),
             _hm(saved.final_awakening, tz), _hm(saved.out_of_bed, tz), _num(saved.quality),
             _num(saved.rested))
     plan = build_plan(profile, items, n)
     wake = f"{plan.morning_checkin:%H:%M}" if plan.morning_checkin else None
     bed = f"{plan.bedtime:%H:%M}"
-    return MorningDefaults(n, "last night's plan (your settings)", into_bed=bed, tried=bed,
+    return MorningDefaults(n, "last night's plan (your settings)", False, into_bed=bed, tried=bed,
                            final=wake, out=wake)
 
 
