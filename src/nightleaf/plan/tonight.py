@@ -110,7 +110,8 @@ def build_plan(profile: Profile, items: list[RoutineItem], night: date,
     morning = None
     if profile.target_wake is not None:
         morning, note = wall_instant(night, profile.target_wake, tz)
-        if morning.astimezone(UTC) <= bedtime.astimezone(UTC):  # a wake time after noon cannot be the next morning
+        # a wake time after noon cannot be the next morning
+        if morning.astimezone(UTC) <= bedtime.astimezone(UTC):
             morning = None
             notes.append("Your target wake time is after noon, so there is no morning check-in "
                          "time; set it with `nightleaf profile set --wake HH:MM`.")

@@ -149,7 +149,7 @@ def _regularity(profile: Profile, entries: list[SleepEntry], first: date,
                 last: date) -> dict[str, object]:
     """SRI and timing SDs from the sleep metrics module, when it is installed."""
     try:
-        from nightleaf.sleep import regularity as reg  # type: ignore[import-not-found]
+        from nightleaf.sleep import regularity as reg  # type: ignore[attr-defined,import-not-found,unused-ignore]
     except ImportError:
         return {}
     intervals_fn = getattr(reg, "diary_intervals", None)
@@ -354,7 +354,7 @@ def compare_nights(last: SleepEntry, recent: list[SleepEntry]) -> tuple[str, lis
     """Last night's diary metrics next to the mean of the recent nights (each metric over the
     nights where it is known)."""
     try:
-        from nightleaf.sleep import diary_metrics  # type: ignore[attr-defined]
+        from nightleaf.sleep import diary_metrics  # type: ignore[attr-defined,import-not-found,unused-ignore]
     except ImportError:
         source = ("basic TIB/TST from the diary entry (TIB = out of bed - into bed; TST = final "
                   "awakening - tried to sleep - SOL - WASO; SE = TST/TIB); the sleep metrics "
