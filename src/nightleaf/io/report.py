@@ -154,6 +154,10 @@ def report_tables(d: ReportData) -> dict[str, TableData]:
         row("Time in bed, h (mean)", lambda s: _desc(s.diary["tib_minutes"], 1, 60.0)),
         row("Sleep quality 1\u20135 (mean)", lambda s: _desc(s.diary["quality"])),
     ]
+    for src in sorted(w.wearable):
+        sleep_rows.append(row(f"Total sleep time, {src} (device), h (mean)",
+                              lambda s, src=src: _desc(s.wearable[src]["tst_minutes"], 1, 60.0)
+                              if src in s.wearable else DASH))
     if reg is not None:
         sleep_rows.append(row("Mid-sleep clock time (mean)",
                               lambda s: _hhmm(s.regularity[0].mean_mid_sleep_clock)
@@ -165,7 +169,8 @@ def report_tables(d: ReportData) -> dict[str, TableData]:
                       (3.2, 1.6, 1.6, 1.6) if halves else (3.2, 2),
                       note="TST = (final awakening \u2212 tried to sleep) \u2212 SOL \u2212 WASO; "
                            "SE = 100 \u00d7 TST / time in bed (Carney et al., SLEEP 2012). "
-                           "n = nights with a value.")
+                           "n = nights with a value. Device figures, when present, are shown "
+                           "apart and never averaged with the diary.")
     pain = TableData("Pain (0\u201310 numeric rating)", cols, (
         row("Evening pain (mean)", lambda s: _desc(s.pain["evening_nrs"])),
         row("Morning pain (mean)", lambda s: _desc(s.pain["morning_nrs"])),
@@ -177,7 +182,8 @@ def report_tables(d: ReportData) -> dict[str, TableData]:
     for c in w.comparisons:
         if c.group != "nights with kratom":
             continue
-        unit = {"tst_minutes": "min", "se_percent": "%", "sol_minutes": "min"}.get(c.metric, "")
+        unit = {"tst_minutes": "min", "se_percent": "points", "sol_minutes": "min"
+                }.get(c.metric, "")
         label = {"tst_minutes": "Total sleep time", "se_percent": "Sleep efficiency",
                  "sol_minutes": "Time to fall asleep", "quality": "Sleep quality (1\u20135)",
                  "morning_nrs": "Morning pain (0\u201310)"}.get(c.metric, c.metric)
@@ -252,7 +258,11 @@ def _dates(ax: Any, first: date, last: date) -> None:
     import matplotlib.dates as mdates
 
     ax.set_xlim(first - timedelta(days=0.7), last + timedelta(days=0.7))
-    loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    days = (last - first).days + 1
+    if days <= 21:  # whole days only; the automatic locator would repeat a date at 6-h ticks
+        loc: Any = mdates.DayLocator(interval=max(1, round(days / 8)))
+    else:
+        loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(loc)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
 
@@ -266,6 +276,7 @@ def _legend(ax: Any, ncol: int) -> None:
 def _empty(ax: Any, text: str) -> None:
     ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", fontsize=8,
             color="#555555")
+    ax.set_yticks([])
 
 
 def _png(fig: Any) -> bytes:
@@ -280,8 +291,10 @@ def chart_intake(d: ReportData) -> bytes:
     used = [r for r in rows if r.intake]
     known = [r for r in used if r.intake and r.intake.total_grams is not None]
     unknown = [r for r in used if r.intake and r.intake.total_grams is None]
-    ax1.bar([r.night for r in known], [r.intake.total_grams for r in known],  # type: ignore[union-attr]
-            width=0.8, color="#4a6fa5", label="grams logged")
+    if known:
+        ax1.bar([r.night for r in known],
+                [r.intake.total_grams for r in known],  # type: ignore[union-attr]
+                width=0.8, color="#4a6fa5", label="grams logged")
     if unknown:
         ax1.bar([r.night for r in unknown],
                 [r.intake.known_grams for r in unknown],  # type: ignore[union-attr]
@@ -294,7 +307,8 @@ def chart_intake(d: ReportData) -> bytes:
         _empty(ax1, "no kratom intake logged in this period")
     ax1.set_ylabel("g per night", fontsize=7)
     ax1.set_ylim(bottom=0)
-    _legend(ax1, 3)
+    if used or d.profile.max_grams_per_night is not None:
+        _legend(ax1, 3)
     ax1.set_title("Amount logged per night", fontsize=8.5, loc="left")
     weeks = d.window.intake.weeks
     ax2.bar([wk.first_night + timedelta(days=(wk.nights - 1) / 2) for wk in weeks],
@@ -535,6 +549,7 @@ def render_report_pdf(d: ReportData, out: Path) -> int:
     w.table(tables["products"], size=7.5)
     w.table(tables["intake"], size=8)
     w.image(imgs["timing"], height_mm=53)
+    w.h2("Intake over time", need=90)
     w.image(imgs["intake"], height_mm=75)
     w.table(tables["sleep"], size=8)
     w.image(imgs["sleep"], height_mm=78)
