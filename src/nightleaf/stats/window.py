@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -123,26 +123,23 @@ def _comparisons(
     rows: Sequence[NightRow], products: dict[int, str], outcomes: Sequence[str]
 ) -> list[Comparison]:
     without = [r for r in rows if not r.used]
-    groups: list[tuple[str, Callable[[NightRow], bool]]] = [
-        ("nights with kratom", lambda r: r.used)
-    ]
-    product_ids = sorted({p for r in rows if r.intake for p in r.intake.product_ids})
+    used = [r for r in rows if r.intake is not None]
+    groups: list[tuple[str, list[NightRow]]] = [("nights with kratom", used)]
+    product_ids = sorted({p for r in used if r.intake for p in r.intake.product_ids})
     for pid in product_ids:
         label = f"product: {products.get(pid, f'#{pid}')}"
-        groups.append(
-            (label, lambda r, pid=pid: r.intake is not None and r.intake.product_ids == (pid,))
-        )
+        # nights with this product only, so a mixed night is not counted twice
+        groups.append((label, [r for r in used if r.intake and r.intake.product_ids == (pid,)]))
     for band, _, _ in INTERVAL_BANDS:
         groups.append(
             (
                 f"last intake {band} before trying to sleep",
-                lambda r, band=band: r.intake is not None
-                and _band(r.intake.minutes_last_intake_to_sleep) == band,
+                [r for r in used
+                 if r.intake and _band(r.intake.minutes_last_intake_to_sleep) == band],
             )
         )
     out: list[Comparison] = []
-    for label, member in groups:
-        chosen = [r for r in rows if member(r)]
+    for label, chosen in groups:
         for metric in outcomes:
             out.append(
                 compare(
