@@ -20,7 +20,9 @@ from nightleaf.sleep.regularity import (
     circular_mean_minutes,
     circular_sd_minutes,
     diary_intervals,
+    episode_intervals,
     is_work_night,
+    main_sleep_times,
     sleep_regularity_index,
     sri_from_entries,
     sri_from_episodes,
@@ -176,3 +178,25 @@ def test_social_jetlag_worked_example() -> None:
     assert reg.social_jetlag_relative_minutes == pytest.approx(135)
     assert reg.sd_offset_minutes == pytest.approx(float(np.std([390] * 5 + [570] * 2, ddof=1)))
     assert reg.sri.sri is not None and reg.sri.sri < 100
+
+
+def test_episode_timing_spans_the_main_episode_not_one_stage() -> None:
+    first = date(2026, 4, 1)
+    eps = []
+    for i in range(5):
+        n = first + timedelta(days=i)
+        eps.append(SleepEpisode(
+            source="oura", external_id=str(i), start=at(n, "23:00"), end=at(n, "07:00"),
+            tz=NY, night=n,
+            stages=[StageSegment(at(n, "23:00"), at(n, "02:00"), "light"),
+                    StageSegment(at(n, "02:00"), at(n, "02:10"), "awake"),
+                    StageSegment(at(n, "02:10"), at(n, "07:00"), "deep")]))
+        eps.append(SleepEpisode(
+            source="oura", external_id=f"nap{i}", start=at(n, "15:00"), end=at(n, "15:30"),
+            tz=NY, night=n, is_nap=True))
+    reg = window_regularity(episode_intervals(eps), first, first + timedelta(days=4),
+                            Profile(tz=NY), source="oura", timing=main_sleep_times(eps))
+    assert reg.mean_mid_sleep_clock == pytest.approx(3 * 60)
+    assert reg.mean_onset_clock == pytest.approx(23 * 60)
+    assert reg.sd_mid_sleep_minutes == pytest.approx(0, abs=1e-6)
+    assert reg.sri.sri == 100  # naps at the same time every day keep it regular

@@ -9,6 +9,7 @@ from nightleaf.sleep.episode import episode_metrics, main_episodes
 from nightleaf.sleep.regularity import (
     Regularity,
     SRIResult,
+    main_sleep_times,
     sleep_regularity_index,
     sri_from_entries,
     sri_from_episodes,
@@ -23,6 +24,7 @@ __all__ = [
     "episode_metrics",
     "main_episodes",
     "window_regularity",
+    "main_sleep_times",
     "sleep_regularity_index",
     "sri_from_entries",
     "sri_from_episodes",

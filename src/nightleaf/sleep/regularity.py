@@ -55,7 +55,7 @@ from scipy.stats import circmean
 from nightleaf.model.clock import local_datetime
 from nightleaf.model.entities import WEEKDAYS, Profile, SleepEntry, SleepEpisode
 from nightleaf.sleep.diary import diary_metrics
-from nightleaf.sleep.episode import episode_metrics, sleep_segments
+from nightleaf.sleep.episode import episode_metrics, main_episodes, sleep_segments
 
 MINUTES_PER_DAY = 1440
 SRI_RULE_POOLED = "skip-missing-pairs, pooled"
@@ -178,6 +178,18 @@ def episode_intervals(
     return out
 
 
+def main_sleep_times(
+    episodes: Iterable[SleepEpisode],
+) -> dict[date, tuple[datetime, datetime]]:
+    """Sleep onset and end of each night's main episode (pass episodes of ONE source)."""
+    out: dict[date, tuple[datetime, datetime]] = {}
+    for (_, night), ep in main_episodes(episodes).items():
+        m = episode_metrics(ep)
+        if m.onset is not None and m.offset is not None and m.offset > m.onset:
+            out[night] = (m.onset, m.offset)
+    return out
+
+
 def sri_from_entries(
     entries: Iterable[SleepEntry], first_night: date, last_night: date, tz: str,
     *, min_days: int = 5,
@@ -266,26 +278,32 @@ def window_regularity(
     profile: Profile,
     *,
     source: str,
+    timing: dict[date, tuple[datetime, datetime]] | None = None,
     lights_out: Sequence[datetime] = (),
     min_days: int = 5,
 ) -> Regularity:
     """All regularity measures for one source over ``first_night..last_night``.
 
-    ``intervals`` per night as from :func:`diary_intervals` or :func:`episode_intervals`; the
-    main interval of a night (longest) gives onset, mid-sleep and offset.
+    ``intervals`` per night (as from :func:`diary_intervals` or :func:`episode_intervals`) feed
+    the SRI. ``timing`` gives each night's main sleep (onset, end) for mid-sleep, social jetlag
+    and SD (as from :func:`main_sleep_times`); by default the earliest start and latest end of
+    the night's intervals.
     """
     tz = profile.tz
     window = {n: v for n, v in intervals.items() if first_night <= n <= last_night and v}
     sri = sleep_regularity_index(
         sleep_wake_grid(window, first_night, last_night, tz).reshape(-1), min_days=min_days
     )
+    if timing is None:
+        timing = {n: (min(a for a, _ in v), max(b for _, b in v)) for n, v in window.items()}
+    timing = {n: t for n, t in timing.items() if first_night <= n <= last_night}
     onsets: list[float] = []
     offsets: list[float] = []
     mids: list[float] = []
     work_mids: list[float] = []
     free_mids: list[float] = []
-    for night in sorted(window):
-        start, end = max(window[night], key=lambda se: se[1] - se[0])
+    for night in sorted(timing):
+        start, end = timing[night]
         mid = start + (end - start) / 2
         onsets.append(clock_minutes(start, tz))
         offsets.append(clock_minutes(end, tz))
@@ -298,7 +316,7 @@ def window_regularity(
     return Regularity(
         source=source,
         sri=sri,
-        nights=len(window),
+        nights=len(timing),
         mean_onset_clock=circular_mean_minutes(onsets),
         mean_mid_sleep_clock=circular_mean_minutes(mids),
         mean_offset_clock=circular_mean_minutes(offsets),
@@ -325,6 +343,7 @@ __all__ = [
     "diary_intervals",
     "episode_intervals",
     "is_work_night",
+    "main_sleep_times",
     "window_regularity",
     "sleep_regularity_index",
     "sleep_wake_grid",

@@ -25,6 +25,7 @@ from nightleaf.sleep.regularity import (
     diary_intervals,
     episode_intervals,
     is_work_night,
+    main_sleep_times,
     window_regularity,
 )
 from nightleaf.stats.compare import NOTE, Comparison, compare
@@ -221,10 +222,11 @@ def summarise_window(
         )
     ]
     for src in sources:
+        mine = [e for e in episodes if e.source == src]
         reg.append(
             window_regularity(
-                episode_intervals(e for e in episodes if e.source == src),
-                first_night, last_night, profile, source=src,
+                episode_intervals(mine), first_night, last_night, profile, source=src,
+                timing=main_sleep_times(mine),
             )
         )
 
