@@ -23,9 +23,9 @@ __all__ = [
     "diary_metrics",
     "episode_metrics",
     "main_episodes",
-    "window_regularity",
     "main_sleep_times",
     "sleep_regularity_index",
     "sri_from_entries",
     "sri_from_episodes",
+    "window_regularity",
 ]
