@@ -162,3 +162,35 @@ def test_tst_plus_twt_equals_out_of_bed_minus_tried_to_sleep(e: SleepEntry) -> N
     total = minutes_between(e.tried_to_sleep, e.out_of_bed)
     assert m.tst_minutes + m.sol_minutes + m.waso_minutes + m.twak_minutes == pytest.approx(total)
     assert m.tst_minutes + m.twt_minutes == pytest.approx(total)
+
+
+@st.composite
+def any_entries(draw: st.DrawFn) -> SleepEntry:
+    """Entries with items missing, out of order or too long."""
+    night = date(2026, 1, 1) + timedelta(days=draw(st.integers(0, 364)))
+    base = at(night, "20:00")
+
+    def t() -> object:
+        return draw(st.none() | st.integers(0, 900).map(lambda m: base + timedelta(minutes=m)))
+
+    def mins() -> object:
+        return draw(st.none() | st.integers(-10, 600))
+
+    return SleepEntry(night=night, tz=NY, into_bed=t(), tried_to_sleep=t(), sol_minutes=mins(),
+                      awakenings=draw(st.none() | st.integers(-1, 10)), waso_minutes=mins(),
+                      final_awakening=t(), out_of_bed=t(),
+                      quality=draw(st.none() | st.integers(0, 6)))
+
+
+@given(any_entries())
+def test_whatever_is_entered_known_values_stay_in_range(e: SleepEntry) -> None:
+    m = diary_metrics(e)
+    if m.tst_minutes is not None:
+        assert m.tst_minutes >= 0
+        if m.tib_minutes is not None:
+            assert m.tst_minutes <= m.tib_minutes
+    if m.se_percent is not None:
+        assert 0 <= m.se_percent <= 100
+    for v in (m.tib_minutes, m.sol_minutes, m.waso_minutes, m.twak_minutes, m.twt_minutes):
+        assert v is None or v >= 0
+    assert m.quality is None or 1 <= m.quality <= 5
