@@ -1,0 +1,1 @@
+"""File formats in and out: importers and exporters translate files <-> domain objects."""
