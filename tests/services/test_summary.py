@@ -76,3 +76,24 @@ def test_summary_json_is_plain(ctx: Context) -> None:
     data = json.loads(json.dumps(svc.summary_json(svc.summarise(ctx)), allow_nan=False))
     assert data["days"] == 28 and len(data["nights"]) == 28
     assert data["regularity"][0]["sri"]["rule"] == "skip-missing-pairs, pooled"
+
+
+def test_device_episodes_are_summarised_apart_from_the_diary(any_ctx: Context) -> None:
+    """Also on PostgreSQL: stages come back from the store and stay labelled by source."""
+    from tests.io_helpers import sample_episodes
+
+    _seed(any_ctx, 40)
+    with any_ctx.store.tx() as repo:
+        repo.upsert_episodes(sample_episodes())
+    s = svc.summarise(any_ctx, days=40)
+    night = next(r for r in s.nights if r.night == date(2026, 10, 31))  # the fall-back night
+    (device,) = night.wearable
+    assert device.source == "apple_health"
+    assert (device.tib_minutes, device.tst_minutes, device.nwak) == (420, 360, 3)
+    assert device.stage_minutes == {"light": 120, "deep": 120, "rem": 90, "awake": 90}
+    assert night.diary is None or night.diary.source == "diary"
+    assert s.wearable["apple_health"]["tst_minutes"].n == 1
+    assert s.diary["tst_minutes"].n == len([r for r in s.nights if r.diary])
+    reg = {r.source: r for r in s.regularity}
+    assert reg["apple_health"].sri.sri is None  # one night is not enough for an SRI
+    assert reg["diary"].sri.sri is not None
