@@ -97,7 +97,8 @@ def weekly_pain(
     start = first_night
     while start <= last_night:
         end = min(start + timedelta(days=6), last_night)
-        ps = [p for n, p in nights.items() if start <= n <= end]
+        ps = [nights[n] for k in range((end - start).days + 1)
+              if (n := start + timedelta(days=k)) in nights]
         ev = [float(p.evening_nrs) for p in ps if p.evening_nrs is not None]
         mo = [float(p.morning_nrs) for p in ps if p.morning_nrs is not None]
         ch = [float(p.overnight_change) for p in ps if p.overnight_change is not None]

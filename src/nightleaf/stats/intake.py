@@ -88,7 +88,8 @@ def nights_per_week(
     start = first_night
     while start <= last_night:
         end = min(start + timedelta(days=6), last_night)
-        used = sum(1 for n in nights_with_use if start <= n <= end)
+        used = sum(1 for k in range((end - start).days + 1)
+                   if start + timedelta(days=k) in nights_with_use)
         out.append((start, used, (end - start).days + 1))
         start = end + timedelta(days=1)
     return out
