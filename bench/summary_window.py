@@ -57,8 +57,8 @@ def main(repeats: int = 7) -> None:
             ours = timed(lambda flat=flat: sleep_regularity_index(flat), repeats * 3)
             peer = timed(lambda flat=flat, m=m: 200 * np.nanmean(flat[:-m] == flat[m:]) - 100,
                          repeats * 3)
-            build = timed(lambda: sleep_wake_grid(diary_intervals(j.sleep), first, last,
-                                                  j.profile.tz), repeats)
+            build = timed(lambda j=j, first=first, last=last: sleep_wake_grid(
+                diary_intervals(j.sleep), first, last, j.profile.tz), repeats)
             print(f"  SRI core, 365 days x 1440 epochs: ours {ours:.2f} ms, peer one-liner "
                   f"{peer:.2f} ms, ratio {ours / peer:.1f}x; building the grid {build:.1f} ms")
 
