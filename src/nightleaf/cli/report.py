@@ -15,7 +15,8 @@ def report(
                               help="First night (YYYY-MM-DD, yesterday, -27). Default: 28 nights "
                                    "before --to."),
     last: str = typer.Option(None, "--to", metavar="DATE",
-                             help="Last night (YYYY-MM-DD). Default: last night."),
+                             help="Last night (YYYY-MM-DD). Default: the last complete night, as in "
+                                  "`nightleaf summary`."),
     out: Path = typer.Option(..., "--out", "-o",
                              help="File to write: .pdf for a PDF, .html for a web page."),
     no_name: bool = typer.Option(False, "--no-name",
@@ -24,7 +25,7 @@ def report(
 ) -> None:
     """Write a 4-page report for a clinician: intake pattern, sleep, pain, side effects and
     safety findings, with charts. It never gives dosing advice."""
-    from nightleaf.services import report as svc
+    from nightleaf.services import report as svc  # imported here: scipy/matplotlib are slow to load
 
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):

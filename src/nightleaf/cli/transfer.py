@@ -32,7 +32,7 @@ def export_fhir(out: Path = typer.Option(..., "--out", "-o", help="File to write
                     help="Put the name from your profile on the Patient (default: pseudonymous)."),
                 json_: bool = JsonOpt) -> None:
     """Export the journal as a FHIR R4 Bundle for a clinician's record system."""
-    from nightleaf.services import export
+    from nightleaf.services import export  # imported here: the metrics pull in scipy
 
     r = export.export_fhir(get_ctx(), out, include_name=include_name)
     if json_:
@@ -46,7 +46,7 @@ def export_fhir(out: Path = typer.Option(..., "--out", "-o", help="File to write
 def export_csv(out: Path = typer.Option(..., "--out", "-o", help="Folder to write into."),
                json_: bool = JsonOpt) -> None:
     """Export one CSV per kind of entry, a nightly metrics table and a README."""
-    from nightleaf.services import export
+    from nightleaf.services import export  # imported here: the metrics pull in scipy
 
     r = export.export_csv(get_ctx(), out)
     if json_:

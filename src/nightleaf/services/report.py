@@ -30,8 +30,9 @@ from nightleaf.model.entities import (
 )
 from nightleaf.model.finding import Finding
 from nightleaf.services import safety as safety_svc
+from nightleaf.services import summary as summary_svc
 from nightleaf.services.context import Context
-from nightleaf.services.nights import night_range
+from nightleaf.services.journal import resolve_night
 from nightleaf.stats.describe import Describe
 from nightleaf.stats.window import WindowSummary, summarise_window
 
@@ -222,17 +223,24 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
     if not ctx.has_profile():
         raise NotFound("the journal has no profile yet, so the report cannot tell your time zone "
                        "or nights; run `nightleaf init --tz Your/Zone` first")
-    if days < 1:
-        raise InputError("the period must be at least one night", field="from")
-    start, end = night_range(ctx, first, last, days)
     profile = ctx.profile()
+    if first is None or not first.strip():
+        start, end = summary_svc.summary_window(ctx, days, last)
+    else:  # the same default end as `nightleaf summary`: the last complete night
+        end = summary_svc.summary_window(ctx, 1, last)[1]
+        start = resolve_night(ctx, first, profile.tz)
+    if start > end:
+        raise InputError(f"the period starts ({start}) after it ends ({end}); check --from and "
+                         "--to", field="from")
+    if (end - start).days + 1 > summary_svc.MAX_DAYS:
+        raise InputError("the period is longer than 5 years; choose a shorter one", field="from")
     with ctx.store.tx() as repo:
         intakes = repo.intakes(first=start, last=end)
         sleep = repo.all(SleepEntry, first=start, last=end)
         pain = repo.all(PainRating, first=start, last=end)
         symptoms = repo.all(Symptom, first=start, last=end)
         substances = repo.all(Substance, first=start, last=end)
-        episodes: list[SleepEpisode] = repo.episodes(first=start, last=end, with_stages=False)
+        episodes: list[SleepEpisode] = repo.episodes(first=start, last=end)
         medicines, conditions = repo.all(Medicine), repo.all(Condition)
         products, batches = repo.all(Product), repo.all(Batch)
         everything = repo.intakes() if not (intakes or sleep or pain or symptoms) else []
@@ -245,6 +253,7 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
                        f"report{hint}. Choose another period with --from and --to")
 
     def window(a: date, b: date) -> WindowSummary:
+        # the same calculators as `nightleaf summary`, on the records already loaded
         return summarise_window(first_night=a, last_night=b, profile=profile, entries=sleep,
                                 episodes=episodes, intakes=intakes, pain=pain, products=products)
 
