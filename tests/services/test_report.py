@@ -186,3 +186,20 @@ def test_cli_messages_are_one_line_and_exit_2(cli: Callable[..., Result], tmp_pa
     assert r.code == 2 and ".pdf or .html" in r.err
     r = cli("export", "fhir", "--out", str(tmp_path / "b.json"))
     assert r.code == 2 and "journal is empty" in r.err
+
+
+def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(
+        ctx: Context, tmp_path: Path) -> None:
+    from nightleaf.io import fhir
+    from nightleaf.services import export
+    from tests.io_helpers import sample_episodes
+
+    with ctx.store.tx() as repo:
+        repo.save_journal(simulate_journal(20, seed=3, last_night=date(2026, 11, 10)))
+        repo.upsert_episodes(sample_episodes())  # night of 31 Oct, 360 min
+    d = svc.build_report(ctx, "2026-10-22", "2026-11-10")
+    rows = {r[0]: r[1] for r in render.report_tables(d)["sleep"].rows}
+    assert rows["Total sleep time, apple_health (device), h (mean)"] == "6.0 (n=1)"
+    bundle = fhir.build_bundle(export.load_journal(ctx), nightly={})
+    device = [o for o in fhir.resources_of(bundle, "Observation") if "device" in o]
+    assert [o["valueQuantity"]["value"] for o in device] == [360]

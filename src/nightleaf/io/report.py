@@ -154,10 +154,13 @@ def report_tables(d: ReportData) -> dict[str, TableData]:
         row("Time in bed, h (mean)", lambda s: _desc(s.diary["tib_minutes"], 1, 60.0)),
         row("Sleep quality 1\u20135 (mean)", lambda s: _desc(s.diary["quality"])),
     ]
+    def device_tst(src: str) -> Callable[[WindowSummary], str]:
+        def get(s: WindowSummary) -> str:
+            return _desc(s.wearable[src]["tst_minutes"], 1, 60.0) if src in s.wearable else DASH
+        return get
+
     for src in sorted(w.wearable):
-        sleep_rows.append(row(f"Total sleep time, {src} (device), h (mean)",
-                              lambda s, src=src: _desc(s.wearable[src]["tst_minutes"], 1, 60.0)
-                              if src in s.wearable else DASH))
+        sleep_rows.append(row(f"Total sleep time, {src} (device), h (mean)", device_tst(src)))
     if reg is not None:
         sleep_rows.append(row("Mid-sleep clock time (mean)",
                               lambda s: _hhmm(s.regularity[0].mean_mid_sleep_clock)
