@@ -10,8 +10,9 @@ import pytest
 
 from nightleaf.errors import InputError
 from nightleaf.model.entities import Profile
+from nightleaf.model.plain import to_plain
 from nightleaf.stats.compare import NOT_ENOUGH
-from nightleaf.stats.window import summarise_window, to_jsonable
+from nightleaf.stats.window import summarise_window
 from tests.sleep.helpers import NY
 from tests.stats.journal_factory import journal
 
@@ -75,7 +76,7 @@ def test_a_window_with_few_kratom_nights_gives_no_numbers() -> None:
 
 def test_summary_is_json_ready() -> None:
     s, _ = summary(28)
-    text = json.dumps(to_jsonable(s), allow_nan=False)
+    text = json.dumps(to_plain(s), allow_nan=False)
     back = json.loads(text)
     assert back["first_night"] == FIRST.isoformat()
     assert back["nights"][0]["used"] in (True, False)

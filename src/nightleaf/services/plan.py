@@ -31,6 +31,7 @@ from nightleaf.plan import Consistency, TonightPlan, build_plan, consistency, re
 from nightleaf.plan.consistency import WINDOW_NIGHTS
 from nightleaf.services import journal, safety
 from nightleaf.services.context import Context
+from nightleaf.sleep import diary_metrics, regularity
 
 
 # -- tonight -----------------------------------------------------------------------------------
@@ -147,16 +148,12 @@ def tonight(ctx: Context, *, amount: str | None = None, product: str | None = No
 
 def _regularity(profile: Profile, entries: list[SleepEntry], first: date,
                 last: date) -> dict[str, object]:
-    """SRI and timing SDs from the sleep metrics module, when it is installed."""
-    try:
-        from nightleaf.sleep import regularity as reg  # type: ignore[attr-defined,import-not-found,unused-ignore]
-    except ImportError:
+    """SRI and timing SDs of the recent diary nights (nightleaf.sleep.regularity)."""
+    if not entries:
         return {}
-    intervals_fn = getattr(reg, "diary_intervals", None)
-    if intervals_fn is None or not entries:
-        return {}
-    r = reg.window_regularity(intervals_fn(entries), first, last, profile, source="diary",
-                              lights_out=[e.tried_to_sleep for e in entries if e.tried_to_sleep])
+    r = regularity.window_regularity(
+        regularity.diary_intervals(entries), first, last, profile, source="diary",
+        lights_out=[e.tried_to_sleep for e in entries if e.tried_to_sleep])
     return {"source": "nightleaf.sleep.regularity (diary)", "sri": r.sri.sri,
             "sri_rule": r.sri.rule, "sri_note": r.sri.reason,
             "sd_lights_out_minutes": r.sd_lights_out_minutes,
@@ -332,19 +329,6 @@ def save_morning(ctx: Context, a: MorningAnswers) -> MorningResult:
     return MorningResult(n, entry, pain, symptoms, source, rows, (first, n - timedelta(days=1)))
 
 
-def _basic(e: SleepEntry) -> dict[str, float | None]:
-    tib = clock.minutes_between(e.into_bed, e.out_of_bed) if e.into_bed and e.out_of_bed else None
-    tst = None
-    if e.tried_to_sleep and e.final_awakening:
-        tst = clock.minutes_between(e.tried_to_sleep, e.final_awakening) - (e.sol_minutes or 0) \
-            - (e.waso_minutes or 0)
-        if e.sol_minutes is None or e.waso_minutes is None:
-            tst = None  # unknown, not guessed
-    return {"tib": tib, "tst": tst, "sol": e.sol_minutes, "waso": e.waso_minutes,
-            "se": round(100 * tst / tib, 1) if tst is not None and tib else None,
-            "quality": float(e.quality) if e.quality is not None else None}
-
-
 _ROWS = (("tib", "TIB (time in bed)", "min"), ("tst", "TST (total sleep time)", "min"),
          ("sol", "SOL (minutes to fall asleep)", "min"), ("waso", "WASO (minutes awake)", "min"),
          ("se", "SE (sleep efficiency)", "%"), ("quality", "quality (1-5)", ""))
@@ -353,21 +337,13 @@ _ROWS = (("tib", "TIB (time in bed)", "min"), ("tst", "TST (total sleep time)", 
 def compare_nights(last: SleepEntry, recent: list[SleepEntry]) -> tuple[str, list[MetricRow]]:
     """Last night's diary metrics next to the mean of the recent nights (each metric over the
     nights where it is known)."""
-    try:
-        from nightleaf.sleep import diary_metrics  # type: ignore[attr-defined,import-not-found,unused-ignore]
-    except ImportError:
-        source = ("basic TIB/TST from the diary entry (TIB = out of bed - into bed; TST = final "
-                  "awakening - tried to sleep - SOL - WASO; SE = TST/TIB); the sleep metrics "
-                  "module is not installed")
-        calc = _basic
-    else:
-        source = "nightleaf.sleep diary metrics (Consensus Sleep Diary, docs/metrics.md)"
+    source = "nightleaf.sleep diary metrics (Consensus Sleep Diary, docs/metrics.md)"
 
-        def calc(e: SleepEntry) -> dict[str, float | None]:
-            m = diary_metrics(e)
-            return {"tib": m.tib_minutes, "tst": m.tst_minutes, "sol": m.sol_minutes,
-                    "waso": m.waso_minutes, "se": m.se_percent,
-                    "quality": float(m.quality) if m.quality is not None else None}
+    def calc(e: SleepEntry) -> dict[str, float | None]:
+        m = diary_metrics(e)
+        return {"tib": m.tib_minutes, "tst": m.tst_minutes, "sol": m.sol_minutes,
+                "waso": m.waso_minutes, "se": m.se_percent,
+                "quality": float(m.quality) if m.quality is not None else None}
     mine = calc(last)
     others = [calc(e) for e in recent]
     rows = []

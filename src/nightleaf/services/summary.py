@@ -12,9 +12,10 @@ from typing import Any
 from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.model.entities import PainRating, Product, SleepEntry
+from nightleaf.model.plain import to_plain
 from nightleaf.services.context import Context
 from nightleaf.services.journal import resolve_night
-from nightleaf.stats.window import WindowSummary, summarise_window, to_jsonable
+from nightleaf.stats.window import WindowSummary, summarise_window
 
 MAX_DAYS = 366 * 5
 
@@ -51,5 +52,5 @@ def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> Windo
 
 def summary_json(summary: WindowSummary) -> dict[str, Any]:
     """The JSON shape of a summary (the CLI's ``--json`` and, later, the web's /api)."""
-    out: dict[str, Any] = to_jsonable(summary)
+    out: dict[str, Any] = to_plain(summary)
     return out

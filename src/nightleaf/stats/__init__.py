@@ -3,7 +3,7 @@
 from nightleaf.stats.compare import MIN_NIGHTS, NOT_ENOUGH, Comparison, compare
 from nightleaf.stats.describe import Describe, describe
 from nightleaf.stats.intake import NightIntake, night_intakes, nights_per_week, use_streaks
-from nightleaf.stats.window import NightRow, WindowSummary, summarise_window, to_jsonable
+from nightleaf.stats.window import NightRow, WindowSummary, summarise_window
 
 __all__ = [
     "MIN_NIGHTS",
@@ -18,6 +18,5 @@ __all__ = [
     "night_intakes",
     "nights_per_week",
     "summarise_window",
-    "to_jsonable",
     "use_streaks",
 ]

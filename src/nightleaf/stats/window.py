@@ -1,19 +1,17 @@
 """The whole window summary: nightly rows, means/medians, regularity, pain, intake, comparisons.
 
 Pure: it takes plain lists of domain objects and the window's first and last night, and returns
-frozen dataclasses; :func:`to_jsonable` turns them into JSON-ready dicts. Diary metrics and each
+frozen dataclasses; ``model.plain.to_plain`` turns them into JSON-ready dicts. Diary metrics and each
 wearable source are summarised separately and never averaged together. Comparisons use the
 diary's outcomes and the morning pain rating; see :mod:`nightleaf.stats.compare`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from nightleaf.errors import InputError
 from nightleaf.model.entities import Intake, PainRating, Product, Profile, SleepEntry, SleepEpisode
@@ -61,6 +59,8 @@ class NightRow:
     wearable: tuple[NightMetrics, ...]  # main episode per source
     intake: NightIntake | None
     pain: NightPain | None
+
+    __json_extra__ = ("used",)
 
     @property
     def used(self) -> bool:
@@ -266,19 +266,3 @@ def summarise_window(
     )
 
 
-def to_jsonable(obj: Any) -> Any:
-    """Dataclasses -> dicts, dates/datetimes -> ISO 8601 strings, NaN -> None, recursively."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-        if isinstance(obj, NightRow):
-            out["used"] = obj.used
-        return out
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if isinstance(obj, float) and math.isnan(obj):
-        return None
-    return obj
