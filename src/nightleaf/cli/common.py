@@ -53,7 +53,7 @@ _STYLE = {"info": "cyan", "caution": "yellow", "warning": "bold dark_orange",
 
 def render_findings(findings: list[Finding]) -> None:
     if not findings:
-        console.print("[green]No safety findings.[/green] (This is not a statement that it is safe.)")
+        console.print("No findings from nightleaf's rules. That does not mean it is risk-free.")
         return
     for f in findings:
         badge = f"[{_STYLE[f.severity]}] {f.severity.upper()} [/]"

@@ -9,7 +9,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from nightleaf import __version__
-from nightleaf.cli import common, journal, log, nights, serve, transfer
+from nightleaf.cli import common, journal, log, nights, safety, serve, transfer
 from nightleaf.errors import NightleafError
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ def _root(
 journal.register(app)
 log.register(app)
 nights.register(app)
+safety.register(app)
 transfer.register(app)
 serve.register(app)
 

@@ -12,6 +12,8 @@ import pycountry
 from nightleaf.errors import InputError
 
 _SHAPE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+#: codes people type that are not ISO 3166 codes, and what they most likely meant
+_COMMON_MISTAKES = {"UK": "GB", "USA": "US", "EL": "GR", "EN": "GB"}
 
 
 def normalise_region(code: str) -> str:
@@ -20,7 +22,10 @@ def normalise_region(code: str) -> str:
     >>> normalise_region("us-ca")
     'US-CA'
     """
-    c = code.strip().upper().replace("_", "-")
+    c = (code or "").strip().upper().replace("_", "-")
+    if c in _COMMON_MISTAKES:
+        raise InputError(f"invalid region code {code!r}: not an ISO 3166 code; did you mean "
+                         f"{_COMMON_MISTAKES[c]}?")
     if not _SHAPE.match(c):
         raise InputError(
             f"invalid region code {code!r}: use an ISO 3166 code such as US, US-CA, GB or TH"
@@ -37,7 +42,16 @@ def normalise_region(code: str) -> str:
 
 def region_name(code: str) -> str:
     c = normalise_region(code)
+    country = pycountry.countries.get(alpha_2=c[:2])
+    country_name = str(getattr(country, "name", c[:2]))
     if "-" in c:
         sub = pycountry.subdivisions.get(code=c)
-        return f"{sub.name}, {pycountry.countries.get(alpha_2=c[:2]).name}"
-    return str(pycountry.countries.get(alpha_2=c).name)
+        return f"{getattr(sub, 'name', c)}, {country_name}"
+    return country_name
+
+
+def region_short_name(code: str) -> str:
+    """The subdivision's or country's own name (``California``, ``Thailand``); the code if unknown."""
+    if "-" in code:
+        return str(getattr(pycountry.subdivisions.get(code=code), "name", code))
+    return str(getattr(pycountry.countries.get(alpha_2=code), "name", code))

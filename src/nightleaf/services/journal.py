@@ -25,6 +25,7 @@ from nightleaf.model.entities import (
     SleepEntry,
     Substance,
     Symptom,
+    saved_id,
 )
 from nightleaf.model.finding import Finding
 from nightleaf.model.region import normalise_region
@@ -65,9 +66,10 @@ def _opt_text(value: str | None) -> str | None:
     return v or None
 
 
-def _when(ctx: Context, tz: str, at: str | None, *, allow_future: bool = False) -> datetime:
+def _when(ctx: Context, tz: str, at: str | None, *, allow_future: bool = False,
+          night: date | None = None) -> datetime:
     now = ctx.now()
-    instant = clock.parse_when(at or "now", now=now, tz=tz)
+    instant = clock.parse_when(at or "now", now=now, tz=tz, night=night)
     if not allow_future and instant > now + FUTURE_SLACK:
         local = clock.local_datetime(instant, tz)
         raise InputError(
@@ -242,7 +244,7 @@ def list_products(ctx: Context) -> list[ProductView]:
 def show_product(ctx: Context, key: str) -> ProductView:
     with ctx.store.tx() as repo:
         p = find_product(repo, key)
-        return ProductView(p, repo.batches_of(p.id))
+        return ProductView(p, repo.batches_of(saved_id(p)))
 
 
 def add_batch(ctx: Context, product: str, *, lot: str | None = None,
@@ -259,7 +261,7 @@ def add_batch(ctx: Context, product: str, *, lot: str | None = None,
     with ctx.store.tx() as repo:
         p = find_product(repo, product)
         b = validate.batch(Batch(
-            product_id=p.id, lot=_opt_text(lot), purchased_on=_date(purchased_on),
+            product_id=saved_id(p), lot=_opt_text(lot), purchased_on=_date(purchased_on),
             mitragynine_pct=_opt_float(mitragynine_pct, "mitragynine %"),
             seven_oh_pct=_opt_float(seven_oh_pct, "7-hydroxymitragynine %"),
             lab=_opt_text(lab), test_date=_date(test_date), heavy_metals=heavy_metals or "unknown",
@@ -302,13 +304,16 @@ def mitragynine_mg(amount: Amount, batch: Batch | None) -> float | None:
 def draft_intake(ctx: Context, repo: Repo, amount: str, *, at: str | None = None,
                  product: str | None = None, batch: str | None = None,
                  capsule_mg: str | None = None, tea_grams: str | None = None,
-                 note: str | None = None, allow_future: bool = False) -> IntakeDraft:
+                 note: str | None = None, allow_future: bool = False,
+                 night: date | None = None) -> IntakeDraft:
+    """Parse and validate an intake without saving it. ``night`` is the night a bare clock time
+    is read in (default: the night of now); planning passes tonight."""
     profile = repo.profile() or default_profile()
     prod = find_product(repo, product) if product and product.strip() else None
     bat: Batch | None = None
     if batch and str(batch).strip():
         key = str(batch).strip()
-        candidates = repo.batches_of(prod.id) if prod else repo.all(Batch)
+        candidates = repo.batches_of(saved_id(prod)) if prod else repo.all(Batch)
         bat = next((b for b in candidates if str(b.id) == key or (b.lot or "") == key), None)
         if bat is None:
             raise NotFound(f"unknown batch {key!r}" + (f" of {prod.name}" if prod else ""),
@@ -316,7 +321,7 @@ def draft_intake(ctx: Context, repo: Repo, amount: str, *, at: str | None = None
         if prod is None:
             prod = repo.get(Product, bat.product_id)
     elif prod is not None:
-        batches = repo.batches_of(prod.id)
+        batches = repo.batches_of(saved_id(prod))
         bat = batches[-1] if batches else None  # the newest batch of that product
     cap = _opt_float(capsule_mg, "mg per capsule")
     if cap is None and prod is not None:
@@ -325,7 +330,7 @@ def draft_intake(ctx: Context, repo: Repo, amount: str, *, at: str | None = None
     if amt.unit == "capsule" and amt.capsule_mg is None:
         raise InputError("capsules need their size: give --capsule-mg, or set it on the product",
                          field="capsule_mg")
-    instant = _when(ctx, profile.tz, at, allow_future=allow_future)
+    instant = _when(ctx, profile.tz, at, allow_future=allow_future, night=night)
     intake = Intake(at=instant, tz=profile.tz, amount=amt,
                     night=clock.night_of(instant, profile.tz),
                     product_id=prod.id if prod else None, batch_id=bat.id if bat else None,
@@ -346,11 +351,14 @@ def log_intake(ctx: Context, amount: str, *, at: str | None = None, product: str
 
 def findings_after_intake(ctx: Context, intake: Intake) -> list[Finding]:
     """Safety findings for the night of ``intake`` (the safety service when installed)."""
+    import importlib
+
     try:
-        from nightleaf.services import safety
+        safety = importlib.import_module("nightleaf.services.safety")
     except ImportError:  # the safety engine lands in its own change
         return []
-    return safety.findings_for_night(ctx, intake.night)
+    findings: list[Finding] = safety.findings_for_night(ctx, intake.night)
+    return findings
 
 
 def delete_intake(ctx: Context, intake_id: int) -> None:

@@ -65,7 +65,7 @@ class Repo:
         table = _SIMPLE[type(obj)]
         values = _row(obj)
         values["person_id"] = self.person_id
-        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]
+        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[index]
         return dataclasses.replace(obj, id=new_id, person_id=self.person_id)  # type: ignore[type-var]
 
     def add_many(self, objs: Sequence[Any]) -> None:
@@ -180,7 +180,7 @@ class Repo:
     # -- intakes ---------------------------------------------------------------------------
     def add_intake(self, i: e.Intake) -> e.Intake:
         values = self._intake_row(i)
-        new_id = self.conn.execute(insert(t.intake).values(**values)).inserted_primary_key[0]
+        new_id = self.conn.execute(insert(t.intake).values(**values)).inserted_primary_key[0]  # type: ignore[index]
         return dataclasses.replace(i, id=new_id, person_id=self.person_id)
 
     def add_intakes(self, items: Sequence[e.Intake]) -> None:
@@ -261,7 +261,7 @@ class Repo:
             else:
                 ep_id = self.conn.execute(
                     insert(t.sleep_episode).values(person_id=self.person_id, **values)
-                ).inserted_primary_key[0]
+                ).inserted_primary_key[0]  # type: ignore[index]
                 added += 1
             if ep.stages:
                 self.conn.execute(insert(t.sleep_stage), [
@@ -362,13 +362,13 @@ class Repo:
         for items in (j.medicines, j.conditions, j.products, j.batches):
             self.add_many(items)
         self.add_intakes(j.intakes)
-        for items in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes):
-            self.add_many(items)
+        for more in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes):
+            self.add_many(more)
         for ep in j.episodes:
             values = _row(ep, skip=("stages", "person_id"))
             ep_id = self.conn.execute(
                 insert(t.sleep_episode).values(person_id=self.person_id, **values)
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             if ep.stages:
                 self.conn.execute(insert(t.sleep_stage), [
                     {"episode_id": ep_id, "start": s.start, "end": s.end, "stage": s.stage}
