@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from nightleaf.io.journal_json import journal_to_dict, to_plain
-from nightleaf.services import Context
+from nightleaf.model import clock
+from nightleaf.services import Context, safety
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import routine as routine_svc
@@ -271,7 +272,7 @@ def api_check_intake(request: Request, body: IntakeIn) -> Json:
     with ctx.store.tx() as repo:
         d = journal_svc.draft_intake(ctx, repo, body.amount, **_args(body, "amount"))
     return to_plain({"intake": d.intake, "grams": d.intake.grams,
-                     "findings": wiring.planned_intake_findings(ctx, d)})
+                     "findings": wiring.planned_intake_findings(ctx, body.model_dump())})
 
 
 @router.post("/intakes", tags=["tonight"], status_code=201)
@@ -341,6 +342,21 @@ def api_add_routine_item(request: Request, body: RoutineItemIn) -> Json:
 def api_remove_routine_item(request: Request, item_id: int = Path(ge=1, le=2**62)) -> Json:
     remove_routine_item(_ctx(request), item_id)
     return {"removed": item_id}
+
+
+# -- safety and legal -----------------------------------------------------------------------------
+@router.get("/safety", tags=["safety"])
+def api_safety(request: Request, night: date | None = None) -> Json:
+    """Every finding for ``night`` (default tonight) with its sources."""
+    ctx = _ctx(request)
+    n = night or clock.tonight(ctx.now(), ctx.profile().tz)
+    return to_plain({"night": n, "findings": safety.findings_for_night(ctx, n)})
+
+
+@router.get("/legal", tags=["safety"])
+def api_legal(request: Request, region: str | None = Query(None, max_length=16)) -> Json:
+    """The legal status for ``region`` (default: the profile's), with its findings."""
+    return to_plain(safety.legal(_ctx(request), region))
 
 
 # -- export ---------------------------------------------------------------------------------------

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from nightleaf.web.pages import health, home, journal, morning, products, settings, tonight
+from nightleaf.web.pages import (
+    health,
+    home,
+    journal,
+    morning,
+    products,
+    safety,
+    settings,
+    tonight,
+)
 from nightleaf.web.security import require_csrf
 
 #: pages whose services are in this build (the navigation lists only these)
-AVAILABLE = {"tonight", "morning", "journal", "products", "health", "settings"}
+AVAILABLE = {"tonight", "morning", "journal", "products", "health", "safety", "settings"}
 
-MODULES = (home, tonight, morning, journal, products, health, settings)
+MODULES = (home, tonight, morning, journal, products, health, safety, settings)
 
 
 def register(app: FastAPI) -> None:

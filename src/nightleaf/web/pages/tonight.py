@@ -83,7 +83,8 @@ async def check_intake(request: Request) -> Response:
                         ierrors=intake_error(exc))
     return page(request, "intake_check.html", {
         "active": "tonight", "draft": draft, "values": form_values(form),
-        "findings": wiring.planned_intake_findings(ctx, draft)})
+        "findings": wiring.planned_intake_findings(
+            ctx, {"amount": text(form, "amount"), **intake_args(form)})})
 
 
 @router.post("/tonight/intake")
