@@ -38,7 +38,8 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.message, "field": exc.field},
                                 status_code=exc.status_code)
-        return page(request, "error.html", {"message": exc.message}, status_code=exc.status_code)
+        return page(request, "error.html", {"message": exc.message, "profile": None},
+                    status_code=exc.status_code)
 
     @app.exception_handler(SQLAlchemyError)
     async def _db(request: Request, exc: SQLAlchemyError) -> Response:
@@ -53,7 +54,7 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
         msg = f"{where}: {first.get('msg', 'invalid input')}" if where else "invalid input"
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": msg, "field": where}, status_code=422)
-        return page(request, "error.html", {"message": msg}, status_code=422)
+        return page(request, "error.html", {"message": msg, "profile": None}, status_code=422)
 
     api.register(app)
     pages.register(app)

@@ -54,7 +54,8 @@ def page(request: Request, name: str, context: Mapping[str, Any] | None = None, 
          status_code: int = 200) -> Response:
     ctx = request.app.state.ctx
     data: dict[str, Any] = {"errors": {}, "values": {}, "active": "", **(context or {})}
-    data.setdefault("profile", ctx.profile())
+    if "profile" not in data:
+        data["profile"] = ctx.profile()
     data.update(csrf=csrf_token(request), nav=request.app.state.nav)
     resp = templates.TemplateResponse(request, name, data, status_code=status_code)
     set_csrf_cookie(request, resp)
