@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from fastapi import Depends, FastAPI
 
 from nightleaf.web.pages import (
@@ -19,7 +21,16 @@ from nightleaf.web.security import require_csrf
 #: pages whose services are in this build (the navigation lists only these)
 AVAILABLE = {"tonight", "morning", "journal", "products", "health", "safety", "settings"}
 
-MODULES = (home, tonight, morning, journal, products, health, safety, settings)
+MODULES: tuple[ModuleType, ...] = (home, tonight, morning, journal, products, health, safety,
+                                   settings)
+
+try:  # the dashboard needs the summary service (sleep/pain/intake metrics)
+    from nightleaf.web.pages import dashboard
+
+    AVAILABLE.add("dashboard")
+    MODULES = (*MODULES, dashboard)
+except ImportError:  # pragma: no cover - a build without the metrics
+    pass
 
 
 def register(app: FastAPI) -> None:
