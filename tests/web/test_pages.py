@@ -40,7 +40,7 @@ def test_batch_bad_percentage_keeps_the_form(profiled) -> None:
     post(profiled, "/products", {"name": "Red Bali"})
     r = post(profiled, "/products/batches", {"product": "1", "lot": "L9", "mitragynine_pct": "abc"})
     assert r.status_code == 422
-    assert 'id="e-mitragynine_pct"' in r.text and 'value="L9"' in r.text
+    assert 'id="e-b-mitragynine_pct"' in r.text and 'value="L9"' in r.text
     assert profiled.get("/api/products").json()["products"][0]["batches"] == []
 
 
@@ -85,7 +85,7 @@ def test_routine_ticks_and_substances_and_evening_pain(profiled) -> None:
     assert post(profiled, "/tonight/substance", {"kind": "alcohol", "amount": "1",
                                                  "at": "19:00"}).status_code == 303
     r = post(profiled, "/tonight/pain", {"nrs": "11", "at": "19:00"})
-    assert r.status_code == 422 and 'id="e-nrs"' in r.text
+    assert r.status_code == 422 and 'id="e-p-nrs"' in r.text
     assert post(profiled, "/tonight/pain", {"nrs": "6", "at": "19:00"}).status_code == 303
     night = profiled.get("/api/nights/2026-11-24").json()
     assert night["substances"][0]["kind"] == "alcohol" and night["pain"][0]["nrs"] == 6
@@ -172,3 +172,18 @@ def test_errors_for_missing_records_are_pages_not_tracebacks(profiled) -> None:
     r = profiled.get("/journal/intake/999/edit")
     assert r.status_code == 404 and "no intake with id 999" in r.text
     assert profiled.get("/api/nights/not-a-date").status_code == 422
+
+
+def test_ids_are_unique_and_every_input_has_a_label(profiled) -> None:
+    post(profiled, "/products", {"name": "Red Bali"})
+    for path in ("/", "/tonight", "/morning", "/journal", "/products", "/health", "/safety",
+                 "/settings", "/dashboard"):
+        r = profiled.get(path)
+        if r.status_code == 404:
+            continue
+        ids = re.findall(r' id="([^"]+)"', r.text)
+        dupes = {i for i in ids if ids.count(i) > 1}
+        assert not dupes, (path, dupes)
+        labelled = set(re.findall(r'<label for="([^"]+)"', r.text))
+        for tag_id in re.findall(r'<(?:input|select|textarea) id="([^"]+)"', r.text):
+            assert tag_id in labelled, (path, tag_id)
