@@ -385,6 +385,16 @@ def log_substance(ctx: Context, kind: str, *, amount: str | None = None, unit: s
 def log_pain(ctx: Context, nrs: str | int, *, context: str = "other", at: str | None = None,
              peg_pain: str | None = None, peg_enjoyment: str | None = None,
              peg_activity: str | None = None, note: str | None = None) -> PainRating:
+    p = pain_rating(ctx, nrs, context=context, at=at, peg_pain=peg_pain,
+                    peg_enjoyment=peg_enjoyment, peg_activity=peg_activity, note=note)
+    with ctx.store.tx() as repo:
+        return repo.add(p)
+
+
+def pain_rating(ctx: Context, nrs: str | int, *, context: str = "other", at: str | None = None,
+                peg_pain: str | None = None, peg_enjoyment: str | None = None,
+                peg_activity: str | None = None, note: str | None = None) -> PainRating:
+    """Parse and validate a pain rating without saving it."""
     profile = ctx.profile()
     instant = _when(ctx, profile.tz, at)
     score = _opt_int(nrs, "pain (NRS)")
@@ -396,12 +406,19 @@ def log_pain(ctx: Context, nrs: str | int, *, context: str = "other", at: str | 
         context=context or "other", peg_pain=_opt_int(peg_pain, "PEG pain"),
         peg_enjoyment=_opt_int(peg_enjoyment, "PEG enjoyment of life"),
         peg_activity=_opt_int(peg_activity, "PEG general activity"), note=_opt_text(note)))
-    with ctx.store.tx() as repo:
-        return repo.add(p)
+    return p
 
 
 def log_symptom(ctx: Context, name: str, severity: str | int, *, kind: str = "side_effect",
                 at: str | None = None, note: str | None = None) -> Symptom:
+    s = symptom(ctx, name, severity, kind=kind, at=at, note=note)
+    with ctx.store.tx() as repo:
+        return repo.add(s)
+
+
+def symptom(ctx: Context, name: str, severity: str | int, *, kind: str = "side_effect",
+            at: str | None = None, note: str | None = None) -> Symptom:
+    """Parse and validate a side effect or withdrawal sign without saving it."""
     profile = ctx.profile()
     instant = _when(ctx, profile.tz, at)
     sev = _opt_int(severity, "severity")
@@ -411,8 +428,7 @@ def log_symptom(ctx: Context, name: str, severity: str | int, *, kind: str = "si
     s = validate.symptom(Symptom(at=instant, tz=profile.tz,
                                  night=clock.night_of(instant, profile.tz), kind=kind or "",
                                  name=(name or "").strip(), severity=sev, note=_opt_text(note)))
-    with ctx.store.tx() as repo:
-        return repo.add(s)
+    return s
 
 
 def log_note(ctx: Context, text: str, *, at: str | None = None) -> Note:
@@ -442,6 +458,23 @@ def log_sleep(ctx: Context, *, night: str | None = None, into_bed: str | None = 
               nap_minutes: str | None = None, note: str | None = None) -> SleepEntry:
     """Save (or replace) the diary entry of one night. Clock times are read within that night:
     from noon on they are that evening, before noon the next morning."""
+    entry = sleep_entry(ctx, night=night, into_bed=into_bed, tried_to_sleep=tried_to_sleep,
+                        sol=sol, awakenings=awakenings, waso=waso,
+                        final_awakening=final_awakening, out_of_bed=out_of_bed,
+                        woke_early=woke_early, quality=quality, rested=rested,
+                        nap_count=nap_count, nap_minutes=nap_minutes, note=note)
+    with ctx.store.tx() as repo:
+        return repo.save_sleep_entry(entry)
+
+
+def sleep_entry(ctx: Context, *, night: str | None = None, into_bed: str | None = None,
+                tried_to_sleep: str | None = None, sol: str | None = None,
+                awakenings: str | None = None, waso: str | None = None,
+                final_awakening: str | None = None, out_of_bed: str | None = None,
+                woke_early: str | None = None, quality: str | None = None,
+                rested: str | None = None, nap_count: str | None = None,
+                nap_minutes: str | None = None, note: str | None = None) -> SleepEntry:
+    """Parse and validate one night's diary entry without saving it (see :func:`log_sleep`)."""
     profile = ctx.profile()
     tz = profile.tz
     n = resolve_night(ctx, night, tz)
@@ -472,8 +505,7 @@ def log_sleep(ctx: Context, *, night: str | None = None, into_bed: str | None = 
     if latest is not None and latest > ctx.now() + FUTURE_SLACK:
         raise InputError(f"the entry for the night of {n} ends in the future; check the night "
                          "and the times", field="night")
-    with ctx.store.tx() as repo:
-        return repo.save_sleep_entry(entry)
+    return entry
 
 
 def log_routine(ctx: Context, item: str, *, night: str | None = None,

@@ -59,6 +59,15 @@ class Repo:
         self.conn = conn
         self.person_id = person_id
 
+    def _nights(self, c: Any, first: date | None, last: date | None) -> list[Any]:
+        """WHERE terms: this person's rows with a night in [first, last] (either end open)."""
+        cond = [c.person_id == self.person_id]
+        if first is not None:
+            cond.append(c.night >= first)
+        if last is not None:
+            cond.append(c.night <= last)
+        return cond
+
     # -- generic ---------------------------------------------------------------------------
     def add(self, obj: T) -> T:
         """Insert a simple record and return it with its id."""
@@ -106,12 +115,8 @@ class Repo:
     def all(self, cls: type[T], *, first: date | None = None, last: date | None = None) -> list[T]:
         """Every record of ``cls``; for records with a night, only those in [first, last]."""
         table = _SIMPLE[cls]
-        cond = [table.c.person_id == self.person_id]
-        if "night" in table.c:
-            if first is not None:
-                cond.append(table.c.night >= first)
-            if last is not None:
-                cond.append(table.c.night <= last)
+        cond = self._nights(table.c, first, last) if "night" in table.c else \
+            [table.c.person_id == self.person_id]
         order = [table.c.night, table.c.at] if "at" in table.c else []
         if cls is e.RoutineItem:
             order = [table.c.position]
@@ -201,11 +206,7 @@ class Repo:
 
     def intakes(self, *, first: date | None = None, last: date | None = None) -> list[e.Intake]:
         c = t.intake.c
-        cond = [c.person_id == self.person_id]
-        if first is not None:
-            cond.append(c.night >= first)
-        if last is not None:
-            cond.append(c.night <= last)
+        cond = self._nights(c, first, last)
         rows = self.conn.execute(select(t.intake).where(*cond).order_by(c.at, c.id))
         return [_intake(r) for r in rows]
 
@@ -263,21 +264,19 @@ class Repo:
                     insert(t.sleep_episode).values(person_id=self.person_id, **values)
                 ).inserted_primary_key[0]  # type: ignore[index]
                 added += 1
-            if ep.stages:
-                self.conn.execute(insert(t.sleep_stage), [
-                    {"episode_id": ep_id, "start": s.start, "end": s.end, "stage": s.stage}
-                    for s in ep.stages
-                ])
+            self._insert_stages(ep_id, ep.stages)
         return added, updated, skipped
+
+    def _insert_stages(self, episode_id: int, stages: Sequence[e.StageSegment]) -> None:
+        if stages:
+            self.conn.execute(insert(t.sleep_stage), [
+                {"episode_id": episode_id, "start": s.start, "end": s.end, "stage": s.stage}
+                for s in stages])
 
     def episodes(self, *, first: date | None = None, last: date | None = None,
                  with_stages: bool = True) -> list[e.SleepEpisode]:
         c = t.sleep_episode.c
-        cond = [c.person_id == self.person_id]
-        if first is not None:
-            cond.append(c.night >= first)
-        if last is not None:
-            cond.append(c.night <= last)
+        cond = self._nights(c, first, last)
         rows = self.conn.execute(select(t.sleep_episode).where(*cond).order_by(c.start, c.id)).all()
         eps = [self._episode(r, load_stages=False) for r in rows]
         if with_stages and eps:
@@ -309,11 +308,7 @@ class Repo:
     def routine_checks(self, *, first: date | None = None,
                        last: date | None = None) -> list[e.RoutineCheck]:
         c = t.routine_check.c
-        cond = [c.person_id == self.person_id]
-        if first is not None:
-            cond.append(c.night >= first)
-        if last is not None:
-            cond.append(c.night <= last)
+        cond = self._nights(c, first, last)
         rows = self.conn.execute(select(t.routine_check).where(*cond).order_by(c.night, c.item_id))
         return [_build(e.RoutineCheck, r) for r in rows]
 
@@ -369,10 +364,7 @@ class Repo:
             ep_id = self.conn.execute(
                 insert(t.sleep_episode).values(person_id=self.person_id, **values)
             ).inserted_primary_key[0]  # type: ignore[index]
-            if ep.stages:
-                self.conn.execute(insert(t.sleep_stage), [
-                    {"episode_id": ep_id, "start": s.start, "end": s.end, "stage": s.stage}
-                    for s in ep.stages])
+            self._insert_stages(ep_id, ep.stages)
         for chk in j.routine_checks:
             self.set_routine_check(chk)
         self._reset_sequences()
