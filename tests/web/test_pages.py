@@ -97,13 +97,12 @@ MORNING = {"night": "2026-11-23", "into_bed": "22:45", "tried_to_sleep": "23:00"
 
 
 def test_morning_saves_diary_and_pain_together(profiled) -> None:
-    r = post(profiled, "/morning", {**MORNING, "nrs": "3"})
-    assert r.status_code == 303
+    r = post(profiled, "/morning", {**MORNING, "nrs": "3", "side_effects": "nausea:1"})
+    assert r.status_code == 200 and "Saved the night of" in r.text
+    assert "total sleep time (TST)" in r.text and "7.1 h" in r.text  # 23:00-06:40 minus 20 + 15
     night = profiled.get("/api/nights/2026-11-23").json()
-    assert night["sleep"]["quality"] == 4
+    assert night["sleep"]["quality"] == 4 and night["symptoms"][0]["name"] == "nausea"
     assert night["pain"][0]["context"] == "morning" and night["pain"][0]["night"] == "2026-11-23"
-    page = profiled.get(r.headers["location"]).text
-    assert "Saved the night of" in page
 
 
 def test_morning_nothing_is_half_saved(profiled) -> None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nightleaf.io.journal_json import journal_to_dict, to_plain
 from nightleaf.model import clock
-from nightleaf.services import Context, safety
+from nightleaf.services import Context, plan, safety, summary
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import routine as routine_svc
@@ -28,7 +28,7 @@ from nightleaf.services.entries import (
     set_routine_done,
     update_intake,
 )
-from nightleaf.web import wiring
+from nightleaf.web import dashboard, wiring
 from nightleaf.web.security import require_api_csrf
 
 Json = dict[str, Any]
@@ -342,6 +342,52 @@ def api_add_routine_item(request: Request, body: RoutineItemIn) -> Json:
 def api_remove_routine_item(request: Request, item_id: int = Path(ge=1, le=2**62)) -> Json:
     remove_routine_item(_ctx(request), item_id)
     return {"removed": item_id}
+
+
+# -- plan, morning, summary ----------------------------------------------------------------------
+@router.get("/tonight", tags=["tonight"])
+def api_tonight(request: Request) -> Json:
+    """Tonight's plan (from your own settings), what is logged so far, and the findings."""
+    return to_plain(plan.tonight(_ctx(request)))
+
+
+class MorningIn(Body):
+    night: str | None = Field(None, max_length=16)
+    into_bed: str | None = Field(None, max_length=40)
+    tried: str | None = Field(None, max_length=40)
+    sol: str | None = Field(None, max_length=16)
+    awakenings: str | None = Field(None, max_length=16)
+    waso: str | None = Field(None, max_length=16)
+    final: str | None = Field(None, max_length=40)
+    out: str | None = Field(None, max_length=40)
+    quality: str | None = Field(None, max_length=4)
+    rested: str | None = Field(None, max_length=4)
+    pain: str | None = Field(None, max_length=4)
+    side_effects: list[str] = Field(default_factory=list, max_length=20)
+    withdrawal: list[str] = Field(default_factory=list, max_length=20)
+    note: str | None = Text
+
+
+@router.post("/morning", tags=["morning"], status_code=201)
+def api_morning(request: Request, body: MorningIn) -> Json:
+    """The morning check-in: diary, pain and symptoms saved together, with last night's numbers."""
+    return to_plain(plan.save_morning(_ctx(request), plan.MorningAnswers(**body.model_dump())))
+
+
+@router.get("/summary", tags=["dashboard"])
+def api_summary(request: Request, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
+                last: str | None = Query(None, max_length=16)) -> Json:
+    """Everything the dashboard shows for a window of nights (see docs/metrics.md)."""
+    return summary.summary_json(summary.summarise(_ctx(request), days=days, last=last))
+
+
+@router.get("/dashboard", tags=["dashboard"])
+def api_dashboard(request: Request, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
+                  last: str | None = Query(None, max_length=16)) -> Json:
+    """The dashboard's chart columns (``x``: each night's local noon, Unix seconds)."""
+    s = summary.summarise(_ctx(request), days=days, last=last)
+    return {"first_night": s.first_night.isoformat(), "last_night": s.last_night.isoformat(),
+            "tz": s.tz, "series": dashboard.series(s)}
 
 
 # -- safety and legal -----------------------------------------------------------------------------

@@ -42,8 +42,15 @@ def night_findings(ctx: Context, night: date) -> list[Finding] | None:
 
 
 def tonight_plan(ctx: Context, night: date) -> Any | None:
-    return None
+    """Tonight's plan from the plan service (times from the person's own settings)."""
+    from nightleaf.services import plan
+
+    return plan.tonight(ctx)
 
 
 def night_metrics(ctx: Context, night: date) -> Any | None:
-    return None
+    """The diary metrics of ``night`` (TST, SE, SOL, ...) from the summary service."""
+    from nightleaf.services import summary
+
+    s = summary.summarise(ctx, days=1, last=night.isoformat())
+    return s.nights[0].diary if s.nights else None

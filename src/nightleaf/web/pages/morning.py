@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,18 +10,17 @@ from fastapi.responses import Response
 from nightleaf.errors import NightleafError
 from nightleaf.model import clock
 from nightleaf.model.entities import SleepEntry
-from nightleaf.services import journal as journal_svc
-from nightleaf.services.entries import delete_entry, night_detail
+from nightleaf.services import plan
+from nightleaf.services.entries import night_detail
 from nightleaf.web import wiring
-from nightleaf.web.pages._common import ctx_of, last_night_of, parse_night, text
+from nightleaf.web.pages._common import ctx_of, text
 from nightleaf.web.render import form_error, form_values, page, redirect
 
 router = APIRouter()
 
 SLEEP_INPUTS = ("night", "into_bed", "tried_to_sleep", "sol", "awakenings", "waso",
-                "final_awakening", "out_of_bed", "woke_early", "quality", "rested", "nap_count",
-                "nap_minutes", "note")
-PAIN_INPUTS = ("nrs", "peg_enjoyment", "peg_activity")
+                "final_awakening", "out_of_bed", "quality", "rested", "note")
+PAIN_INPUTS = ("nrs", "side_effects")
 INPUTS = SLEEP_INPUTS + PAIN_INPUTS
 ALIASES = {
     "into bed": "into_bed", "tried to sleep": "tried_to_sleep", "final awakening": "final_awakening",
@@ -30,7 +28,8 @@ ALIASES = {
     "minutes awake during the night": "waso", "minutes woken earlier than planned": "woke_early",
     "sleep quality": "quality", "how rested": "rested", "number of naps": "nap_count",
     "nap minutes": "nap_minutes", "pain (NRS)": "nrs", "PEG enjoyment of life": "peg_enjoyment",
-    "PEG general activity": "peg_activity",
+    "PEG general activity": "peg_activity", "side_effect": "side_effects", "tried": "tried_to_sleep",
+    "final": "final_awakening", "out": "out_of_bed", "pain": "nrs",
 }
 
 
@@ -49,27 +48,13 @@ def entry_values(s: SleepEntry) -> dict[str, str]:
             "nap_count": n(s.nap_count), "nap_minutes": n(s.nap_minutes), "note": s.note or ""}
 
 
-def _rating_time(ctx: Any, night: date, form: Any) -> str | None:
-    """The morning rating belongs to ``night``: it is timed now when now is in that night,
-    else at the reported wake time (local, on the morning after ``night``)."""
-    tz = ctx.profile().tz
-    if clock.night_of(ctx.now(), tz) == night:
-        return None
-    wake = (text(form, "final_awakening") or text(form, "out_of_bed") or "").strip()
-    if not wake:
-        return None
-    wall = clock.parse_wall_time(wake)
-    day = night if wall >= clock.NIGHT_CUTOFF else night + timedelta(days=1)
-    return f"{day.isoformat()} {wall:%H:%M}"
-
-
 @router.get("/morning")
 def morning_page(request: Request) -> Response:
     ctx = ctx_of(request)
-    night = parse_night(request.query_params.get("night"), last_night_of(ctx))
+    night = plan.morning_night(ctx, request.query_params.get("night"))
     detail = night_detail(ctx, night)
     values = entry_values(detail.sleep) if detail.sleep else {"night": night.isoformat()}
-    saved = request.query_params.get("saved") == "1"
+    saved = False
     return page(request, "morning.html", {
         "active": "morning", "night": night, "values": values, "detail": detail,
         "saved": saved, "editing": detail.sleep is not None and not saved,
@@ -78,29 +63,26 @@ def morning_page(request: Request) -> Response:
 
 @router.post("/morning")
 async def save_morning(request: Request) -> Response:
-    """Diary and pain are saved together or not at all: the pain rating (a new record) is
-    saved first and removed again if the diary entry is refused."""
+    """Diary, morning pain and symptoms are saved together or not at all (plan.save_morning)."""
     ctx = ctx_of(request)
     form = await request.form()
-    night_text = text(form, "night")
-    pain_id: int | None = None
+    answers = plan.MorningAnswers(
+        night=text(form, "night"), into_bed=text(form, "into_bed"),
+        tried=text(form, "tried_to_sleep"), sol=text(form, "sol"),
+        awakenings=text(form, "awakenings"), waso=text(form, "waso"),
+        final=text(form, "final_awakening"), out=text(form, "out_of_bed"),
+        quality=text(form, "quality"), rested=text(form, "rested"), pain=text(form, "nrs"),
+        side_effects=[x.strip() for x in (text(form, "side_effects") or "").split(",") if x.strip()],
+        note=text(form, "note"))
     try:
-        night = parse_night(night_text, last_night_of(ctx))
-        nrs = text(form, "nrs")
-        if nrs and nrs.strip():
-            pain = journal_svc.log_pain(
-                ctx, nrs, context="morning", at=_rating_time(ctx, night, form),
-                peg_pain=nrs if (text(form, "peg_enjoyment") or text(form, "peg_activity")) else None,
-                peg_enjoyment=text(form, "peg_enjoyment"), peg_activity=text(form, "peg_activity"))
-            pain_id = pain.id
-        journal_svc.log_sleep(ctx, night=night.isoformat(),
-                              **{k: text(form, k) for k in SLEEP_INPUTS if k != "night"})
+        result = plan.save_morning(ctx, answers)
     except NightleafError as exc:
-        if pain_id is not None:
-            delete_entry(ctx, "pain", pain_id)
-        values = form_values(form)
         return page(request, "morning.html", {
-            "active": "morning", "night": None, "values": values,
+            "active": "morning", "night": None, "values": form_values(form),
             "errors": form_error(exc, INPUTS, ALIASES), "detail": None, "saved": False,
             "editing": False, "metrics": None}, status_code=exc.status_code)
-    return redirect(f"/morning?night={night.isoformat()}&saved=1")
+    night = result.night
+    return page(request, "morning.html", {
+        "active": "morning", "night": night, "values": entry_values(result.entry),
+        "detail": night_detail(ctx, night), "saved": True, "editing": False,
+        "result": result, "metrics": wiring.night_metrics(ctx, night)})

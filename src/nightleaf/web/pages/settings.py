@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from nightleaf.errors import FormatError, NightleafError
 from nightleaf.model.entities import WEEKDAYS, Profile
 from nightleaf.services import journal as journal_svc
+from nightleaf.services import plan
 from nightleaf.services import routine as routine_svc
 from nightleaf.services import transfer
 from nightleaf.services.entries import remove_routine_item
@@ -47,7 +48,7 @@ def _settings(request: Request, *, status_code: int = 200, **extra: object) -> R
         "active": "settings", "weekdays": WEEKDAYS, "zones": clock.all_zones(),
         "routine": [i for i in routine_svc.list_items(ctx) if i.active],
         "values": profile_values(ctx.profile()), "has_profile": ctx.has_profile(),
-        "saved": request.query_params.get("saved"), **extra}
+        "saved": request.query_params.get("saved"), "ics_available": True, **extra}
     return page(request, "settings.html", data, status_code=status_code)
 
 
@@ -128,6 +129,21 @@ def export_journal(request: Request) -> Response:
         tmp.parent.rmdir()
 
     return FileResponse(tmp, media_type="application/json", filename=name,
+                        background=BackgroundTask(_cleanup))
+
+
+@router.get("/settings/reminders.ics")
+def reminders_ics(request: Request) -> Response:
+    """Daily evening reminders (routine start, planned intake, lights out, morning check-in)."""
+    ctx = ctx_of(request)
+    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-ics-")) / "nightleaf.ics"
+    plan.write_reminders(ctx, tmp)
+
+    def _cleanup() -> None:
+        tmp.unlink(missing_ok=True)
+        tmp.parent.rmdir()
+
+    return FileResponse(tmp, media_type="text/calendar", filename="nightleaf-reminders.ics",
                         background=BackgroundTask(_cleanup))
 
 
