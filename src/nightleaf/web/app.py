@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nightleaf import __version__
 from nightleaf.errors import NightleafError
@@ -46,6 +47,17 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return await _handle(request, NightleafError(
             f"the journal database refused the change ({reason}); nothing was saved"))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        msg = exc.detail if isinstance(exc.detail, str) else "the request could not be handled"
+        if exc.status_code == 404 and msg == "Not Found":
+            msg = f"nothing at {request.url.path}"
+        if request.url.path.startswith("/api/") or exc.status_code == 405:
+            return JSONResponse({"error": msg, "field": None}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return page(request, "error.html", {"message": msg, "profile": None},
+                    status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
