@@ -14,11 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nightleaf.io.journal_json import journal_to_dict, to_plain
 from nightleaf.model import clock
-from nightleaf.services import Context, plan, safety, summary
+from nightleaf.services import Context, plan, safety, summary, transfer
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import routine as routine_svc
-from nightleaf.services import transfer
 from nightleaf.services.entries import (
     DELETABLE,
     delete_entry,

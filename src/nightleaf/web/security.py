@@ -71,9 +71,7 @@ class LocalGuard:
         if name not in self.allowed:
             return False
         server = scope.get("server")
-        if port is not None and server and server[1] is not None and port != server[1]:
-            return False
-        return True
+        return not (port is not None and server and server[1] is not None and port != server[1])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

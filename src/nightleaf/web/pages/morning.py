@@ -14,7 +14,7 @@ from nightleaf.services import plan
 from nightleaf.services.entries import night_detail
 from nightleaf.web import wiring
 from nightleaf.web.pages._common import ctx_of, text
-from nightleaf.web.render import form_error, form_values, page, redirect
+from nightleaf.web.render import form_error, form_values, page
 
 router = APIRouter()
 

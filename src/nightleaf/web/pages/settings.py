@@ -14,9 +14,8 @@ from starlette.datastructures import UploadFile
 from nightleaf.errors import FormatError, NightleafError
 from nightleaf.model.entities import WEEKDAYS, Profile
 from nightleaf.services import journal as journal_svc
-from nightleaf.services import plan
+from nightleaf.services import plan, transfer
 from nightleaf.services import routine as routine_svc
-from nightleaf.services import transfer
 from nightleaf.services.entries import remove_routine_item
 from nightleaf.web.pages._common import ctx_of, text
 from nightleaf.web.render import form_error, form_values, page, redirect
