@@ -209,7 +209,8 @@ class ProductView:
 
 
 def add_product(ctx: Context, name: str, *, vendor: str | None = None, label: str | None = None,
-                vein: str = "unknown", form: str = "powder", capsule_mg: str | None = None,
+                vein: str | None = "unknown", form: str | None = "powder",
+                capsule_mg: str | None = None,
                 note: str | None = None) -> Product:
     p = validate.product(Product(
         name=(name or "").strip(), vendor=_opt_text(vendor), label=_opt_text(label),
@@ -250,8 +251,8 @@ def show_product(ctx: Context, key: str) -> ProductView:
 def add_batch(ctx: Context, product: str, *, lot: str | None = None,
               purchased_on: str | None = None, mitragynine_pct: str | None = None,
               seven_oh_pct: str | None = None, lab: str | None = None,
-              test_date: str | None = None, heavy_metals: str = "unknown",
-              microbial: str = "unknown", pesticides: str = "unknown",
+              test_date: str | None = None, heavy_metals: str | None = "unknown",
+              microbial: str | None = "unknown", pesticides: str | None = "unknown",
               note: str | None = None) -> Batch:
     today = clock.local_datetime(ctx.now(), ctx.profile().tz).date()
 
