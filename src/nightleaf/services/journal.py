@@ -351,15 +351,10 @@ def log_intake(ctx: Context, amount: str, *, at: str | None = None, product: str
 
 
 def findings_after_intake(ctx: Context, intake: Intake) -> list[Finding]:
-    """Safety findings for the night of ``intake`` (the safety service when installed)."""
-    import importlib
+    """Safety findings for the night of ``intake``, as the journal stands after it."""
+    from nightleaf.services import safety  # imported here: safety builds on this module
 
-    try:
-        safety = importlib.import_module("nightleaf.services.safety")
-    except ImportError:  # the safety engine lands in its own change
-        return []
-    findings: list[Finding] = safety.findings_for_night(ctx, intake.night)
-    return findings
+    return safety.findings_for_night(ctx, intake.night)
 
 
 def delete_intake(ctx: Context, intake_id: int) -> None:
