@@ -233,7 +233,8 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
         raise InputError(f"the period starts ({start}) after it ends ({end}); check --from and "
                          "--to", field="from")
     if (end - start).days + 1 > summary_svc.MAX_DAYS:
-        raise InputError("the period is longer than 5 years; choose a shorter one", field="from")
+        raise InputError(f"the period is longer than {summary_svc.MAX_DAYS // 366} years; choose a "
+                         "shorter one", field="from")
     with ctx.store.tx() as repo:
         intakes = repo.intakes(first=start, last=end)
         sleep = repo.all(SleepEntry, first=start, last=end)
