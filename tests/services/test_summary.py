@@ -97,3 +97,16 @@ def test_device_episodes_are_summarised_apart_from_the_diary(any_ctx: Context) -
     reg = {r.source: r for r in s.regularity}
     assert reg["apple_health"].sri.sri is None  # one night is not enough for an SRI
     assert reg["diary"].sri.sri is not None
+
+
+def test_ten_year_window_is_accepted(ctx: Context) -> None:
+    _seed(ctx, 30)
+    assert svc.MAX_DAYS >= 3653
+    s = svc.summarise(ctx, days=3653)
+    assert (s.first_night, s.last_night, s.days) == (LAST - timedelta(days=3652), LAST, 3653)
+    assert len(s.nights) == 3653
+    month = svc.summarise(ctx, days=30).diary["tst_minutes"]
+    tst = s.diary["tst_minutes"]
+    assert (tst.n, tst.mean, tst.missing) == (month.n, month.mean, 3653 - month.n) and tst.n > 20
+    with pytest.raises(InputError, match="--days"):
+        svc.summary_window(ctx, svc.MAX_DAYS + 1)

@@ -52,7 +52,7 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_new_user_evening_to_morning_to_dashboard(browser, server) -> None:  # type: ignore[no-untyped-def]
+def test_new_user_evening_to_morning_to_dashboard(browser, server, tmp_path) -> None:  # type: ignore[no-untyped-def]
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
     offsite: list[str] = []
@@ -155,6 +155,23 @@ def test_new_user_evening_to_morning_to_dashboard(browser, server) -> None:  # t
         drawn = int(page.locator("[data-chart='sleep']").get_attribute("data-drawn") or 0)
         assert drawn >= 1
         shot(page, "13-dashboard-new-user")
+
+        # the report of the default period: shown in the app, and as a PDF download
+        page.get_by_role("link", name="Report", exact=True).click()
+        frame = page.frame_locator("iframe.report-frame")
+        frame.locator("img").first.wait_for()
+        assert frame.locator("h1, h2").count() >= 1
+        assert frame.locator("img").count() >= 1
+        with page.expect_download() as dl:
+            page.get_by_role("link", name="Download PDF").click()
+        pdf = tmp_path / dl.value.suggested_filename
+        dl.value.save_as(pdf)
+        assert pdf.name.endswith(".pdf") and pdf.read_bytes().startswith(b"%PDF")
+        shot(page, "13b-report")
+        page.fill("#f-from", "2026-12-01")
+        page.get_by_role("button", name="Show").click()
+        assert "after it ends" in page.locator("#e-from").inner_text()
+        shot(page, "13c-report-bad-period")
     assert offsite == [], offsite
     assert errors == [], errors
 

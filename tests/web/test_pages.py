@@ -186,3 +186,13 @@ def test_ids_are_unique_and_every_input_has_a_label(profiled) -> None:
         labelled = set(re.findall(r'<label for="([^"]+)"', r.text))
         for tag_id in re.findall(r'<(?:input|select|textarea) id="([^"]+)"', r.text):
             assert tag_id in labelled, (path, tag_id)
+
+
+def test_dashboard_and_api_show_ten_years(profiled) -> None:
+    page = profiled.get("/dashboard?days=3653")
+    assert page.status_code == 200, page.text[-500:]
+    assert '<option value="3653" selected' in page.text and "10 years" in page.text
+    api = profiled.get("/api/dashboard?days=3653")
+    assert api.status_code == 200 and len(api.json()["series"]["x"]) == 3653
+    assert profiled.get("/api/summary?days=3653").json()["days"] == 3653
+    assert profiled.get("/api/dashboard?days=4000").status_code == 422

@@ -15,10 +15,11 @@ def serve(
     """Start the local web app (http://127.0.0.1:8765)."""
     import uvicorn
 
-    from nightleaf.web.app import create_app
+    from nightleaf.web.app import create_app, settle_memory
 
     app = create_app(_state["db"])
     console.print(f"nightleaf is running at http://{host}:{port} — press Ctrl+C to stop.")
+    settle_memory()
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

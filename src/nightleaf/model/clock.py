@@ -17,6 +17,7 @@ datetime.date(2026, 3, 7)
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -28,6 +29,7 @@ NIGHT_CUTOFF = time(12, 0)
 TONIGHT_ROLLOVER = time(6, 0)
 
 
+@functools.lru_cache(maxsize=64)  # looked up for every instant of a long window
 def zone(name: str) -> ZoneInfo:
     """Return the IANA zone called ``name`` or raise :class:`InputError`."""
     if not name or name != name.strip() or name.startswith("/") or ".." in name:

@@ -15,13 +15,28 @@ import math
 from datetime import date, datetime, time
 from typing import Any
 
+_PLAIN = (str, int, bool, type(None))
+#: per dataclass type: its field names followed by its ``__json_extra__`` names
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls)) + tuple(
+            getattr(cls, "__json_extra__", ()))
+        _NAMES[cls] = names
+    return names
+
 
 def to_plain(value: Any) -> Any:
+    cls = type(value)
+    if cls in _PLAIN:  # the common case first: long windows hold tens of thousands of scalars
+        return value
+    if cls is float:
+        return None if math.isnan(value) else value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in getattr(value, "__json_extra__", ()):
-            out[name] = to_plain(getattr(value, name))
-        return out
+        return {name: to_plain(getattr(value, name)) for name in _names(cls)}
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, list | tuple):

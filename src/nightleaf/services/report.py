@@ -230,10 +230,11 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
         end = summary_svc.summary_window(ctx, 1, last)[1]
         start = resolve_night(ctx, first, profile.tz)
     if start > end:
-        raise InputError(f"the period starts ({start}) after it ends ({end}); check --from and "
-                         "--to", field="from")
+        raise InputError(f"the period starts ({start}) after it ends ({end}); choose a first "
+                         "night on or before the last (--from, --to)", field="from")
     if (end - start).days + 1 > summary_svc.MAX_DAYS:
-        raise InputError("the period is longer than 5 years; choose a shorter one", field="from")
+        raise InputError(f"the period is longer than {summary_svc.MAX_DAYS // 366} years; choose a "
+                         "shorter one", field="from")
     with ctx.store.tx() as repo:
         intakes = repo.intakes(first=start, last=end)
         sleep = repo.all(SleepEntry, first=start, last=end)

@@ -17,7 +17,8 @@ from nightleaf.services.context import Context
 from nightleaf.services.journal import resolve_night
 from nightleaf.stats.window import WindowSummary, summarise_window
 
-MAX_DAYS = 366 * 5
+#: the longest window (nights): ten years, the dashboard's longest choice (3653 nights) included
+MAX_DAYS = 366 * 10
 
 
 def summary_window(ctx: Context, days: int = 28, last: str | None = None) -> tuple[date, date]:

@@ -54,7 +54,7 @@ from scipy.stats import circmean
 
 from nightleaf.model.clock import local_datetime
 from nightleaf.model.entities import WEEKDAYS, Profile, SleepEntry, SleepEpisode
-from nightleaf.sleep.diary import diary_metrics
+from nightleaf.sleep.diary import NightMetrics, diary_metrics
 from nightleaf.sleep.episode import episode_metrics, main_episodes, sleep_segments
 
 MINUTES_PER_DAY = 1440
@@ -155,11 +155,18 @@ def sleep_wake_grid(
 
 
 def diary_intervals(entries: Iterable[SleepEntry]) -> dict[date, list[tuple[datetime, datetime]]]:
+    return metrics_intervals(diary_metrics(e) for e in entries)
+
+
+def metrics_intervals(
+    metrics: Iterable[NightMetrics],
+) -> dict[date, list[tuple[datetime, datetime]]]:
+    """Sleep intervals (onset, offset) per night from metrics already computed, e.g. the diary's
+    (same result as :func:`diary_intervals` on the entries they came from)."""
     out: dict[date, list[tuple[datetime, datetime]]] = {}
-    for e in entries:
-        m = diary_metrics(e)
+    for m in metrics:
         if m.onset is not None and m.offset is not None:
-            out.setdefault(e.night, []).append((m.onset, m.offset))
+            out.setdefault(m.night, []).append((m.onset, m.offset))
     return out
 
 
@@ -344,6 +351,7 @@ __all__ = [
     "episode_intervals",
     "is_work_night",
     "main_sleep_times",
+    "metrics_intervals",
     "window_regularity",
     "sleep_regularity_index",
     "sleep_wake_grid",

@@ -20,6 +20,7 @@ no number.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
@@ -79,7 +80,11 @@ def compare(
             metric, group, reference, OK, len(a), len(b), ma, mb, diff,
             message="no night-to-night variation in either group; no interval",
         )
-    res = stats.ttest_ind(a, b, equal_var=False)
+    with warnings.catch_warnings():
+        # one group with the same value every night (e.g. quality 3) has an exact variance of 0;
+        # scipy's "precision loss ... nearly identical" warning does not apply to it
+        warnings.filterwarnings("ignore", "Precision loss occurred", RuntimeWarning)
+        res = stats.ttest_ind(a, b, equal_var=False)
     ci = res.confidence_interval(confidence_level=confidence)
     return Comparison(
         metric, group, reference, OK, len(a), len(b), ma, mb, diff,

@@ -20,10 +20,10 @@ from nightleaf.sleep.diary import DIARY, NightMetrics, diary_metrics
 from nightleaf.sleep.episode import episode_metrics, main_episodes
 from nightleaf.sleep.regularity import (
     Regularity,
-    diary_intervals,
     episode_intervals,
     is_work_night,
     main_sleep_times,
+    metrics_intervals,
     window_regularity,
 )
 from nightleaf.stats.compare import NOTE, Comparison, compare
@@ -139,14 +139,17 @@ def _comparisons(
                  if r.intake and _band(r.intake.minutes_last_intake_to_sleep) == band],
             )
         )
+    # each night's outcomes looked up once, not once per group
+    values = {id(r): {m: _outcome(r, m) for m in outcomes} for r in rows}
+    reference = {m: [values[id(r)][m] for r in without] for m in outcomes}
     out: list[Comparison] = []
     for label, chosen in groups:
         for metric in outcomes:
             out.append(
                 compare(
                     metric,
-                    [_outcome(r, metric) for r in chosen],
-                    [_outcome(r, metric) for r in without],
+                    [values[id(r)][metric] for r in chosen],
+                    reference[metric],
                     group=label,
                     reference=WITHOUT,
                 )
@@ -181,7 +184,8 @@ def summarise_window(
     all_nights = [first_night + timedelta(days=i) for i in range(days)]
     entries = [e for e in entries if inside(e.night)]
     episodes = [e for e in episodes if inside(e.night)]
-    diary_by_night = {e.night: diary_metrics(e) for e in entries}
+    diary_all = [diary_metrics(e) for e in entries]  # once: the SRI grid reuses them
+    diary_by_night = {m.night: m for m in diary_all}
     tried: dict[date, datetime] = {
         n: m.tried_to_sleep for n, m in diary_by_night.items() if m.tried_to_sleep is not None
     }
@@ -217,7 +221,7 @@ def summarise_window(
 
     reg = [
         window_regularity(
-            diary_intervals(entries), first_night, last_night, profile, source=DIARY,
+            metrics_intervals(diary_all), first_night, last_night, profile, source=DIARY,
             lights_out=list(tried.values()),
         )
     ]

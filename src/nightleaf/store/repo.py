@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, time
 from typing import Any, TypeVar
 
@@ -39,9 +39,31 @@ def _row(obj: Any, *, skip: Sequence[str] = ()) -> dict[str, Any]:
     }
 
 
+_FIELDS: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def _build(cls: type[T], row: Any) -> T:
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)
     return cls(**{k: v for k, v in row._mapping.items() if k in names})
+
+
+def _builder(cls: type[T], keys: Sequence[str]) -> Callable[[Sequence[Any]], T]:
+    """Build ``cls`` from rows with columns ``keys``: the column positions are looked up once
+    per result, not once per row (a 10-year window has thousands of rows)."""
+    names = _field_names(cls)
+    pick = [(i, k) for i, k in enumerate(keys) if k in names]
+
+    def build(row: Sequence[Any]) -> T:
+        return cls(**{k: row[i] for i, k in pick})
+
+    return build
 
 
 def _hhmm(v: time | None) -> str | None:
@@ -122,8 +144,9 @@ class Repo:
             order = [table.c.position]
         elif cls is e.SleepEntry:
             order = [table.c.night]
-        rows = self.conn.execute(select(table).where(and_(*cond)).order_by(*order, table.c.id))
-        return [_build(cls, r) for r in rows]
+        result = self.conn.execute(select(table).where(and_(*cond)).order_by(*order, table.c.id))
+        build = _builder(cls, list(result.keys()))
+        return [build(r) for r in result]
 
     # -- profile ---------------------------------------------------------------------------
     def profile(self) -> e.Profile | None:
@@ -207,8 +230,9 @@ class Repo:
     def intakes(self, *, first: date | None = None, last: date | None = None) -> list[e.Intake]:
         c = t.intake.c
         cond = self._nights(c, first, last)
-        rows = self.conn.execute(select(t.intake).where(*cond).order_by(c.at, c.id))
-        return [_intake(r) for r in rows]
+        result = self.conn.execute(select(t.intake).where(*cond).order_by(c.at, c.id))
+        ix = {k: i for i, k in enumerate(result.keys())}
+        return [_intake(r, ix) for r in result]
 
     def delete_intake(self, id_: int) -> None:
         res = self.conn.execute(
@@ -277,8 +301,11 @@ class Repo:
                  with_stages: bool = True) -> list[e.SleepEpisode]:
         c = t.sleep_episode.c
         cond = self._nights(c, first, last)
-        rows = self.conn.execute(select(t.sleep_episode).where(*cond).order_by(c.start, c.id)).all()
-        eps = [self._episode(r, load_stages=False) for r in rows]
+        result = self.conn.execute(select(t.sleep_episode).where(*cond).order_by(c.start, c.id))
+        build = _builder(e.SleepEpisode, list(result.keys()))
+        eps = [build(r) for r in result]
+        for ep in eps:
+            ep.stages = []
         if with_stages and eps:
             by_id = {ep.id: ep for ep in eps}
             st = t.sleep_stage.c
@@ -381,11 +408,13 @@ class Repo:
                 )
 
 
-def _intake(r: Any) -> e.Intake:
-    m = r._mapping
+def _intake(r: Sequence[Any], ix: dict[str, int]) -> e.Intake:
+    def m(k: str) -> Any:
+        return r[ix[k]]
+
     return e.Intake(
-        id=m["id"], person_id=m["person_id"], at=m["at"], tz=m["tz"], night=m["night"],
-        amount=Amount(m["amount_value"], m["amount_unit"], m["capsule_mg"], m["tea_grams"]),
-        product_id=m["product_id"], batch_id=m["batch_id"], mitragynine_mg=m["mitragynine_mg"],
-        note=m["note"],
+        id=m("id"), person_id=m("person_id"), at=m("at"), tz=m("tz"), night=m("night"),
+        amount=Amount(m("amount_value"), m("amount_unit"), m("capsule_mg"), m("tea_grams")),
+        product_id=m("product_id"), batch_id=m("batch_id"), mitragynine_mg=m("mitragynine_mg"),
+        note=m("note"),
     )

@@ -24,6 +24,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("morning", "/morning", "Morning"),
     ("journal", "/journal", "Journal"),
     ("dashboard", "/dashboard", "Dashboard"),
+    ("report", "/report", "Report"),
     ("products", "/products", "Products"),
     ("health", "/health", "Medicines & conditions"),
     ("safety", "/safety", "Safety & legal"),

@@ -35,6 +35,11 @@ SIMPLE_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "tex
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
        "base-uri 'none'; object-src 'none'")
+#: the one other policy a response may carry: the in-app report view (``/report/view``), a
+#: self-contained document with its own inline style and data: images, no script at all
+#: (``sandbox``), which only this app's report page may frame
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+              "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; sandbox")
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -96,9 +101,16 @@ class LocalGuard:
     def _with_headers(send: Send) -> Send:
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
+                given = message.get("headers", [])
+                headers = [(k, v) for k, v in given
                            if k.lower() not in {h for h, _ in SECURITY_HEADERS}]
-                message["headers"] = headers + SECURITY_HEADERS
+                ours = SECURITY_HEADERS
+                if (b"content-security-policy", REPORT_CSP.encode()) in given:
+                    ours = [(b"content-security-policy", REPORT_CSP.encode()),
+                            (b"x-frame-options", b"SAMEORIGIN"),
+                            *[(k, v) for k, v in SECURITY_HEADERS
+                              if k not in (b"content-security-policy", b"x-frame-options")]]
+                message["headers"] = headers + ours
             await send(message)
         return wrapped
 

@@ -29,6 +29,10 @@ try:  # the dashboard needs the summary service (sleep/pain/intake metrics)
 
     AVAILABLE.add("dashboard")
     MODULES = (*MODULES, dashboard)
+    from nightleaf.web.pages import report  # the report gathers through the same summary
+
+    AVAILABLE.add("report")
+    MODULES = (*MODULES, report)
 except ImportError:  # pragma: no cover - a build without the metrics
     pass
 
