@@ -178,4 +178,4 @@ def metrics_from_segments(segments: Sequence[StageSegment]) -> SleepMetrics:
     first = min(s.start for s in segments)
     sol = (sleep[0][0] - first).total_seconds() / 60.0
     waso = (sleep[-1][1] - sleep[0][0]).total_seconds() / 60.0 - tst
-    return SleepMetrics(round(tst, 3), round(sol, 3), round(waso, 3), len(sleep) - 1)
+    return SleepMetrics(tst, sol, max(0.0, waso), len(sleep) - 1)

@@ -74,7 +74,9 @@ STAGED = frozenset({"light", "deep", "rem"})
 
 _BAD_CTRL = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _CTRL_TO_SPACE = bytes.maketrans(_BAD_CTRL, b" " * len(_BAD_CTRL))
-_SPACED_NAME = re.compile(rb'(?<=[ \t\r\n])([A-Za-z_][-\w.:]*(?:[ ]+[-\w.:]+)+)(?=\s*=\s*")')
+_SPACED_NAME = re.compile(
+    rb'(?<=[ \t\r\n])([^\s="\'<>/&]+(?:[ ]+[^\s="\'<>/&]+)+)(?=\s*=\s*["\'])')
+_NAME = re.compile(r"^[A-Za-z_:\u00C0-\uFFFF][-\w.:\u00B7\u00C0-\uFFFF]*$")
 _TAG = re.compile(rb'<Record((?:\s+[^\s="<>/][^="<>]*?\s*=\s*"[^"<]*")*)\s*/?>')
 _ATTR = re.compile(rb'\s+([^\s="<>/][^="<>]*?)\s*=\s*"([^"<]*)"')
 _REF = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
@@ -169,6 +171,18 @@ def _prolog_end(head: bytes, name: str) -> int:
     return root
 
 
+def _read_head(stream: BinaryIO) -> tuple[bytes, bool]:
+    """Read at least one chunk, and on until the root element has started (or the prolog
+    limit is reached). Returns (bytes, end of stream reached)."""
+    head = stream.read(CHUNK)
+    eof = len(head) < CHUNK
+    while not eof and b"<HealthData" not in head and len(head) < PROLOG_LIMIT:
+        more = stream.read(CHUNK)
+        head += more
+        eof = len(more) < CHUNK
+    return head, eof
+
+
 def _blank(data: bytes) -> bytes:
     """Spaces for every byte but newlines (keeps line numbers and offsets)."""
     return re.sub(rb"[^\n]", b" ", data)
@@ -238,13 +252,12 @@ def _unescape(raw: bytes) -> str:
 
 
 def _fast_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
-    buf = stream.read(CHUNK)
+    buf, eof = _read_head(stream)
     got = len(buf)
     rep.bytes(got)
     root = _prolog_end(buf[:PROLOG_LIMIT], name)
     base = 0  # file offset of buf[0]
     pos = root
-    eof = len(buf) < CHUNK
     tail = b""
     while True:
         if not eof:
@@ -268,9 +281,9 @@ def _fast_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
                 raise _Fallback(f"sleep type name outside a <Record> start tag at byte {base + i}")
             attrs: dict[str, str] = {}
             for a in _ATTR.finditer(m.group(1)):
-                key = a.group(1).strip().replace(b" ", b"_").decode("utf-8", "replace")
-                if key in attrs:
-                    raise _Fallback("a repeated attribute")
+                key = a.group(1).strip().replace(b" ", b"_").decode("utf-8")
+                if key in attrs or not _NAME.match(key):
+                    raise _Fallback("a repeated or unusual attribute name")
                 attrs[key] = _unescape(a.group(2).translate(_CTRL_TO_SPACE))
             if attrs.get("type") != SLEEP_TYPE:
                 raise _Fallback("sleep type name in another attribute")
@@ -304,7 +317,7 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
         events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=True, remove_comments=True, remove_pis=True,
     )
-    head = stream.read(CHUNK)
+    head, _ = _read_head(stream)
     got = len(head)
     rep.bytes(got)
     root = _prolog_end(head[:PROLOG_LIMIT], name)
