@@ -32,7 +32,8 @@ V = "HKCategoryValueSleepAnalysis"
 
 DTD = """<!DOCTYPE HealthData [
 <!-- HealthKit Export Version: 13 -->
-<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|ClinicalRecord|Audiogram|VisionPrescription)*)>
+<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|ClinicalRecord|\
+Audiogram|VisionPrescription)*)>
 <!ATTLIST HealthData
   locale CDATA #REQUIRED
 >
