@@ -3,6 +3,7 @@ giving exactly the full parse's records."""
 
 from __future__ import annotations
 
+import io
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -20,9 +21,17 @@ V = "HKCategoryValueSleepAnalysis"
 
 
 def fast_only(path: Path) -> list[ah.SleepRecord]:
-    """The fast path alone: raises ``_Fallback`` instead of handing over."""
+    """The fast path alone (a mapped file): raises ``_Fallback`` instead of handing over. The
+    same file read as a plain stream (as a zip member is) must give the same records."""
     with ah._open_export(path) as (stream, _, name):
-        return list(ah._fast_records(stream, name, ah.Reporter(None, None)))
+        mapped = list(ah._fast_records(stream, name, ah.Reporter(None, None)))
+    assert fast_stream(path) == mapped
+    return mapped
+
+
+def fast_stream(path: Path) -> list[ah.SleepRecord]:
+    data = io.BytesIO(path.read_bytes())  # no file descriptor: the streaming scanner
+    return list(ah._fast_records(data, str(path), ah.Reporter(None, None)))
 
 
 def export(tmp_path: Path, records: str, *, name: str = "export.xml", prolog: str = "") -> Path:
@@ -224,9 +233,21 @@ def test_fast_path_survives_any_chunk_boundary(tmp_path, monkeypatch, chunk):
     from synth_apple_health import generate
     p = generate(tmp_path / "export.xml", size_bytes=200_000, nights=6, seed=3)
     expected = sleep_records(p, fast=False)
-    monkeypatch.setattr(ah, "CHUNK", chunk)
+    monkeypatch.setattr(ah, "CHUNK", chunk)  # the stream scanner's buffer, the full parse's
+    monkeypatch.setattr(ah, "WINDOW", chunk)  # the mapped scanner's window
     assert sleep_records(p, fast=False) == expected
     assert fast_only(p) == expected
+
+
+def test_zipped_export_fast_equals_full(tmp_path):
+    from synth_apple_health import generate
+    p = generate(tmp_path / "export.xml", size_bytes=300_000, nights=8, seed=5)
+    z = tmp_path / "export.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(p, "apple_health_export/export.xml")
+    assert sleep_records(z) == sleep_records(z, fast=False) == sleep_records(p, fast=False)
+    assert list(read_apple_health(z, tz="Europe/Berlin")) == list(
+        read_apple_health(p, tz="Europe/Berlin"))
 
 
 @pytest.mark.parametrize(("body", "why"), [

@@ -4,6 +4,7 @@ and read-buffer boundaries."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -74,17 +75,30 @@ def test_fast_path_matches_full_parse(tmp_path: Path, body: list[str], chunk: in
     p.write_bytes(('<?xml version="1.0" encoding="UTF-8"?>\n' + prolog
                    + '<HealthData locale="en_US">\n' + "\n".join(body)
                    + "\n</HealthData>\n").encode("utf-8"))
-    old = ah.CHUNK
-    ah.CHUNK = chunk
+    old = ah.CHUNK, ah.WINDOW
+    ah.CHUNK = ah.WINDOW = chunk
     try:
         full = ah.sleep_records(p, fast=False)
-        try:
-            with ah._open_export(p) as (stream, _, name):
-                fast = list(ah._fast_records(stream, name, ah.Reporter(None, None)))
-        except ah._Fallback:
-            fast = full  # allowed only where a comment straddles a tiny read buffer
-            assert chunk < 1 << 20 and any("<!--" in b for b in body)
+        for stream in (lambda: open(p, "rb"), lambda: io.BytesIO(p.read_bytes())):  # noqa: SIM115
+            try:  # a mapped file, then a plain stream (as a zip member is read)
+                with stream() as fh:
+                    fast = list(ah._fast_records(fh, str(p), ah.Reporter(None, None)))
+            except ah._Fallback:
+                fast = full  # allowed only where a comment straddles a tiny read buffer
+                assert chunk < 1 << 20 and any("<!--" in b for b in body)
+            assert fast == full
     finally:
-        ah.CHUNK = old
-    assert fast == full
+        ah.CHUNK, ah.WINDOW = old
     assert len(full) == sum(1 for b in body if b.startswith("<Record"))
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+       st.integers(-23 * 60 - 59, 23 * 60 + 59))
+def test_date_fast_branch_equals_general_reading(wall, off):
+    wall = wall.replace(microsecond=0)
+    sign = "+" if off >= 0 else "-"
+    text = f"{wall:%Y-%m-%d %H:%M:%S} {sign}{abs(off) // 60:02d}{abs(off) % 60:02d}"
+    ah.parse_date.cache_clear()
+    assert ah.parse_date(text) == ah._parse_date_general(text)
+    assert ah.parse_date(text)[0] == wall.replace(tzinfo=timezone(timedelta(minutes=off))
+                                                  ).astimezone(UTC)

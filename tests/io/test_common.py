@@ -44,3 +44,15 @@ def test_metrics_invariants(items):
     assert 0 <= m.tst_minutes <= tib
     assert m.waso_minutes >= 0 and m.sol_minutes >= 0
     assert m.awakenings == len(merge_intervals((s.start, s.end) for s in segs)) - 1
+
+
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1),
+                    timezones=st.just(UTC)),
+       st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC",
+                        "Asia/Kathmandu", "America/St_Johns"]))
+def test_night_in_equals_the_clocks_night_of(instant, tz):
+    from zoneinfo import ZoneInfo
+
+    from nightleaf.io._common import night_in
+    from nightleaf.model import night_of
+    assert night_in(instant, ZoneInfo(tz)) == night_of(instant, tz)

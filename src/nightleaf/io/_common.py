@@ -15,9 +15,10 @@ import hashlib
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 from nightleaf.errors import FormatError
 from nightleaf.model import StageSegment
@@ -93,6 +94,15 @@ class CountingReader(io.RawIOBase):
         self.count += len(data)
         self.reporter.bytes(self.count)
         return data
+
+
+_NOON = timedelta(hours=12)
+
+
+def night_in(instant: datetime, z: ZoneInfo) -> date:
+    """:func:`nightleaf.model.clock.night_of` for a zone already looked up (the hot loop of
+    the Apple Health import): the local date of ``instant`` less the noon cutoff."""
+    return (instant.astimezone(z).replace(tzinfo=None) - _NOON).date()
 
 
 def bad_file(path: str | Path, problem: str, *, line: int | None = None,

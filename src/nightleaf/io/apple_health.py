@@ -31,17 +31,18 @@ Sleep values (old and iOS 16+ names, and the numeric values of 2015 exports) map
 
 from __future__ import annotations
 
+import io
+import mmap
+import os
 import re
-import zipfile
+import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
-
-from lxml import etree
+from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 from nightleaf.errors import FormatError
 from nightleaf.io._common import (
@@ -49,13 +50,16 @@ from nightleaf.io._common import (
     Reporter,
     bad_file,
     metrics_from_segments,
+    night_in,
 )
-from nightleaf.model import SleepEpisode, StageSegment, night_of, zone
+from nightleaf.model import SleepEpisode, StageSegment, zone
 
 SOURCE = "apple_health"
 SLEEP_TYPE = "HKCategoryTypeIdentifierSleepAnalysis"
 _MARK = SLEEP_TYPE.encode()
 CHUNK = 8 << 20
+#: how much of a mapped file is scanned between progress reports and page hand-backs
+WINDOW = 16 << 20
 #: how far into the file the ``<HealthData`` root must start (the DTD is ~10 KB)
 PROLOG_LIMIT = 4 << 20
 
@@ -70,6 +74,7 @@ STAGES: dict[str, str] = {
 }
 #: 2015 exports leave ``value`` out of in-bed records
 MISSING_VALUE_STAGE = "inbed"
+_STAGES_B = {k.encode(): v for k, v in STAGES.items()}
 STAGED = frozenset({"light", "deep", "rem"})
 
 _BAD_CTRL = bytes(range(0x00, 0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
@@ -77,6 +82,16 @@ _CTRL_TO_SPACE = bytes.maketrans(_BAD_CTRL, b" " * len(_BAD_CTRL))
 _SPACED_NAME = re.compile(
     rb'(?<=[ \t\r\n])([^\s="\'<>/&]+(?:[ ]+[^\s="\'<>/&]+)+)(?=\s*=\s*["\'])')
 _NAME = re.compile(r"^[A-Za-z_:\u00C0-\uFFFF][-\w.:\u00B7\u00C0-\uFFFF]*$")
+#: the shape of nearly every sleep record the Health app writes; anything else goes through
+#: the general attribute-by-attribute reading, which gives the same answer more slowly
+_COMMON = re.compile(
+    rb'<Record type="HKCategoryTypeIdentifierSleepAnalysis" sourceName="([^"&<\x00-\x1f]+)"'
+    rb'(?: sourceVersion="[^"&<\x00-\x1f]*")?'
+    rb'(?: device="(?:[^"&<\x00-\x1f]++|&(?:lt|gt|amp|quot|apos);)*+")?'
+    rb'(?: unit="[^"&<\x00-\x1f]*")?'
+    rb'(?: creationDate="[^"&<\x00-\x1f]*")?'
+    rb' startDate="([^"&<\x00-\x1f]*)" endDate="([^"&<\x00-\x1f]*)"'
+    rb'(?: value="([^"&<\x00-\x1f]*)")?[ \t\r\n]*/?>')
 _TAG = re.compile(rb'<Record((?:\s+[^\s="<>/][^="<>]*?\s*=\s*"[^"<]*")*)\s*/?>')
 _ATTR = re.compile(rb'\s+([^\s="<>/][^="<>]*?)\s*=\s*"([^"<]*)"')
 _REF = re.compile(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
@@ -91,8 +106,7 @@ TOP_TAGS = frozenset({
 })
 
 
-@dataclass(frozen=True, order=True)
-class SleepRecord:
+class SleepRecord(NamedTuple):
     """One sleep-analysis record, as both readers see it."""
 
     source: str
@@ -100,6 +114,9 @@ class SleepRecord:
     end: datetime  # UTC
     stage: str
     offset_minutes: int  # the record's own UTC offset
+
+
+Buffer: TypeAlias = bytearray | mmap.mmap
 
 
 class _Fallback(Exception):
@@ -121,6 +138,8 @@ def _open_export(path: Path) -> Iterator[tuple[BinaryIO, int | None, str]]:
                 return
     except OSError as exc:
         raise FormatError(f"{path}: cannot read the file ({exc.strerror})") from None
+    import zipfile  # only exports given as a zip need it
+
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -137,7 +156,7 @@ def _open_export(path: Path) -> Iterator[tuple[BinaryIO, int | None, str]]:
             yield fh, member.file_size, f"{path}!{member.filename}"  # type: ignore[misc]
 
 
-def _export_member(zf: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+def _export_member(zf: Any) -> Any:
     xmls = [i for i in zf.infolist() if i.filename.lower().endswith(".xml") and not i.is_dir()]
     for info in xmls:
         if info.filename.rsplit("/", 1)[-1] == "export.xml":
@@ -198,16 +217,37 @@ def _repair(chunk: bytes) -> bytes:
 # ---------------------------------------------------------------- records
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str) -> tuple[datetime, int]:
-    """``2020-07-08 01:05:06 +0100`` or ``20150601161900+0100`` → (UTC instant, offset min)."""
-    m = _DATE.match(text.strip())
-    if not m:
-        raise ValueError(text)
-    y, mo, d, h, mi, s, sign, oh, om = m.groups()
-    off = 0 if sign is None else (int(oh) * 60 + int(om)) * (1 if sign == "+" else -1)
-    local = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s),
-                     tzinfo=timezone(timedelta(minutes=off)))
-    return local.astimezone(UTC), off
+    """``2020-07-08 01:05:06 +0100`` or ``20150601161900+0100`` → (UTC instant, offset min).
+
+    >>> parse_date("2020-07-08 01:05:06 +0100")[0].isoformat()
+    '2020-07-08T00:05:06+00:00'
+    """
+    t = text.strip()
+    if (len(t) == 25 and t.isascii() and t[4] == t[7] == "-" and t[10] == t[19] == " "
+            and t[13] == t[16] == ":" and t[20] in "+-"
+            and (t[:4] + t[5:7] + t[8:10] + t[11:13] + t[14:16] + t[17:19] + t[21:]).isdigit()):
+        local = datetime.fromisoformat(t[:19] + t[20:])
+        off = local.utcoffset()
+        return local.astimezone(UTC), int(off.total_seconds()) // 60 if off else 0
+    return _parse_date_general(t)
+
+
+def _parse_date_general(t: str) -> tuple[datetime, int]:
+    m = _DATE.match(t)
+    if not m or not t.isascii():
+        raise ValueError(t)
+    return _instant(*m.groups())
+
+
+def _instant(y: str, mo: str, d: str, h: str, mi: str, s: str, sign: str | None,
+             oh: str | None, om: str | None) -> tuple[datetime, int]:
+    off = 0 if sign is None else (int(oh or 0) * 60 + int(om or 0)) * (1 if sign == "+" else -1)
+    if abs(off) >= 24 * 60 or int(om or 0) >= 60:
+        raise ValueError(f"{y}-{mo}-{d} {h}:{mi}:{s} {sign}{oh}{om}")
+    wall = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=UTC)
+    return wall - timedelta(minutes=off), off
 
 
 def _record(attrs: dict[str, str], name: str, where: str) -> SleepRecord | None:
@@ -222,7 +262,7 @@ def _record(attrs: dict[str, str], name: str, where: str) -> SleepRecord | None:
     except KeyError as exc:
         raise FormatError(f"{name} ({where}): a sleep record has no {exc.args[0]}; "
                           "export again from the Health app") from None
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise FormatError(f"{name} ({where}): cannot read the date {exc.args[0]!r} "
                           "(expected like 2024-03-20 22:04:00 +0100)") from None
     if end < start:
@@ -230,7 +270,14 @@ def _record(attrs: dict[str, str], name: str, where: str) -> SleepRecord | None:
     return SleepRecord(source, start, end, stage, off)
 
 
+def _is_xml_char(c: int) -> bool:
+    return (c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD
+            or 0x10000 <= c <= 0x10FFFF)
+
+
 def _unescape(raw: bytes) -> str:
+    """An attribute value as an XML parser reports it: literal tabs and line ends become
+    spaces (attribute-value normalisation), then references are replaced."""
     text = raw.decode("utf-8")  # UnicodeDecodeError → fallback
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -241,9 +288,12 @@ def _unescape(raw: bytes) -> str:
 
     def ref(m: re.Match[str]) -> str:
         g = m.group(1)
-        if g[0] == "#":
-            return chr(int(g[2:], 16) if g[1] == "x" else int(g[1:]))
-        return _NAMED[g]
+        if g[0] != "#":
+            return _NAMED[g]
+        code = int(g[2:], 16) if g[1] == "x" else int(g[1:])
+        if not _is_xml_char(code):
+            raise _Fallback("a character reference to a character XML forbids")
+        return chr(code)
 
     out = _REF.sub(ref, text)
     if "&" in _REF.sub("", text):
@@ -251,68 +301,182 @@ def _unescape(raw: bytes) -> str:
     return out
 
 
-def _fast_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
-    buf, eof = _read_head(stream)
-    got = len(buf)
-    rep.bytes(got)
-    root = _prolog_end(buf[:PROLOG_LIMIT], name)
-    base = 0  # file offset of buf[0]
-    pos = root
-    tail = b""
-    while True:
-        if not eof:
-            more = stream.read(CHUNK)
-            if more:
-                buf += more
-                got += len(more)
-                rep.bytes(got)
-            eof = len(more) < CHUNK
-        if b"<![CDATA[" in buf:
-            raise _Fallback("CDATA section")
-        limit = len(buf) if eof else buf.rfind(b"<")
-        if limit < pos:
-            limit = pos
-        _check_comments(buf, pos, limit, eof)
-        i = buf.find(_MARK, pos, limit)
+def _general_tag(buf: Buffer, lt: int, i: int, end: int, name: str,
+                 where: int) -> tuple[SleepRecord | None, int]:
+    """Any ``<Record ...>`` start tag, attribute by attribute, as an XML parser would."""
+    m = _TAG.match(buf, lt, end)
+    if m is None or m.end() <= i:
+        raise _Fallback(f"sleep type name outside a <Record> start tag at byte {where}")
+    attrs: dict[str, str] = {}
+    for a in _ATTR.finditer(m.group(1)):
+        key = a.group(1).strip().replace(b" ", b"_").decode("utf-8")
+        if key in attrs or not _NAME.match(key):
+            raise _Fallback("a repeated or unusual attribute name")
+        attrs[key] = _unescape(a.group(2).translate(_CTRL_TO_SPACE))
+    if attrs.get("type") != SLEEP_TYPE:
+        raise _Fallback("sleep type name in another attribute")
+    return _record(attrs, name, f"byte {where}"), m.end()
+
+
+def _check_markup(buf: Buffer, pos: int, limit: int, filled: int) -> None:
+    """Comments, CDATA and declarations in the body are found through their ``!`` (a
+    memchr-speed scan); a comment is harmless unless it hides a sleep record."""
+    j = buf.find(b"!", pos, limit)
+    while j != -1:
+        if j > 0 and buf[j - 1] == 0x3C:  # "<!"
+            if buf[j + 1:j + 3] == b"--":
+                k = buf.find(b"-->", j + 3, filled)
+                if k == -1:
+                    raise _Fallback("a comment runs past the read buffer")
+                if buf.find(_MARK, j, k) != -1:
+                    raise _Fallback("sleep type name inside a comment")
+                j = buf.find(b"!", k + 3, limit) if k + 3 < limit else -1
+                continue
+            raise _Fallback("CDATA or a declaration inside the document")
+        j = buf.find(b"!", j + 1, limit)
+
+
+class _Scanner:
+    """Finds the sleep records whose type name lies in ``[pos, limit)`` of a buffer (a
+    bytearray window or a whole-file mmap); tags may run on to ``end``."""
+
+    def __init__(self, name: str, rep: Reporter) -> None:
+        self.name = name
+        self.rep = rep
+        self.sources: dict[bytes, str] = {}
+        self.dates: dict[bytes, tuple[datetime, int]] = {}
+        self.nights: set[date] = set()
+        self.resume = 0  # first offset not yet consumed by a processed tag
+
+    def window(self, buf: Buffer, pos: int, limit: int, end: int, base: int,
+               *, cut: bool = False) -> Iterator[SleepRecord]:
+        """Records whose type name starts in ``[pos, limit)``. With ``cut`` (a mapped file's
+        window, which may cut a name in two) a name may end past ``limit``."""
+        common = _COMMON.match
+        mark = _MARK
+        sources, dates, nights = self.sources, self.dates, self.nights
+        if cut:
+            limit = min(end, limit + len(mark) - 1)
+        i = buf.find(mark, max(pos, self.resume), limit)
         while i != -1:
-            lt = buf.rfind(b"<", 0, i)
-            m = _TAG.match(buf, lt) if lt >= pos else None
-            if m is None or m.end() <= i:
-                raise _Fallback(f"sleep type name outside a <Record> start tag at byte {base + i}")
-            attrs: dict[str, str] = {}
-            for a in _ATTR.finditer(m.group(1)):
-                key = a.group(1).strip().replace(b" ", b"_").decode("utf-8")
-                if key in attrs or not _NAME.match(key):
-                    raise _Fallback("a repeated or unusual attribute name")
-                attrs[key] = _unescape(a.group(2).translate(_CTRL_TO_SPACE))
-            if attrs.get("type") != SLEEP_TYPE:
-                raise _Fallback("sleep type name in another attribute")
-            rec = _record(attrs, name, f"byte {base + lt}")
+            lt = i - 14  # where `<Record type="` starts in the common shape
+            m = common(buf, lt, end) if lt >= 0 else None
+            if m is None:
+                lt = buf.rfind(b"<", 0, i)
+            rec: SleepRecord | None = None
+            if m is not None:
+                src_b, start_b, end_b, value_b = m.groups()
+                after = m.end()
+                stage = MISSING_VALUE_STAGE if value_b is None else _STAGES_B.get(value_b)
+                if stage is not None:
+                    try:
+                        sd = dates.get(start_b)
+                        if sd is None:
+                            sd = dates[start_b] = parse_date(start_b.decode("ascii"))
+                        ed = dates.get(end_b)
+                        if ed is None:
+                            ed = dates[end_b] = parse_date(end_b.decode("ascii"))
+                    except (ValueError, OverflowError, UnicodeDecodeError):
+                        rec, after = _general_tag(buf, lt, i, end, self.name, base + lt)
+                    else:
+                        src = sources.get(src_b)
+                        if src is None:
+                            src = sources[src_b] = src_b.decode("utf-8")
+                        start, off = sd
+                        stop = ed[0]
+                        if stop < start:
+                            start, stop = stop, start
+                        rec = SleepRecord(src, start, stop, stage, off)
+            elif lt == -1:
+                raise _Fallback(f"sleep type name outside a tag at byte {base + i}")
+            else:
+                rec, after = _general_tag(buf, lt, i, end, self.name, base + lt)
             if rec is not None:
+                key = rec.start.date()
+                if key not in nights:  # progress only: roughly, the nights seen so far
+                    nights.add(key)
+                    self.rep.night()
                 yield rec
-            i = buf.find(_MARK, m.end(), limit)
-        if eof:
-            tail = buf[-256:]
-            break
-        base += limit
-        buf = buf[limit:]
-        pos = 0
-    if not tail.rstrip().endswith(b"</HealthData>"):
+            self.resume = after
+            i = buf.find(mark, after, limit)
+
+
+def _fast_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
+    try:
+        fd = stream.fileno()
+        regular = stat.S_ISREG(os.fstat(fd).st_mode) and os.fstat(fd).st_size > 0
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        regular = False
+    if regular:
+        with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mm:
+            yield from _scan_mapped(mm, name, rep)
+    else:
+        yield from _scan_stream(stream, name, rep)
+
+
+def _scan_mapped(mm: mmap.mmap, name: str, rep: Reporter) -> Iterator[SleepRecord]:
+    """A regular file: map it and scan it in windows, handing each window's pages back to
+    the kernel afterwards so the resident set stays flat."""
+    size = len(mm)
+    pos = _prolog_end(mm[:PROLOG_LIMIT], name)
+    scan = _Scanner(name, rep)
+    dropped = 0
+    while pos < size:
+        limit = min(size, pos + WINDOW)
+        _check_markup(mm, pos, limit, size)
+        yield from scan.window(mm, pos, limit, size, 0, cut=True)
+        rep.bytes(limit)
+        keep_from = (max(0, limit - (1 << 20)) // mmap.PAGESIZE) * mmap.PAGESIZE
+        if keep_from > dropped:
+            mm.madvise(mmap.MADV_DONTNEED, dropped, keep_from - dropped)
+            dropped = keep_from
+        pos = limit
+    if not mm[max(0, size - 256):].rstrip().endswith(b"</HealthData>"):
         raise _Fallback("the document does not end with </HealthData>")
 
 
-def _check_comments(buf: bytes, pos: int, limit: int, eof: bool) -> None:
-    j = buf.find(b"<!--", pos, limit)
-    while j != -1:
-        k = buf.find(b"-->", j + 4)
-        if k == -1:
-            raise _Fallback("a comment runs past the read buffer")
-        if buf.find(_MARK, j, k) != -1:
-            raise _Fallback("sleep type name inside a comment")
-        j = buf.find(b"<!--", k + 3, limit)
+def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
+    """Any stream (a zip member): a reused buffer, refilled after the last complete tag."""
+    head, eof = _read_head(stream)
+    root = _prolog_end(head[:PROLOG_LIMIT], name)
+    buf = bytearray(max(CHUNK, 2 * len(head)))
+    buf[: len(head)] = head
+    filled = got = len(head)
+    rep.bytes(got)
+    del head
+    base = 0  # file offset of buf[0]
+    pos = root
+    scan = _Scanner(name, rep)
+    while True:
+        if not eof:
+            if filled == len(buf):  # one tag longer than the buffer: grow it
+                buf.extend(bytes(len(buf)))
+            with memoryview(buf) as mv, mv[filled:] as free:
+                n = stream.readinto(free)  # type: ignore[attr-defined]
+            filled += n
+            got += n
+            rep.bytes(got)
+            eof = n == 0
+            if not eof and filled < len(buf):
+                continue  # short read: fill the buffer before scanning
+        limit = filled if eof else max(pos, buf.rfind(b"<", 0, filled))
+        _check_markup(buf, pos, limit, filled)
+        yield from scan.window(buf, pos, limit, filled, base)
+        if eof:
+            break
+        keep = filled - limit
+        buf[:keep] = buf[limit:filled]
+        base += limit
+        filled = keep
+        pos = 0
+        scan.resume = max(0, scan.resume - limit)
+    if not bytes(buf[max(0, filled - 256):filled]).rstrip().endswith(b"</HealthData>"):
+        raise _Fallback("the document does not end with </HealthData>")
 
 
 def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
+    from lxml import etree  # only the full parse needs it
+
     parser = etree.XMLPullParser(
         events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=True, remove_comments=True, remove_pis=True,
@@ -352,7 +516,7 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
             "again from the Health app") from None
 
 
-def _drain(parser: etree.XMLPullParser, name: str) -> Iterator[SleepRecord]:
+def _drain(parser: Any, name: str) -> Iterator[SleepRecord]:
     for _, el in parser.read_events():
         tag = el.tag
         if tag == "Record" and el.get("type") == SLEEP_TYPE:
@@ -379,7 +543,7 @@ def _records(path: Path, fast: bool, rep: Reporter, tz: str | None = None) -> li
         try:
             with _open_export(path) as (stream, size, name):
                 rep.total = size
-                return list(_count_nights(_fast_records(stream, name, rep), rep, tz))
+                return list(_fast_records(stream, name, rep))
         except (_Fallback, UnicodeDecodeError, ValueError):
             rep.nights = 0
     with _open_export(path) as (stream, size, name):
@@ -389,10 +553,12 @@ def _records(path: Path, fast: bool, rep: Reporter, tz: str | None = None) -> li
 
 def _count_nights(records: Iterator[SleepRecord], rep: Reporter,
                   tz: str | None) -> Iterator[SleepRecord]:
+    """Count nights while scanning, cheaply (by each record's own offset); the exact count in
+    the profile's zone is reported when the episodes are built."""
     seen: set[date] = set()
     for rec in records:
         if tz is not None:
-            n = night_of(rec.start, tz)
+            n = (rec.start + timedelta(minutes=rec.offset_minutes - 720)).date()
             if n not in seen:
                 seen.add(n)
                 rep.night()
@@ -410,10 +576,10 @@ def build_episodes(records: Sequence[SleepRecord], *, tz: str, prefer: Sequence[
     otherwise the source with stage data (AsleepCore/Deep/REM), then the one with the most
     sleep, then the name. Overlapping and duplicated records are merged, never added twice.
     """
-    zone(tz)
+    z = zone(tz)
     groups: dict[tuple[date, str], set[tuple[datetime, datetime, str]]] = {}
     for r in records:
-        groups.setdefault((night_of(r.start, tz), r.source), set()).add((r.start, r.end, r.stage))
+        groups.setdefault((night_in(r.start, z), r.source), set()).add((r.start, r.end, r.stage))
     per_night: dict[date, list[SleepEpisode]] = {}
     for (night, src), segs in sorted(groups.items()):
         stages = [StageSegment(s, e, st) for s, e, st in sorted(segs)]
