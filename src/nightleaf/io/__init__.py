@@ -1,1 +1,1 @@
-"""Importers and exporters: translate files <-> domain objects."""
+"""File formats in and out: importers and exporters translate files <-> domain objects."""

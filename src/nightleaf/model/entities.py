@@ -21,6 +21,14 @@ REGIMENS = ("regular", "as_needed")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def saved_id(record: object) -> int:
+    """The id of a record that has been saved (a programming error otherwise)."""
+    value = getattr(record, "id", None)
+    if value is None:
+        raise ValueError(f"{type(record).__name__} has not been saved yet")
+    return int(value)
+
+
 @dataclass
 class Profile:
     """The person's settings. Limits are the person's own; nightleaf never suggests them."""

@@ -1,0 +1,3 @@
+from nightleaf.cli.main import run
+
+run()

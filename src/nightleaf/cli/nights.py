@@ -1,0 +1,35 @@
+"""``nights``: list a range of nights."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
+from nightleaf.services import nights as svc
+
+
+def nights(
+    first: str = typer.Option(None, "--from", help="First night, YYYY-MM-DD (default: 14 days)."),
+    last: str = typer.Option(None, "--to", help="Last night (default: last night)."),
+    days: int = typer.Option(14, "--days", min=1, max=7320, help="How many nights back."),
+    json_: bool = JsonOpt,
+) -> None:
+    """List nights: intakes, sleep diary times, quality, evening and morning pain."""
+    ctx = get_ctx()
+    start, end = svc.night_range(ctx, first, last, days)
+    rows = svc.list_nights(ctx, start, end)
+    if json_:
+        print_json({"from": start, "to": end, "nights": rows})
+        return
+    t = Table("night", "intakes", "g", "last intake", "tried sleep", "woke", "quality",
+              "pain eve", "pain morn", title=f"Nights {start} – {end}")
+    for r in rows:
+        t.add_row(f"{r.night:%a %Y-%m-%d}", str(r.intakes), fmt(r.grams, 2),
+                  r.last_intake or "—", r.tried_to_sleep or "—", r.final_awakening or "—",
+                  fmt(r.quality), fmt(r.pain_evening), fmt(r.pain_morning))
+    console.print(t if rows else f"Nothing recorded between {start} and {end}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("nights")(nights)

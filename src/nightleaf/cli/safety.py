@@ -1,0 +1,75 @@
+"""``check``, ``interactions`` and ``legal``: what the knowledge base says, with sources."""
+
+from __future__ import annotations
+
+import typer
+
+from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json, render_findings
+from nightleaf.model import clock
+from nightleaf.services import safety as svc
+
+_STYLE = {"info": "cyan", "caution": "yellow", "warning": "bold dark_orange",
+          "danger": "bold white on red"}
+
+
+def check(
+    amount: str = typer.Option(None, "--amount", help="An intake you are considering, e.g. 3g."),
+    at: str = typer.Option(None, "--at", help="When you are considering it, e.g. 21:30."),
+    product: str = typer.Option(None, "--product", "-p", help="Product id or name."),
+    batch: str = typer.Option(None, "--batch", help="Batch id or lot."),
+    capsule_mg: str = typer.Option(None, "--capsule-mg", help="mg per capsule (for caps)."),
+    json_: bool = JsonOpt,
+) -> None:
+    """Safety findings for tonight, as logged or with a planned intake. Nothing is saved."""
+    r = svc.check(get_ctx(), amount=amount, at=at, product=product, batch=batch,
+                  capsule_mg=capsule_mg)
+    if json_:
+        print_json(r)
+        return
+    if r.planned is not None:
+        local = clock.local_datetime(r.planned.at, r.planned.tz)
+        console.print(f"Considering {r.planned.amount.label()} at {local:%H:%M} "
+                      f"(night of {r.night}). Nothing has been saved.")
+    else:
+        console.print(f"Findings for the night of {r.night}:")
+    render_findings(r.findings)
+
+
+def interactions(
+    names: list[str] = typer.Argument(..., help="Medicine names: generic, brand, or as spelled."),
+    json_: bool = JsonOpt,
+) -> None:
+    """What nightleaf's sources say about these medicines together with kratom."""
+    reports = svc.interactions(get_ctx(), names)
+    if json_:
+        print_json(reports)
+        return
+    for rep in reports:
+        if not rep.known:
+            console.print(f"[yellow]?[/yellow] [bold]{rep.query}[/bold]: {rep.message}")
+            continue
+        via = f" → {rep.name}" if rep.name and rep.name.lower() != rep.query.lower() else ""
+        if rep.finding is None:
+            console.print(f"[cyan]·[/cyan] [bold]{rep.query}{via}[/bold]: {rep.message}")
+            continue
+        render_findings([rep.finding])
+        for c in rep.classes:
+            console.print(f"   [dim]discuss:[/dim] {c['discuss']}")
+
+
+def legal(
+    region: str = typer.Argument(None, help="ISO 3166 code such as US-CA, GB, TH (default: yours)."),
+    json_: bool = JsonOpt,
+) -> None:
+    """The legal status of kratom where you live, with sources and their date."""
+    r = svc.legal(get_ctx(), region)
+    if json_:
+        print_json(r)
+        return
+    render_findings(r.findings)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check)
+    app.command("interactions")(interactions)
+    app.command("legal")(legal)

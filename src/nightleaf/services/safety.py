@@ -1,0 +1,162 @@
+"""Safety use cases: findings for a night or a planned intake, medicine interactions, the law.
+
+Builds a :class:`~nightleaf.safety.SafetyContext` from the store and calls the pure engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from nightleaf.errors import InputError
+from nightleaf.knowledge import load_knowledge
+from nightleaf.knowledge.kb import MedicineInfo
+from nightleaf.model import clock
+from nightleaf.model.entities import (
+    Batch,
+    Condition,
+    Intake,
+    Medicine,
+    Product,
+    Substance,
+    Symptom,
+)
+from nightleaf.model.finding import Finding
+from nightleaf.safety import SafetyContext, evaluate
+from nightleaf.safety.medicines import describe
+from nightleaf.services.context import Context, default_profile
+from nightleaf.services.journal import draft_intake
+from nightleaf.store.repo import Repo
+
+#: nights of history the rules look at: escalation compares the last 7 with the 28 before
+HISTORY_NIGHTS = 35
+
+
+def _context(ctx: Context, repo: Repo, night: date, planned: Intake | None = None
+             ) -> SafetyContext:
+    first = night - timedelta(days=HISTORY_NIGHTS - 1)
+    return SafetyContext(
+        profile=repo.profile() or default_profile(), now=ctx.now(),
+        medicines=repo.all(Medicine), conditions=repo.all(Condition),
+        products=repo.all(Product), batches=repo.all(Batch),
+        intakes=repo.intakes(first=first, last=night), planned=planned,
+        substances=repo.all(Substance, first=night, last=night),
+        symptoms=repo.all(Symptom, first=first, last=night), night=night)
+
+
+def findings_for_night(ctx: Context, night: date) -> list[Finding]:
+    """Every finding for ``night`` as the journal stands."""
+    with ctx.store.tx() as repo:
+        sc = _context(ctx, repo, night)
+    return evaluate(sc, load_knowledge())
+
+
+@dataclass
+class CheckResult:
+    night: date
+    planned: Intake | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check(ctx: Context, *, amount: str | None = None, at: str | None = None,
+          product: str | None = None, batch: str | None = None, capsule_mg: str | None = None,
+          tea_grams: str | None = None) -> CheckResult:
+    """Findings for tonight; with ``amount``, as if that intake were taken (nothing is saved)."""
+    profile = ctx.profile()
+    tonight = clock.tonight(ctx.now(), profile.tz)
+    with ctx.store.tx() as repo:
+        planned = None
+        night = tonight
+        if amount is not None and amount.strip():
+            draft = draft_intake(ctx, repo, amount, at=at or "now", product=product, batch=batch,
+                                 capsule_mg=capsule_mg, tea_grams=tea_grams,
+                                 allow_future=True, night=tonight)
+            if draft.intake.at > ctx.now() + timedelta(hours=24):
+                raise InputError("a planned intake more than a day ahead cannot be checked "
+                                 "against tonight", field="at")
+            planned = draft.intake
+            night = planned.night
+        elif at:
+            raise InputError("--at needs --amount: give the amount you are considering", field="at")
+        sc = _context(ctx, repo, night, planned)
+    return CheckResult(night, planned, evaluate(sc, load_knowledge()))
+
+
+@dataclass
+class MedicineReport:
+    """What the knowledge base says about one name with kratom."""
+
+    query: str
+    known: bool
+    name: str | None = None
+    matched_as: str | None = None
+    ingredients: tuple[str, ...] = ()
+    severity: str | None = None
+    classes: list[dict[str, Any]] = field(default_factory=list)
+    finding: Finding | None = None
+    suggestions: list[str] = field(default_factory=list)
+    message: str | None = None
+
+
+def _report(name: str, info: MedicineInfo | None) -> MedicineReport:
+    kb = load_knowledge()
+    if info is None:
+        sugg = kb.suggest_medicines(name)
+        return MedicineReport(
+            query=name, known=False, suggestions=sugg,
+            message=f"{name!r} is not in nightleaf's medicine list, so whether it interacts with "
+            "kratom is unknown here" + (f"; did you mean {', '.join(sugg)}?" if sugg else
+                                          "; ask a pharmacist."))
+    classes = [{"id": c.id, "label": c.label, "severity": c.severity, "inferred": c.inferred,
+                "mechanism": c.mechanism, "discuss": c.discuss,
+                "sources": [{"title": s.title, "url": s.url} for s in kb.cite(c.sources)]}
+               for c in info.classes]
+    msg = None if info.classes else (
+        f"{info.name}: nightleaf records no interaction class for it. That is not the same as "
+        "no interaction; ask a pharmacist.")
+    return MedicineReport(query=name, known=True, name=info.name, matched_as=info.matched_as,
+                          ingredients=info.ingredients, severity=info.severity, classes=classes,
+                          finding=describe(info, "a medicine you asked about", kb), message=msg)
+
+
+def interactions(ctx: Context, names: list[str]) -> list[MedicineReport]:
+    """What is known about each name with kratom; unknown names say so, with suggestions."""
+    cleaned = [n.strip() for n in names if n and n.strip()]
+    if not cleaned:
+        raise InputError("name at least one medicine, e.g. `nightleaf interactions tramadol`")
+    kb = load_knowledge()
+    return [_report(n, kb.find_medicine(n)) for n in cleaned]
+
+
+def medicine_reports(ctx: Context) -> list[tuple[Medicine, MedicineReport]]:
+    """Each saved medicine with what the knowledge base says about it (web: beside each)."""
+    kb = load_knowledge()
+    with ctx.store.tx() as repo:
+        meds = repo.all(Medicine)
+    return [(m, _report(m.name, kb.find_medicine(m.name))) for m in meds]
+
+
+@dataclass
+class LegalReport:
+    region: str | None
+    status: dict[str, Any] | None
+    findings: list[Finding]
+
+
+def legal(ctx: Context, region: str | None = None) -> LegalReport:
+    """The legal status for ``region`` (default: the profile's), with its findings."""
+    profile = ctx.profile()
+    code = region.strip() if region and region.strip() else profile.region
+    if not code:
+        raise InputError("no region given and none in your profile: `nightleaf legal US-CA`, or "
+                         "`nightleaf profile set --region US-CA`")
+    kb = load_knowledge()
+    today = clock.local_datetime(ctx.now(), profile.tz).date()
+    st = kb.legal_status(code, today)  # InputError for invalid codes
+    from dataclasses import replace
+
+    from nightleaf.safety import legal as legal_rule
+
+    sc = SafetyContext(profile=replace(profile, region=st.code), now=ctx.now())
+    return LegalReport(st.code, st.as_dict(), legal_rule.check(sc, kb))

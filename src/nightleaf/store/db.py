@@ -1,0 +1,125 @@
+"""Engines, migrations and transactions.
+
+SQLite runs in WAL mode with foreign keys on. PostgreSQL is selected by a
+``postgresql+psycopg://`` URL. The same Alembic migrations serve both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from nightleaf.errors import ConfigError
+from nightleaf.store import tables as t
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+HEAD = "0001"
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"cannot read the database URL {url!r}: use sqlite:///path/journal.db or "
+            "postgresql+psycopg://user@host:port/dbname"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise ConfigError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (Alembic ``upgrade head``)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+class Store:
+    """A journal database. Use :meth:`tx` for one all-or-nothing unit of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def schema_version(self) -> str | None:
+        with self.engine.connect() as conn:
+            try:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            except SQLAlchemyError:
+                return None
+
+    def ensure_schema(self) -> None:
+        if self.schema_version() != HEAD:
+            migrate(self.engine)
+        with self.engine.begin() as conn:
+            if conn.execute(select(t.person.c.id).where(t.person.c.id == 1)).first() is None:
+                conn.execute(t.person.insert().values(id=1, name=None,
+                                                      created_at=datetime.now(UTC)))
+
+    @contextmanager
+    def tx(self) -> Iterator[Any]:
+        """A repository bound to one transaction: committed on success, rolled back on error."""
+        from nightleaf.store.repo import Repo
+
+        with self.engine.begin() as conn:
+            yield Repo(conn)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open (and by default create or migrate) the journal at ``url``."""
+    store = Store(make_engine(url))
+    try:
+        if create:
+            store.ensure_schema()
+        else:
+            with store.engine.connect():
+                pass
+    except OperationalError as exc:
+        store.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise ConfigError(f"cannot open the journal at {_safe(url)}: {reason}") from None
+    return store
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unreadable URL>"

@@ -1,0 +1,391 @@
+"""Repositories: domain objects in, domain objects out, on one connection/transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import date, time
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
+
+from nightleaf.errors import Conflict, NotFound
+from nightleaf.model import entities as e
+from nightleaf.model.units import Amount
+from nightleaf.store import tables as t
+
+T = TypeVar("T")
+
+# dataclass -> (table, {field: column} for fields whose column is named differently or special)
+_SIMPLE: dict[type, Table] = {
+    e.Medicine: t.medicine,
+    e.Condition: t.condition,
+    e.Product: t.product,
+    e.Batch: t.batch,
+    e.Substance: t.substance,
+    e.SleepEntry: t.sleep_entry,
+    e.PainRating: t.pain,
+    e.Symptom: t.symptom,
+    e.RoutineItem: t.routine_item,
+    e.Note: t.note,
+}
+
+
+def _row(obj: Any, *, skip: Sequence[str] = ()) -> dict[str, Any]:
+    return {
+        f.name: getattr(obj, f.name)
+        for f in dataclasses.fields(obj)
+        if f.name not in skip and not (f.name == "id" and obj.id is None)
+    }
+
+
+def _build(cls: type[T], row: Any) -> T:
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in row._mapping.items() if k in names})
+
+
+def _hhmm(v: time | None) -> str | None:
+    return None if v is None else f"{v.hour:02d}:{v.minute:02d}"
+
+
+def _time(v: str | None) -> time | None:
+    return None if v is None else time.fromisoformat(v)
+
+
+class Repo:
+    """All reads and writes of one person's journal, within the caller's transaction."""
+
+    def __init__(self, conn: Connection, person_id: int = 1) -> None:
+        self.conn = conn
+        self.person_id = person_id
+
+    def _nights(self, c: Any, first: date | None, last: date | None) -> list[Any]:
+        """WHERE terms: this person's rows with a night in [first, last] (either end open)."""
+        cond = [c.person_id == self.person_id]
+        if first is not None:
+            cond.append(c.night >= first)
+        if last is not None:
+            cond.append(c.night <= last)
+        return cond
+
+    # -- generic ---------------------------------------------------------------------------
+    def add(self, obj: T) -> T:
+        """Insert a simple record and return it with its id."""
+        table = _SIMPLE[type(obj)]
+        values = _row(obj)
+        values["person_id"] = self.person_id
+        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        return dataclasses.replace(obj, id=new_id, person_id=self.person_id)  # type: ignore[type-var]
+
+    def add_many(self, objs: Sequence[Any]) -> None:
+        """Bulk insert (Core executemany) of records of one type, ids included if set."""
+        if not objs:
+            return
+        table = _SIMPLE[type(objs[0])]
+        rows = [{**_row(o), "person_id": self.person_id} for o in objs]
+        self.conn.execute(insert(table), rows)
+
+    def update(self, obj: Any) -> None:
+        table = _SIMPLE[type(obj)]
+        values = _row(obj, skip=("id", "person_id"))
+        res = self.conn.execute(
+            update(table).where(table.c.id == obj.id, table.c.person_id == self.person_id)
+            .values(**values)
+        )
+        if res.rowcount == 0:
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {obj.id}")
+
+    def get(self, cls: type[T], id_: int) -> T:
+        table = _SIMPLE[cls]
+        row = self.conn.execute(
+            select(table).where(table.c.id == id_, table.c.person_id == self.person_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
+        return _build(cls, row)
+
+    def delete(self, cls: type, id_: int) -> None:
+        table = _SIMPLE[cls]
+        res = self.conn.execute(
+            delete(table).where(table.c.id == id_, table.c.person_id == self.person_id)
+        )
+        if res.rowcount == 0:
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
+
+    def all(self, cls: type[T], *, first: date | None = None, last: date | None = None) -> list[T]:
+        """Every record of ``cls``; for records with a night, only those in [first, last]."""
+        table = _SIMPLE[cls]
+        cond = self._nights(table.c, first, last) if "night" in table.c else \
+            [table.c.person_id == self.person_id]
+        order = [table.c.night, table.c.at] if "at" in table.c else []
+        if cls is e.RoutineItem:
+            order = [table.c.position]
+        elif cls is e.SleepEntry:
+            order = [table.c.night]
+        rows = self.conn.execute(select(table).where(and_(*cond)).order_by(*order, table.c.id))
+        return [_build(cls, r) for r in rows]
+
+    # -- profile ---------------------------------------------------------------------------
+    def profile(self) -> e.Profile | None:
+        row = self.conn.execute(
+            select(t.profile).where(t.profile.c.person_id == self.person_id)
+        ).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return e.Profile(
+            tz=m["tz"], region=m["region"], target_bedtime=_time(m["target_bedtime"]) or time(23),
+            lead_minutes=m["lead_minutes"], target_wake=_time(m["target_wake"]),
+            max_grams_per_night=m["max_grams_per_night"],
+            max_nights_per_week=m["max_nights_per_week"],
+            work_days=tuple(d for d in m["work_days"].split(",") if d), name=m["name"],
+            person_id=self.person_id,
+        )
+
+    def save_profile(self, p: e.Profile) -> None:
+        values = {
+            "tz": p.tz, "region": p.region, "target_bedtime": _hhmm(p.target_bedtime),
+            "lead_minutes": p.lead_minutes, "target_wake": _hhmm(p.target_wake),
+            "max_grams_per_night": p.max_grams_per_night,
+            "max_nights_per_week": p.max_nights_per_week, "work_days": ",".join(p.work_days),
+            "name": p.name,
+        }
+        exists = self.conn.execute(
+            select(t.profile.c.person_id).where(t.profile.c.person_id == self.person_id)
+        ).first()
+        if exists:
+            self.conn.execute(
+                update(t.profile).where(t.profile.c.person_id == self.person_id).values(**values)
+            )
+        else:
+            self.conn.execute(insert(t.profile).values(person_id=self.person_id, **values))
+
+    # -- products --------------------------------------------------------------------------
+    def product_by_name(self, name: str) -> e.Product | None:
+        row = self.conn.execute(
+            select(t.product).where(
+                t.product.c.person_id == self.person_id,
+                func.lower(t.product.c.name) == name.strip().lower(),
+            )
+        ).first()
+        return None if row is None else _build(e.Product, row)
+
+    def add_product(self, p: e.Product) -> e.Product:
+        if self.product_by_name(p.name) is not None:
+            raise Conflict(f"a product called {p.name!r} already exists; pick another name")
+        return self.add(p)
+
+    def batches_of(self, product_id: int) -> list[e.Batch]:
+        rows = self.conn.execute(
+            select(t.batch).where(t.batch.c.product_id == product_id,
+                                  t.batch.c.person_id == self.person_id).order_by(t.batch.c.id)
+        )
+        return [_build(e.Batch, r) for r in rows]
+
+    # -- intakes ---------------------------------------------------------------------------
+    def add_intake(self, i: e.Intake) -> e.Intake:
+        values = self._intake_row(i)
+        new_id = self.conn.execute(insert(t.intake).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        return dataclasses.replace(i, id=new_id, person_id=self.person_id)
+
+    def add_intakes(self, items: Sequence[e.Intake]) -> None:
+        if items:
+            self.conn.execute(insert(t.intake), [self._intake_row(i) for i in items])
+
+    def _intake_row(self, i: e.Intake) -> dict[str, Any]:
+        row = {
+            "person_id": self.person_id, "at": i.at, "tz": i.tz, "night": i.night,
+            "amount_value": i.amount.value, "amount_unit": i.amount.unit,
+            "capsule_mg": i.amount.capsule_mg, "tea_grams": i.amount.tea_grams,
+            "product_id": i.product_id, "batch_id": i.batch_id,
+            "mitragynine_mg": i.mitragynine_mg, "note": i.note,
+        }
+        if i.id is not None:
+            row["id"] = i.id
+        return row
+
+    def intakes(self, *, first: date | None = None, last: date | None = None) -> list[e.Intake]:
+        c = t.intake.c
+        cond = self._nights(c, first, last)
+        rows = self.conn.execute(select(t.intake).where(*cond).order_by(c.at, c.id))
+        return [_intake(r) for r in rows]
+
+    def delete_intake(self, id_: int) -> None:
+        res = self.conn.execute(
+            delete(t.intake).where(t.intake.c.id == id_, t.intake.c.person_id == self.person_id)
+        )
+        if res.rowcount == 0:
+            raise NotFound(f"no intake with id {id_}")
+
+    # -- sleep diary -----------------------------------------------------------------------
+    def sleep_entry(self, night: date) -> e.SleepEntry | None:
+        row = self.conn.execute(
+            select(t.sleep_entry).where(t.sleep_entry.c.person_id == self.person_id,
+                                        t.sleep_entry.c.night == night)
+        ).first()
+        return None if row is None else _build(e.SleepEntry, row)
+
+    def save_sleep_entry(self, s: e.SleepEntry) -> e.SleepEntry:
+        """Insert or replace the diary entry of ``s.night``."""
+        existing = self.sleep_entry(s.night)
+        if existing is None:
+            return self.add(s)
+        s = dataclasses.replace(s, id=existing.id)
+        self.update(s)
+        return s
+
+    # -- wearable episodes -----------------------------------------------------------------
+    def upsert_episodes(self, episodes: Iterable[e.SleepEpisode]) -> tuple[int, int, int]:
+        """Insert new episodes, replace changed ones, skip identical ones.
+
+        Keyed by (person, source, external_id). Returns (added, updated, skipped).
+        """
+        added = updated = skipped = 0
+        c = t.sleep_episode.c
+        for ep in episodes:
+            row = self.conn.execute(
+                select(t.sleep_episode).where(c.person_id == self.person_id,
+                                              c.source == ep.source,
+                                              c.external_id == ep.external_id)
+            ).first()
+            values = _row(ep, skip=("stages", "id", "person_id"))
+            if row is not None:
+                old = self._episode(row)
+                if dataclasses.replace(old, id=None, person_id=ep.person_id) == \
+                        dataclasses.replace(ep, id=None):
+                    skipped += 1
+                    continue
+                self.conn.execute(update(t.sleep_episode).where(c.id == row.id).values(**values))
+                self.conn.execute(delete(t.sleep_stage).where(t.sleep_stage.c.episode_id == row.id))
+                ep_id = row.id
+                updated += 1
+            else:
+                ep_id = self.conn.execute(
+                    insert(t.sleep_episode).values(person_id=self.person_id, **values)
+                ).inserted_primary_key[0]  # type: ignore[index]
+                added += 1
+            self._insert_stages(ep_id, ep.stages)
+        return added, updated, skipped
+
+    def _insert_stages(self, episode_id: int, stages: Sequence[e.StageSegment]) -> None:
+        if stages:
+            self.conn.execute(insert(t.sleep_stage), [
+                {"episode_id": episode_id, "start": s.start, "end": s.end, "stage": s.stage}
+                for s in stages])
+
+    def episodes(self, *, first: date | None = None, last: date | None = None,
+                 with_stages: bool = True) -> list[e.SleepEpisode]:
+        c = t.sleep_episode.c
+        cond = self._nights(c, first, last)
+        rows = self.conn.execute(select(t.sleep_episode).where(*cond).order_by(c.start, c.id)).all()
+        eps = [self._episode(r, load_stages=False) for r in rows]
+        if with_stages and eps:
+            by_id = {ep.id: ep for ep in eps}
+            st = t.sleep_stage.c
+            ids = list(by_id)
+            for chunk in range(0, len(ids), 500):
+                for s in self.conn.execute(
+                    select(t.sleep_stage).where(st.episode_id.in_(ids[chunk:chunk + 500]))
+                    .order_by(st.episode_id, st.start, st.id)
+                ):
+                    by_id[s.episode_id].stages.append(e.StageSegment(s.start, s.end, s.stage))
+        return eps
+
+    def _episode(self, row: Any, load_stages: bool = True) -> e.SleepEpisode:
+        ep = _build(e.SleepEpisode, row)
+        ep.stages = []
+        if load_stages:
+            st = t.sleep_stage.c
+            ep.stages = [
+                e.StageSegment(s.start, s.end, s.stage)
+                for s in self.conn.execute(
+                    select(t.sleep_stage).where(st.episode_id == ep.id).order_by(st.start, st.id)
+                )
+            ]
+        return ep
+
+    # -- routine ---------------------------------------------------------------------------
+    def routine_checks(self, *, first: date | None = None,
+                       last: date | None = None) -> list[e.RoutineCheck]:
+        c = t.routine_check.c
+        cond = self._nights(c, first, last)
+        rows = self.conn.execute(select(t.routine_check).where(*cond).order_by(c.night, c.item_id))
+        return [_build(e.RoutineCheck, r) for r in rows]
+
+    def set_routine_check(self, chk: e.RoutineCheck) -> None:
+        c = t.routine_check.c
+        self.conn.execute(delete(t.routine_check).where(
+            c.person_id == self.person_id, c.item_id == chk.item_id, c.night == chk.night))
+        self.conn.execute(insert(t.routine_check).values(
+            person_id=self.person_id, item_id=chk.item_id, night=chk.night, done=chk.done))
+
+    # -- whole journal ---------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        for table in (t.profile, t.medicine, t.condition, t.product, t.intake, t.substance,
+                      t.sleep_entry, t.sleep_episode, t.pain, t.symptom, t.routine_item, t.note):
+            if self.conn.execute(
+                select(func.count()).select_from(table).where(table.c.person_id == self.person_id)
+            ).scalar():
+                return False
+        return True
+
+    def wipe(self) -> None:
+        """Delete everything this person recorded (children before parents)."""
+        ep_ids = select(t.sleep_episode.c.id).where(t.sleep_episode.c.person_id == self.person_id)
+        self.conn.execute(delete(t.sleep_stage).where(t.sleep_stage.c.episode_id.in_(ep_ids)))
+        for table in (t.routine_check, t.routine_item, t.note, t.symptom, t.pain,
+                      t.sleep_episode, t.sleep_entry, t.substance, t.intake, t.batch, t.product,
+                      t.condition, t.medicine, t.profile):
+            self.conn.execute(delete(table).where(table.c.person_id == self.person_id))
+
+    def load_journal(self) -> e.Journal:
+        return e.Journal(
+            profile=self.profile(),
+            medicines=self.all(e.Medicine), conditions=self.all(e.Condition),
+            products=self.all(e.Product), batches=self.all(e.Batch),
+            intakes=self.intakes(), substances=self.all(e.Substance),
+            sleep=self.all(e.SleepEntry), episodes=self.episodes(),
+            pain=self.all(e.PainRating), symptoms=self.all(e.Symptom),
+            routine=self.all(e.RoutineItem), routine_checks=self.routine_checks(),
+            notes=self.all(e.Note),
+        )
+
+    def save_journal(self, j: e.Journal) -> None:
+        """Write a whole journal, keeping its ids (used by import after a wipe)."""
+        if j.profile is not None:
+            self.save_profile(j.profile)
+        for items in (j.medicines, j.conditions, j.products, j.batches):
+            self.add_many(items)
+        self.add_intakes(j.intakes)
+        for more in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes):
+            self.add_many(more)
+        for ep in j.episodes:
+            values = _row(ep, skip=("stages", "person_id"))
+            ep_id = self.conn.execute(
+                insert(t.sleep_episode).values(person_id=self.person_id, **values)
+            ).inserted_primary_key[0]  # type: ignore[index]
+            self._insert_stages(ep_id, ep.stages)
+        for chk in j.routine_checks:
+            self.set_routine_check(chk)
+        self._reset_sequences()
+
+    def _reset_sequences(self) -> None:
+        """After inserting explicit ids, move PostgreSQL's sequences past them."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        for table in t.metadata.sorted_tables:
+            if "id" in table.c and table.c.id.primary_key:
+                self.conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+
+
+def _intake(r: Any) -> e.Intake:
+    m = r._mapping
+    return e.Intake(
+        id=m["id"], person_id=m["person_id"], at=m["at"], tz=m["tz"], night=m["night"],
+        amount=Amount(m["amount_value"], m["amount_unit"], m["capsule_mg"], m["tea_grams"]),
+        product_id=m["product_id"], batch_id=m["batch_id"], mitragynine_mg=m["mitragynine_mg"],
+        note=m["note"],
+    )

@@ -1,0 +1,282 @@
+"""Table definitions. Every record belongs to a person; instants are stored as naive UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored naive UTC on every engine."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _person() -> Column[int]:
+    return Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+
+
+def _when() -> list[Column[Any]]:
+    return [
+        Column("at", UTCDateTime, nullable=False),
+        Column("tz", String(64), nullable=False),
+        Column("night", Date, nullable=False),
+    ]
+
+
+person = Table(
+    "person", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+profile = Table(
+    "profile", metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("tz", String(64), nullable=False),
+    Column("region", String(16)),
+    Column("target_bedtime", String(5), nullable=False),
+    Column("lead_minutes", Integer, nullable=False),
+    Column("target_wake", String(5)),
+    Column("max_grams_per_night", Float),
+    Column("max_nights_per_week", Integer),
+    Column("work_days", String(40), nullable=False),
+    Column("name", String(200)),
+    CheckConstraint("lead_minutes >= 0 AND lead_minutes <= 240", name="lead_minutes"),
+)
+
+medicine = Table(
+    "medicine", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("name", String(200), nullable=False),
+    Column("dose_text", String(200)),
+    Column("regimen", String(16), nullable=False),
+    Column("note", Text),
+    CheckConstraint("regimen IN ('regular', 'as_needed')", name="regimen"),
+)
+
+condition = Table(
+    "condition", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("name", String(200), nullable=False),
+    Column("note", Text),
+)
+
+product = Table(
+    "product", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("name", String(200), nullable=False),
+    Column("vendor", String(200)),
+    Column("label", String(200)),
+    Column("vein", String(16), nullable=False),
+    Column("form", String(16), nullable=False),
+    Column("capsule_mg", Float),
+    Column("note", Text),
+    UniqueConstraint("person_id", "name"),
+)
+
+batch = Table(
+    "batch", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("product_id", Integer, ForeignKey("product.id", ondelete="CASCADE"), nullable=False),
+    Column("lot", String(200)),
+    Column("purchased_on", Date),
+    Column("mitragynine_pct", Float),
+    Column("seven_oh_pct", Float),
+    Column("lab", String(200)),
+    Column("test_date", Date),
+    Column("heavy_metals", String(8), nullable=False),
+    Column("microbial", String(8), nullable=False),
+    Column("pesticides", String(8), nullable=False),
+    Column("note", Text),
+    CheckConstraint("mitragynine_pct IS NULL OR (mitragynine_pct >= 0 AND mitragynine_pct <= 100)",
+                    name="mitragynine_pct"),
+    CheckConstraint("seven_oh_pct IS NULL OR (seven_oh_pct >= 0 AND seven_oh_pct <= 100)",
+                    name="seven_oh_pct"),
+)
+
+intake = Table(
+    "intake", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    *_when(),
+    Column("amount_value", Float, nullable=False),
+    Column("amount_unit", String(16), nullable=False),
+    Column("capsule_mg", Float),
+    Column("tea_grams", Float),
+    Column("product_id", Integer, ForeignKey("product.id", ondelete="SET NULL")),
+    Column("batch_id", Integer, ForeignKey("batch.id", ondelete="SET NULL")),
+    Column("mitragynine_mg", Float),
+    Column("note", Text),
+    CheckConstraint("amount_value > 0", name="amount_positive"),
+    Index(None, "person_id", "night"),
+)
+
+substance = Table(
+    "substance", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    *_when(),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200)),
+    Column("amount", Float),
+    Column("unit", String(32)),
+    Column("note", Text),
+    Index(None, "person_id", "night"),
+)
+
+sleep_entry = Table(
+    "sleep_entry", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("night", Date, nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("into_bed", UTCDateTime),
+    Column("tried_to_sleep", UTCDateTime),
+    Column("sol_minutes", Float),
+    Column("awakenings", Integer),
+    Column("waso_minutes", Float),
+    Column("final_awakening", UTCDateTime),
+    Column("out_of_bed", UTCDateTime),
+    Column("woke_early_minutes", Float),
+    Column("quality", Integer),
+    Column("rested", Integer),
+    Column("nap_count", Integer),
+    Column("nap_minutes", Float),
+    Column("note", Text),
+    UniqueConstraint("person_id", "night"),
+    CheckConstraint("quality IS NULL OR (quality BETWEEN 1 AND 5)", name="quality"),
+    CheckConstraint("rested IS NULL OR (rested BETWEEN 1 AND 5)", name="rested"),
+)
+
+sleep_episode = Table(
+    "sleep_episode", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("source", String(32), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("start", UTCDateTime, nullable=False),
+    Column("end", UTCDateTime, nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("night", Date, nullable=False),
+    Column("device", String(200)),
+    Column("tst_minutes", Float),
+    Column("sol_minutes", Float),
+    Column("waso_minutes", Float),
+    Column("awakenings", Integer),
+    Column("is_nap", Boolean, nullable=False),
+    UniqueConstraint("person_id", "source", "external_id"),
+    Index(None, "person_id", "night"),
+)
+
+sleep_stage = Table(
+    "sleep_stage", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("episode_id", Integer, ForeignKey("sleep_episode.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("start", UTCDateTime, nullable=False),
+    Column("end", UTCDateTime, nullable=False),
+    Column("stage", String(16), nullable=False),
+)
+
+pain = Table(
+    "pain", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    *_when(),
+    Column("context", String(16), nullable=False),
+    Column("nrs", Integer, nullable=False),
+    Column("peg_pain", Integer),
+    Column("peg_enjoyment", Integer),
+    Column("peg_activity", Integer),
+    Column("note", Text),
+    CheckConstraint("nrs BETWEEN 0 AND 10", name="nrs"),
+    Index(None, "person_id", "night"),
+)
+
+symptom = Table(
+    "symptom", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    *_when(),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("severity", Integer, nullable=False),
+    Column("note", Text),
+    CheckConstraint("severity BETWEEN 0 AND 4", name="severity"),
+    Index(None, "person_id", "night"),
+)
+
+routine_item = Table(
+    "routine_item", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("position", Integer, nullable=False),
+    Column("text", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("minutes_before_bed", Integer),
+)
+
+routine_check = Table(
+    "routine_check", metadata,
+    _person(),
+    Column("item_id", Integer, ForeignKey("routine_item.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("night", Date, primary_key=True),
+    Column("done", Boolean, nullable=False),
+)
+
+note = Table(
+    "note", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    *_when(),
+    Column("text", Text, nullable=False),
+)

@@ -1,0 +1,1 @@
+"""CLI tests use the `cli` fixture from tests/conftest.py."""

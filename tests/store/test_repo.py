@@ -1,0 +1,83 @@
+"""The store on SQLite and on a real PostgreSQL: same behaviour, all-or-nothing writes."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import text
+
+from nightleaf.errors import Conflict
+from nightleaf.model.entities import Intake, Product, SleepEpisode, StageSegment
+from nightleaf.model.units import parse_amount
+from nightleaf.simulate import simulate_journal
+from nightleaf.store import open_store
+
+
+def test_a_generated_journal_round_trips_exactly(db_url: str) -> None:
+    store = open_store(db_url)
+    journal = simulate_journal(60, seed=7)
+    with store.tx() as repo:
+        repo.save_journal(journal)
+    with store.tx() as repo:
+        assert repo.load_journal() == journal
+    store.dispose()
+
+
+def test_a_failed_transaction_writes_nothing(db_url: str) -> None:
+    store = open_store(db_url)
+    with pytest.raises(Conflict), store.tx() as repo:
+        repo.add_product(Product(name="Red Bali"))
+        repo.add_product(Product(name="red bali"))  # same name: the whole unit fails
+    with store.tx() as repo:
+        assert repo.all(Product) == []
+    store.dispose()
+
+
+def test_instants_come_back_as_the_same_utc_instant(db_url: str) -> None:
+    store = open_store(db_url)
+    at = datetime(2026, 3, 8, 6, 59, 59, tzinfo=UTC)
+    with store.tx() as repo:
+        saved = repo.add_intake(Intake(at=at, tz="America/New_York", amount=parse_amount("2g"),
+                                       night=date(2026, 3, 7)))
+    with store.tx() as repo:
+        (got,) = repo.intakes()
+    assert got == saved and got.at == at and got.at.tzinfo is UTC
+    store.dispose()
+
+
+def test_episodes_upsert_is_idempotent(db_url: str) -> None:
+    store = open_store(db_url)
+    t0 = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)
+    ep = SleepEpisode(source="fitbit", external_id="123", start=t0,
+                      end=t0.replace(hour=23), tz="UTC", night=date(2026, 11, 20),
+                      tst_minutes=50, stages=[StageSegment(t0, t0.replace(hour=23), "light")])
+    with store.tx() as repo:
+        assert repo.upsert_episodes([ep]) == (1, 0, 0)
+    with store.tx() as repo:
+        assert repo.upsert_episodes([ep]) == (0, 0, 1)
+        assert repo.upsert_episodes([dataclasses.replace(ep, tst_minutes=55)]) == (0, 1, 0)
+    with store.tx() as repo:
+        (got,) = repo.episodes()
+    assert got.tst_minutes == 55 and len(got.stages) == 1
+    store.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
+    store = open_store(sqlite_url)
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    store.dispose()
+
+
+def test_reopening_an_existing_journal_keeps_it(sqlite_url: str) -> None:
+    store = open_store(sqlite_url)
+    with store.tx() as repo:
+        repo.add_product(Product(name="Kept"))
+    store.dispose()
+    store = open_store(sqlite_url)
+    with store.tx() as repo:
+        assert [p.name for p in repo.all(Product)] == ["Kept"]
+    store.dispose()
