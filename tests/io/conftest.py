@@ -1,25 +1,18 @@
-"""Shared fixtures for the importer tests.
-
-Real samples are read in place from ``/work/shared/fixtures/real`` (several are unlicensed
-personal data and must not be copied into the repository); tests that need them skip with a
-clear message when that directory is absent.
-"""
+"""Importer tests read the real samples in place from ``../shared/fixtures/real`` (several are
+unlicensed personal data and are never copied into the repository); they skip, saying so,
+only when ``../shared`` is absent."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-REAL = Path("/work/shared/fixtures/real")
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-if str(BENCH) not in sys.path:
-    sys.path.insert(0, str(BENCH))
+from tests.conftest import REAL, SHARED
 
 
 @pytest.fixture
 def real() -> Path:
-    if not REAL.is_dir():
-        pytest.skip(f"real samples not available: {REAL} is absent (read in place, never copied)")
+    if not SHARED.exists():
+        pytest.skip(f"{SHARED} is absent: the real samples are read in place, never copied")
     return REAL

@@ -218,7 +218,7 @@ def test_attribute_names_with_spaces_are_repaired(tmp_path):
 # ------------------------------------------------------------------ fast path == full parse
 
 def test_fast_path_equals_full_parse_on_synthetic_export(tmp_path):
-    from synth_apple_health import generate
+    from bench.synth_apple_health import generate
     p = generate(tmp_path / "export.xml", size_bytes=1_500_000, nights=40, seed=7)
     full = sleep_records(p, fast=False)
     assert len(full) > 400
@@ -230,7 +230,7 @@ def test_fast_path_equals_full_parse_on_synthetic_export(tmp_path):
 
 @pytest.mark.parametrize("chunk", [64, 257, 4096])
 def test_fast_path_survives_any_chunk_boundary(tmp_path, monkeypatch, chunk):
-    from synth_apple_health import generate
+    from bench.synth_apple_health import generate
     p = generate(tmp_path / "export.xml", size_bytes=200_000, nights=6, seed=3)
     expected = sleep_records(p, fast=False)
     monkeypatch.setattr(ah, "CHUNK", chunk)  # the stream scanner's buffer, the full parse's
@@ -240,7 +240,7 @@ def test_fast_path_survives_any_chunk_boundary(tmp_path, monkeypatch, chunk):
 
 
 def test_zipped_export_fast_equals_full(tmp_path):
-    from synth_apple_health import generate
+    from bench.synth_apple_health import generate
     p = generate(tmp_path / "export.xml", size_bytes=300_000, nights=8, seed=5)
     z = tmp_path / "export.zip"
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
