@@ -123,7 +123,8 @@ def episode(log: dict[str, Any], *, tz: str, name: str = "fitbit") -> SleepEpiso
         end = start + timedelta(milliseconds=log["duration"])
     else:
         end = start + (_wall(log.get("endTime", ""), name) - start_wall)
-    levels = log.get("levels") if isinstance(log.get("levels"), dict) else {}
+    raw_levels = log.get("levels")
+    levels: dict[str, Any] = raw_levels if isinstance(raw_levels, dict) else {}
 
     def segs(key: str) -> list[StageSegment]:
         out = []
