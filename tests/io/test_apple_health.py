@@ -234,7 +234,8 @@ def test_fast_path_survives_any_chunk_boundary(tmp_path, monkeypatch, chunk):
     p = generate(tmp_path / "export.xml", size_bytes=200_000, nights=6, seed=3)
     expected = sleep_records(p, fast=False)
     monkeypatch.setattr(ah, "CHUNK", chunk)  # the stream scanner's buffer, the full parse's
-    monkeypatch.setattr(ah, "WINDOW", chunk)  # the mapped scanner's window
+    monkeypatch.setattr(ah, "WINDOW", chunk)  # the mapped scanner's window (≥ one page)
+    monkeypatch.setattr(ah, "OVERLAP", 1024)  # longer than any tag of the synthetic export
     assert sleep_records(p, fast=False) == expected
     assert fast_only(p) == expected
 
@@ -377,3 +378,28 @@ def test_build_episodes_is_order_independent(tmp_path):
     recs = sleep_records(p)
     assert build_episodes(recs, tz="Europe/Berlin") == build_episodes(
         list(reversed(recs)), tz="Europe/Berlin")
+
+
+def test_a_tag_longer_than_the_overlap_hands_over_to_the_full_parse(tmp_path, monkeypatch):
+    from bench.synth_apple_health import generate
+    p = generate(tmp_path / "export.xml", size_bytes=100_000, nights=4, seed=2)
+    expected = sleep_records(p, fast=False)
+    monkeypatch.setattr(ah, "WINDOW", 4096)
+    monkeypatch.setattr(ah, "OVERLAP", 16)
+    assert sleep_records(p) == expected
+
+
+@pytest.mark.parametrize("pad", range(0, 300, 7))
+def test_records_across_every_window_edge_offset(tmp_path, monkeypatch, pad):
+    """Sleep tags straddle the mapped windows' edges at every offset; no hand-over needed."""
+    monkeypatch.setattr(ah, "WINDOW", 4096)
+    monkeypatch.setattr(ah, "OVERLAP", 1024)
+    filler = (' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="' + "x" * pad
+              + '" startDate="2024-01-01 10:00:00 +0100" endDate="2024-01-01 10:00:00 +0100"/>\n')
+    body = filler + "".join(
+        rec(f"2024-01-{d:02d} 23:{m:02d}:00 +0100", f"2024-01-{d + 1:02d} 06:{m:02d}:00 +0100",
+            "AsleepCore") for d in range(1, 28) for m in (0, 30))
+    p = export(tmp_path, body)
+    assert p.stat().st_size > 3 * 4096
+    assert fast_only(p) == sleep_records(p, fast=False)
+    assert len(fast_only(p)) == 54

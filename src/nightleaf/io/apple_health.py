@@ -58,8 +58,12 @@ SOURCE = "apple_health"
 SLEEP_TYPE = "HKCategoryTypeIdentifierSleepAnalysis"
 _MARK = SLEEP_TYPE.encode()
 CHUNK = 8 << 20
-#: how much of a mapped file is scanned between progress reports and page hand-backs
+#: bytes handed to lxml at a time by the full parse (its event queue holds one feed's elements)
+FEED = 1 << 20
+#: how much of a regular file is mapped and scanned at a time (a multiple of the page size),
+#: and how far past it a tag may run
 WINDOW = 16 << 20
+OVERLAP = 1 << 20
 #: how far into the file the ``<HealthData`` root must start (the DTD is ~10 KB)
 PROLOG_LIMIT = 4 << 20
 
@@ -346,7 +350,7 @@ class _Scanner:
         self.sources: dict[bytes, str] = {}
         self.dates: dict[bytes, tuple[datetime, int]] = {}
         self.nights: set[date] = set()
-        self.resume = 0  # first offset not yet consumed by a processed tag
+        self.resume = 0  # first file offset not yet consumed by a processed tag
 
     def window(self, buf: Buffer, pos: int, limit: int, end: int, base: int,
                *, cut: bool = False) -> Iterator[SleepRecord]:
@@ -357,7 +361,7 @@ class _Scanner:
         sources, dates, nights = self.sources, self.dates, self.nights
         if cut:
             limit = min(end, limit + len(mark) - 1)
-        i = buf.find(mark, max(pos, self.resume), limit)
+        i = buf.find(mark, max(pos, self.resume - base), limit)
         while i != -1:
             lt = i - 14  # where `<Record type="` starts in the common shape
             m = common(buf, lt, end) if lt >= 0 else None
@@ -397,41 +401,47 @@ class _Scanner:
                     nights.add(key)
                     self.rep.night()
                 yield rec
-            self.resume = after
+            self.resume = base + after
             i = buf.find(mark, after, limit)
 
 
 def _fast_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
     try:
         fd = stream.fileno()
-        regular = stat.S_ISREG(os.fstat(fd).st_mode) and os.fstat(fd).st_size > 0
+        info = os.fstat(fd)
+        regular = stat.S_ISREG(info.st_mode) and info.st_size > 0
     except (AttributeError, OSError, io.UnsupportedOperation):
         regular = False
     if regular:
-        with mmap.mmap(fd, 0, access=mmap.ACCESS_READ) as mm:
-            yield from _scan_mapped(mm, name, rep)
+        yield from _scan_mapped(fd, info.st_size, name, rep)
     else:
         yield from _scan_stream(stream, name, rep)
 
 
-def _scan_mapped(mm: mmap.mmap, name: str, rep: Reporter) -> Iterator[SleepRecord]:
-    """A regular file: map it and scan it in windows, handing each window's pages back to
-    the kernel afterwards so the resident set stays flat."""
-    size = len(mm)
-    pos = _prolog_end(mm[:PROLOG_LIMIT], name)
+def _scan_mapped(fd: int, size: int, name: str, rep: Reporter) -> Iterator[SleepRecord]:
+    """A regular file: map it one window at a time (plus an overlap on each side for a tag
+    that crosses the window's edges), pre-faulted, and unmap each window after it: fast, and
+    the resident set stays at one window whatever the file's size."""
+    flags = mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0)
+    gran = mmap.ALLOCATIONGRANULARITY
+    step = max(gran, WINDOW // gran * gran)
+    root = _prolog_end(os.pread(fd, PROLOG_LIMIT, 0), name)
     scan = _Scanner(name, rep)
-    dropped = 0
-    while pos < size:
-        limit = min(size, pos + WINDOW)
-        _check_markup(mm, pos, limit, size)
-        yield from scan.window(mm, pos, limit, size, 0, cut=True)
-        rep.bytes(limit)
-        keep_from = (max(0, limit - (1 << 20)) // mmap.PAGESIZE) * mmap.PAGESIZE
-        if keep_from > dropped:
-            mm.madvise(mmap.MADV_DONTNEED, dropped, keep_from - dropped)
-            dropped = keep_from
-        pos = limit
-    if not mm[max(0, size - 256):].rstrip().endswith(b"</HealthData>"):
+    back_max = -(-OVERLAP // gran) * gran  # a tag may also start before its window
+    off = 0
+    while off < size:
+        back = min(off, back_max)
+        start = off - back
+        length = min(back + step + OVERLAP, size - start)
+        limit = min(back + step, length)
+        pos = max(back, root - start)
+        if pos < limit:
+            with mmap.mmap(fd, length, flags=flags, prot=mmap.PROT_READ, offset=start) as mm:
+                _check_markup(mm, pos, limit, length)
+                yield from scan.window(mm, pos, limit, length, start, cut=True)
+        rep.bytes(min(size, off + step))
+        off += step
+    if not os.pread(fd, 256, max(0, size - 256)).rstrip().endswith(b"</HealthData>"):
         raise _Fallback("the document does not end with </HealthData>")
 
 
@@ -469,7 +479,6 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
         base += limit
         filled = keep
         pos = 0
-        scan.resume = max(0, scan.resume - limit)
     if not bytes(buf[max(0, filled - 256):filled]).rstrip().endswith(b"</HealthData>"):
         raise _Fallback("the document does not end with </HealthData>")
 
@@ -493,7 +502,7 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
     try:
         while True:
             data = carry + chunk
-            more = stream.read(CHUNK) if chunk else b""
+            more = stream.read(FEED) if chunk else b""
             if more:
                 cut = data.rfind(b">") + 1
                 carry, data = data[cut:], data[:cut]
