@@ -18,7 +18,7 @@ from rich.progress import (
 from typer.core import TyperGroup
 
 from nightleaf.cli.common import JsonOpt, console, err_console, get_ctx, print_json
-from nightleaf.io._common import ImportProgress
+from nightleaf.io.detect import ImportProgress
 from nightleaf.services import imports as svc
 
 LABELS = {"apple_health": "Apple Health", "fitbit": "Fitbit", "oura": "Oura",

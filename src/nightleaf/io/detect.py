@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from nightleaf.errors import FormatError
-from nightleaf.io._common import ProgressFn
+from nightleaf.io._common import ImportProgress, ProgressFn
 from nightleaf.io.apple_health import read_apple_health
 from nightleaf.io.fitbit import read_fitbit
 from nightleaf.io.oura import read_oura
 from nightleaf.io.sleep_as_android import read_sleep_as_android
 from nightleaf.model import SleepEpisode
+
+__all__ = ["FORMATS", "ImportProgress", "ProgressFn", "detect_format", "read_episodes"]
 
 Reader = Callable[..., Iterator[SleepEpisode]]
 FORMATS: dict[str, Reader] = {

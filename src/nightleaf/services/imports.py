@@ -14,8 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from nightleaf.errors import InputError
-from nightleaf.io._common import ProgressFn
-from nightleaf.io.detect import FORMATS, detect_format, read_episodes
+from nightleaf.io.detect import FORMATS, ProgressFn, detect_format, read_episodes
 from nightleaf.services.context import Context
 
 #: the names people type (``apple-health``) and the readers' names (``apple_health``)
