@@ -51,7 +51,8 @@ def test_nights_lists_what_was_logged(cli: Cli) -> None:
     (night,) = json.loads(r.out)["nights"]
     assert night == {"night": "2026-11-23", "intakes": 1, "grams": 3.0, "mitragynine_mg": 45.0,
                      "last_intake": "22:00", "tried_to_sleep": "23:10",
-                     "final_awakening": "06:40", "quality": 4, "pain_evening": 6,
+                     "final_awakening": "06:40", "quality": 4, "tst_minutes": 425.0,
+                     "se_percent": None, "pain_evening": 6,
                      "pain_morning": None, "wearable_episodes": 0}
     table = cli("nights")
     assert "2026-11-23" in table.out and "23:10" in table.out

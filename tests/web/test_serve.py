@@ -20,7 +20,9 @@ def _free_port() -> int:
 
 def start_server(db: Path, port: int, env_extra: dict[str, str] | None = None
                  ) -> subprocess.Popen[str]:
-    env = {**os.environ, "NIGHTLEAF_DATABASE_URL": f"sqlite:///{db}",
+    src = str(Path(__file__).parents[2] / "src")  # this checkout's code, not an installed copy
+    pythonpath = os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": pythonpath, "NIGHTLEAF_DATABASE_URL": f"sqlite:///{db}",
            "NIGHTLEAF_NOW": "2026-11-24T21:00:00+01:00", **(env_extra or {})}
     proc = subprocess.Popen([sys.executable, "-m", "nightleaf", "serve", "--port", str(port)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

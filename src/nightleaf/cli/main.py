@@ -9,7 +9,18 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from nightleaf import __version__
-from nightleaf.cli import common, journal, log, nights, safety, serve, transfer
+from nightleaf.cli import (
+    common,
+    journal,
+    log,
+    nights,
+    plan,
+    report,
+    safety,
+    serve,
+    summary,
+    transfer,
+)
 from nightleaf.errors import NightleafError
 
 app = typer.Typer(
@@ -43,8 +54,11 @@ def _root(
 journal.register(app)
 log.register(app)
 nights.register(app)
+summary.register(app)
+plan.register(app)
 safety.register(app)
 transfer.register(app)
+report.register(app)
 serve.register(app)
 
 

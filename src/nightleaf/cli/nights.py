@@ -22,11 +22,12 @@ def nights(
     if json_:
         print_json({"from": start, "to": end, "nights": rows})
         return
-    t = Table("night", "intakes", "g", "last intake", "tried sleep", "woke", "quality",
-              "pain eve", "pain morn", title=f"Nights {start} – {end}")
+    t = Table("night", "intakes", "g", "last intake", "tried sleep", "woke", "TST h", "SE %",
+              "quality", "pain eve", "pain morn", title=f"Nights {start} – {end}")
     for r in rows:
         t.add_row(f"{r.night:%a %Y-%m-%d}", str(r.intakes), fmt(r.grams, 2),
                   r.last_intake or "—", r.tried_to_sleep or "—", r.final_awakening or "—",
+                  fmt(r.tst_minutes / 60 if r.tst_minutes is not None else None), fmt(r.se_percent),
                   fmt(r.quality), fmt(r.pain_evening), fmt(r.pain_morning))
     console.print(t if rows else f"Nothing recorded between {start} and {end}.")
 

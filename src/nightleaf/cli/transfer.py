@@ -26,6 +26,36 @@ def export_json(out: Path = typer.Option(..., "--out", "-o", help="File to write
         console.print(f"Wrote {out} ({sum(counts.values())} records).")
 
 
+@export_app.command("fhir")
+def export_fhir(out: Path = typer.Option(..., "--out", "-o", help="File to write (bundle.json)."),
+                include_name: bool = typer.Option(
+                    False, "--include-name",
+                    help="Put the name from your profile on the Patient (default: pseudonymous)."),
+                json_: bool = JsonOpt) -> None:
+    """Export the journal as a FHIR R4 Bundle for a clinician's record system."""
+    from nightleaf.services import export  # imported here: the metrics pull in scipy
+
+    r = export.export_fhir(get_ctx(), out, include_name=include_name)
+    if json_:
+        print_json(r)
+    else:
+        console.print(f"Wrote {out}: a FHIR R4 collection Bundle with {sum(r.counts.values())} "
+                      f"resources ({', '.join(f'{v} {k}' for k, v in r.counts.items())}).")
+
+
+@export_app.command("csv")
+def export_csv(out: Path = typer.Option(..., "--out", "-o", help="Folder to write into."),
+               json_: bool = JsonOpt) -> None:
+    """Export one CSV per kind of entry, a nightly metrics table and a README."""
+    from nightleaf.services import export  # imported here: the metrics pull in scipy
+
+    r = export.export_csv(get_ctx(), out)
+    if json_:
+        print_json(r)
+    else:
+        console.print(f"Wrote {len(r.counts)} CSV files and README.txt to {out}.")
+
+
 @import_app.command("json")
 def import_json(path: Path = typer.Argument(..., help="A file written by `export json`."),
                 replace: bool = typer.Option(False, "--replace",

@@ -16,6 +16,7 @@ from typing import Any
 
 from nightleaf.errors import FormatError
 from nightleaf.model import entities as e
+from nightleaf.model.plain import to_plain
 from nightleaf.model.units import Amount
 
 FORMAT = "nightleaf-journal"
@@ -29,23 +30,7 @@ _LISTS: dict[str, type] = {
 }
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(_plain(k)): _plain(v) for k, v in value.items()}
-    return value
-
-
-def to_plain(value: Any) -> Any:
-    """Dataclasses, dates and instants as JSON-ready values (shared by every --json output)."""
-    return _plain(value)
+_plain = to_plain
 
 
 def journal_to_dict(j: e.Journal) -> dict[str, Any]:

@@ -209,7 +209,8 @@ class ProductView:
 
 
 def add_product(ctx: Context, name: str, *, vendor: str | None = None, label: str | None = None,
-                vein: str = "unknown", form: str = "powder", capsule_mg: str | None = None,
+                vein: str | None = "unknown", form: str | None = "powder",
+                capsule_mg: str | None = None,
                 note: str | None = None) -> Product:
     p = validate.product(Product(
         name=(name or "").strip(), vendor=_opt_text(vendor), label=_opt_text(label),
@@ -250,8 +251,8 @@ def show_product(ctx: Context, key: str) -> ProductView:
 def add_batch(ctx: Context, product: str, *, lot: str | None = None,
               purchased_on: str | None = None, mitragynine_pct: str | None = None,
               seven_oh_pct: str | None = None, lab: str | None = None,
-              test_date: str | None = None, heavy_metals: str = "unknown",
-              microbial: str = "unknown", pesticides: str = "unknown",
+              test_date: str | None = None, heavy_metals: str | None = "unknown",
+              microbial: str | None = "unknown", pesticides: str | None = "unknown",
               note: str | None = None) -> Batch:
     today = clock.local_datetime(ctx.now(), ctx.profile().tz).date()
 
@@ -350,15 +351,10 @@ def log_intake(ctx: Context, amount: str, *, at: str | None = None, product: str
 
 
 def findings_after_intake(ctx: Context, intake: Intake) -> list[Finding]:
-    """Safety findings for the night of ``intake`` (the safety service when installed)."""
-    import importlib
+    """Safety findings for the night of ``intake``, as the journal stands after it."""
+    from nightleaf.services import safety  # imported here: safety builds on this module
 
-    try:
-        safety = importlib.import_module("nightleaf.services.safety")
-    except ImportError:  # the safety engine lands in its own change
-        return []
-    findings: list[Finding] = safety.findings_for_night(ctx, intake.night)
-    return findings
+    return safety.findings_for_night(ctx, intake.night)
 
 
 def delete_intake(ctx: Context, intake_id: int) -> None:
@@ -385,6 +381,16 @@ def log_substance(ctx: Context, kind: str, *, amount: str | None = None, unit: s
 def log_pain(ctx: Context, nrs: str | int, *, context: str = "other", at: str | None = None,
              peg_pain: str | None = None, peg_enjoyment: str | None = None,
              peg_activity: str | None = None, note: str | None = None) -> PainRating:
+    p = pain_rating(ctx, nrs, context=context, at=at, peg_pain=peg_pain,
+                    peg_enjoyment=peg_enjoyment, peg_activity=peg_activity, note=note)
+    with ctx.store.tx() as repo:
+        return repo.add(p)
+
+
+def pain_rating(ctx: Context, nrs: str | int, *, context: str = "other", at: str | None = None,
+                peg_pain: str | None = None, peg_enjoyment: str | None = None,
+                peg_activity: str | None = None, note: str | None = None) -> PainRating:
+    """Parse and validate a pain rating without saving it."""
     profile = ctx.profile()
     instant = _when(ctx, profile.tz, at)
     score = _opt_int(nrs, "pain (NRS)")
@@ -396,12 +402,19 @@ def log_pain(ctx: Context, nrs: str | int, *, context: str = "other", at: str | 
         context=context or "other", peg_pain=_opt_int(peg_pain, "PEG pain"),
         peg_enjoyment=_opt_int(peg_enjoyment, "PEG enjoyment of life"),
         peg_activity=_opt_int(peg_activity, "PEG general activity"), note=_opt_text(note)))
-    with ctx.store.tx() as repo:
-        return repo.add(p)
+    return p
 
 
 def log_symptom(ctx: Context, name: str, severity: str | int, *, kind: str = "side_effect",
                 at: str | None = None, note: str | None = None) -> Symptom:
+    s = symptom(ctx, name, severity, kind=kind, at=at, note=note)
+    with ctx.store.tx() as repo:
+        return repo.add(s)
+
+
+def symptom(ctx: Context, name: str, severity: str | int, *, kind: str = "side_effect",
+            at: str | None = None, note: str | None = None) -> Symptom:
+    """Parse and validate a side effect or withdrawal sign without saving it."""
     profile = ctx.profile()
     instant = _when(ctx, profile.tz, at)
     sev = _opt_int(severity, "severity")
@@ -411,8 +424,7 @@ def log_symptom(ctx: Context, name: str, severity: str | int, *, kind: str = "si
     s = validate.symptom(Symptom(at=instant, tz=profile.tz,
                                  night=clock.night_of(instant, profile.tz), kind=kind or "",
                                  name=(name or "").strip(), severity=sev, note=_opt_text(note)))
-    with ctx.store.tx() as repo:
-        return repo.add(s)
+    return s
 
 
 def log_note(ctx: Context, text: str, *, at: str | None = None) -> Note:
@@ -442,6 +454,23 @@ def log_sleep(ctx: Context, *, night: str | None = None, into_bed: str | None = 
               nap_minutes: str | None = None, note: str | None = None) -> SleepEntry:
     """Save (or replace) the diary entry of one night. Clock times are read within that night:
     from noon on they are that evening, before noon the next morning."""
+    entry = sleep_entry(ctx, night=night, into_bed=into_bed, tried_to_sleep=tried_to_sleep,
+                        sol=sol, awakenings=awakenings, waso=waso,
+                        final_awakening=final_awakening, out_of_bed=out_of_bed,
+                        woke_early=woke_early, quality=quality, rested=rested,
+                        nap_count=nap_count, nap_minutes=nap_minutes, note=note)
+    with ctx.store.tx() as repo:
+        return repo.save_sleep_entry(entry)
+
+
+def sleep_entry(ctx: Context, *, night: str | None = None, into_bed: str | None = None,
+                tried_to_sleep: str | None = None, sol: str | None = None,
+                awakenings: str | None = None, waso: str | None = None,
+                final_awakening: str | None = None, out_of_bed: str | None = None,
+                woke_early: str | None = None, quality: str | None = None,
+                rested: str | None = None, nap_count: str | None = None,
+                nap_minutes: str | None = None, note: str | None = None) -> SleepEntry:
+    """Parse and validate one night's diary entry without saving it (see :func:`log_sleep`)."""
     profile = ctx.profile()
     tz = profile.tz
     n = resolve_night(ctx, night, tz)
@@ -472,8 +501,7 @@ def log_sleep(ctx: Context, *, night: str | None = None, into_bed: str | None = 
     if latest is not None and latest > ctx.now() + FUTURE_SLACK:
         raise InputError(f"the entry for the night of {n} ends in the future; check the night "
                          "and the times", field="night")
-    with ctx.store.tx() as repo:
-        return repo.save_sleep_entry(entry)
+    return entry
 
 
 def log_routine(ctx: Context, item: str, *, night: str | None = None,

@@ -10,6 +10,7 @@ from nightleaf.model import clock
 from nightleaf.model.entities import PainRating, SleepEntry
 from nightleaf.services.context import Context
 from nightleaf.services.journal import resolve_night
+from nightleaf.sleep import diary_metrics
 
 MAX_RANGE_DAYS = 366 * 20
 
@@ -24,6 +25,8 @@ class NightRow:
     tried_to_sleep: str | None
     final_awakening: str | None
     quality: int | None
+    tst_minutes: float | None  # from the diary (Consensus Sleep Diary), unknown when items are missing
+    se_percent: float | None
     pain_evening: int | None
     pain_morning: int | None
     wearable_episodes: int
@@ -76,6 +79,7 @@ def list_nights(ctx: Context, first: date, last: date, *, include_empty: bool = 
         grams = [i.grams for i in its]
         mg = [i.mitragynine_mg for i in its]
         s = sleep.get(n)
+        m = diary_metrics(s) if s else None
         rows.append(NightRow(
             night=n, intakes=len(its),
             grams=round(sum(g for g in grams if g is not None), 3) if its and None not in grams
@@ -86,6 +90,7 @@ def list_nights(ctx: Context, first: date, last: date, *, include_empty: bool = 
             tried_to_sleep=_hhmm(s.tried_to_sleep, tz) if s else None,
             final_awakening=_hhmm(s.final_awakening, tz) if s else None,
             quality=s.quality if s else None,
+            tst_minutes=m.tst_minutes if m else None, se_percent=m.se_percent if m else None,
             pain_evening=pain_by.get((n, "evening")), pain_morning=pain_by.get((n, "morning")),
             wearable_episodes=ep_count.get(n, 0),
         ))

@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nightleaf import __version__
 from nightleaf.errors import NightleafError
-from nightleaf.io.journal_json import to_plain
 from nightleaf.services import Context, open_context
-from nightleaf.services import nights as nights_svc
+from nightleaf.web import api, pages
+from nightleaf.web.render import NAV, page
+from nightleaf.web.security import LOCAL_NAMES, LocalGuard
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
 
 
-def create_app(db_url: str | None = None, *, context: Context | None = None) -> FastAPI:
+def create_app(db_url: str | None = None, *, context: Context | None = None,
+               allowed_hosts: Iterable[str] = LOCAL_NAMES) -> FastAPI:
+    """The web app on one journal. ``allowed_hosts``: the names this server answers to."""
     ctx = context or open_context(db_url)
     app = FastAPI(title="nightleaf", version=__version__,
-                  description="Local journal API. Binds to 127.0.0.1; no data leaves the machine.")
+                  description="Local journal API. Binds to 127.0.0.1; no data leaves the machine. "
+                  "Unsafe methods take JSON bodies (or an X-CSRF-Token header).",
+                  docs_url=None, redoc_url=None)  # the hosted docs UI loads scripts off-site
     app.state.ctx = ctx
+    app.state.nav = [(k, p, label) for k, p, label in NAV if k in pages.AVAILABLE]
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(NightleafError)
@@ -32,27 +39,41 @@ def create_app(db_url: str | None = None, *, context: Context | None = None) -> 
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.message, "field": exc.field},
                                 status_code=exc.status_code)
-        return templates.TemplateResponse(request, "error.html", {"message": exc.message},
-                                          status_code=exc.status_code)
+        return page(request, "error.html", {"message": exc.message, "profile": None},
+                    status_code=exc.status_code)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request) -> Response:
-        start, end = nights_svc.night_range(ctx, None, None, 14)
-        rows = nights_svc.list_nights(ctx, start, end)
-        return templates.TemplateResponse(request, "index.html", {
-            "rows": rows, "start": start, "end": end, "profile": ctx.profile(),
-            "has_profile": ctx.has_profile()})
+    @app.exception_handler(SQLAlchemyError)
+    async def _db(request: Request, exc: SQLAlchemyError) -> Response:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return await _handle(request, NightleafError(
+            f"the journal database refused the change ({reason}); nothing was saved"))
 
-    @app.get("/api/nights", tags=["journal"])
-    def api_nights(first: str | None = None, last: str | None = None,
-                   days: int = 14) -> dict[str, Any]:
-        """Nights in a range (default: the last 14): intakes, diary times, pain."""
-        start, end = nights_svc.night_range(ctx, first, last, days)
-        return to_plain({"from": start, "to": end,
-                         "nights": nights_svc.list_nights(ctx, start, end)})
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        msg = exc.detail if isinstance(exc.detail, str) else "the request could not be handled"
+        if exc.status_code == 404 and msg == "Not Found":
+            msg = f"nothing at {request.url.path}"
+        if request.url.path.startswith("/api/") or exc.status_code == 405:
+            return JSONResponse({"error": msg, "field": None}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        return page(request, "error.html", {"message": msg, "profile": None},
+                    status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ())[1:]) or None
+        msg = f"{where}: {first.get('msg', 'invalid input')}" if where else "invalid input"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": msg, "field": where}, status_code=422)
+        return page(request, "error.html", {"message": msg, "profile": None}, status_code=422)
+
+    api.register(app)
+    pages.register(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.add_middleware(LocalGuard, allowed_hosts=tuple(allowed_hosts))
     return app

@@ -1,0 +1,111 @@
+"""Numeric rating scale (NRS 0-10) per night and weekly means.
+
+NRS: "Rate your pain from 0 (no pain) to 10 (worst imaginable)" (LOINC 72514-3). Per night:
+
+- evening NRS = the last rating with context ``evening`` in that night (closest to bedtime)
+- morning NRS = the first rating with context ``morning`` in that night (the night a morning
+  rating belongs to is the evening before, see :func:`nightleaf.model.clock.night_of`)
+- overnight change = morning - evening (negative: less pain in the morning)
+- PEG (see :mod:`nightleaf.pain.peg`) from the last rating of the night carrying all 3 items
+
+Weekly means are over consecutive 7-night blocks counted from the window's first night; each
+mean uses only the nights where that value is known, and ``n`` says how many.
+
+>>> from datetime import UTC, date, datetime
+>>> from nightleaf.model.entities import PainRating
+>>> n = date(2026, 3, 1)
+>>> rs = [PainRating(datetime(2026, 3, 1, 21, tzinfo=UTC), "UTC", n, 6, "evening"),
+...       PainRating(datetime(2026, 3, 2, 7, tzinfo=UTC), "UTC", n, 4, "morning")]
+>>> p = night_pain(rs)[n]
+>>> (p.evening_nrs, p.morning_nrs, p.overnight_change)
+(6, 4, -2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import fmean
+
+from nightleaf.errors import InputError
+from nightleaf.model.entities import PainRating
+from nightleaf.pain.peg import peg_score
+
+
+@dataclass(frozen=True)
+class NightPain:
+    night: date
+    evening_nrs: int | None = None
+    morning_nrs: int | None = None
+    overnight_change: int | None = None  # morning - evening
+    peg: float | None = None
+
+
+@dataclass(frozen=True)
+class WeekPain:
+    first_night: date
+    last_night: date
+    nights_evening: int
+    nights_morning: int
+    mean_evening_nrs: float | None
+    mean_morning_nrs: float | None
+    mean_overnight_change: float | None
+    nights_change: int
+    mean_peg: float | None
+    peg_count: int
+
+
+def night_pain(ratings: Iterable[PainRating]) -> dict[date, NightPain]:
+    """Evening/morning NRS, overnight change and PEG for every night that has a rating."""
+    by_night: dict[date, list[PainRating]] = {}
+    for r in ratings:
+        if not 0 <= r.nrs <= 10:
+            raise InputError(f"NRS must be between 0 and 10 (got {r.nrs})")
+        by_night.setdefault(r.night, []).append(r)
+    out: dict[date, NightPain] = {}
+    for night, rs in by_night.items():
+        rs = sorted(rs, key=lambda r: r.at)
+        evening = [r.nrs for r in rs if r.context == "evening"]
+        morning = [r.nrs for r in rs if r.context == "morning"]
+        ev = evening[-1] if evening else None
+        mo = morning[0] if morning else None
+        pegs = [
+            peg_score(r.peg_pain, r.peg_enjoyment, r.peg_activity)
+            for r in rs
+        ]
+        known_pegs = [p for p in pegs if p is not None]
+        out[night] = NightPain(
+            night=night,
+            evening_nrs=ev,
+            morning_nrs=mo,
+            overnight_change=mo - ev if ev is not None and mo is not None else None,
+            peg=known_pegs[-1] if known_pegs else None,
+        )
+    return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def weekly_pain(
+    nights: dict[date, NightPain], first_night: date, last_night: date
+) -> list[WeekPain]:
+    """Means per 7-night block from ``first_night`` (the last block may be shorter)."""
+    weeks: list[WeekPain] = []
+    start = first_night
+    while start <= last_night:
+        end = min(start + timedelta(days=6), last_night)
+        ps = [nights[n] for k in range((end - start).days + 1)
+              if (n := start + timedelta(days=k)) in nights]
+        ev = [float(p.evening_nrs) for p in ps if p.evening_nrs is not None]
+        mo = [float(p.morning_nrs) for p in ps if p.morning_nrs is not None]
+        ch = [float(p.overnight_change) for p in ps if p.overnight_change is not None]
+        pg = [p.peg for p in ps if p.peg is not None]
+        weeks.append(
+            WeekPain(start, end, len(ev), len(mo), _mean(ev), _mean(mo), _mean(ch), len(ch),
+                     _mean(pg), len(pg))
+        )
+        start = end + timedelta(days=1)
+    return weeks

@@ -1,0 +1,355 @@
+"""Use cases of the evening and the morning: tonight's plan, reminders, the morning check-in.
+
+Numbers are the person's own settings (bedtime, lead time, wake time). The one-line explanation of
+onset and peak cites its sources; what the sources do not say is called unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from nightleaf.errors import InputError
+from nightleaf.io import ics
+from nightleaf.knowledge.evening import onset_facts
+from nightleaf.model import clock
+from nightleaf.model.entities import (
+    Intake,
+    Note,
+    PainRating,
+    Product,
+    Profile,
+    RoutineItem,
+    SleepEntry,
+    Substance,
+    Symptom,
+)
+from nightleaf.model.finding import Finding, Source
+from nightleaf.plan import Consistency, TonightPlan, build_plan, consistency, reminders
+from nightleaf.plan.consistency import WINDOW_NIGHTS
+from nightleaf.services import journal, safety
+from nightleaf.services.context import Context
+from nightleaf.sleep import diary_metrics, regularity
+
+
+# -- tonight -----------------------------------------------------------------------------------
+@dataclass
+class Explanation:
+    """Why the lead time is a lead time: what the sources say about onset and peak."""
+
+    lead: str
+    onset: str
+    peak: str
+    unknown: str
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def line(self) -> str:
+        return f"{self.onset} {self.peak} {self.unknown}"
+
+
+@dataclass
+class LoggedIntake:
+    id: int | None
+    at: datetime  # local
+    amount: str
+    grams: float | None
+    product: str | None
+
+
+@dataclass
+class LoggedTonight:
+    intakes: list[LoggedIntake] = field(default_factory=list)
+    substances: list[Substance] = field(default_factory=list)
+    pain: list[PainRating] = field(default_factory=list)
+    symptoms: list[Symptom] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    routine_done: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Tonight:
+    night: date
+    now: datetime  # local
+    settings: dict[str, Any]
+    plan: TonightPlan
+    explanation: Explanation
+    logged: LoggedTonight
+    consistency: Consistency
+    findings: list[Finding]
+    findings_status: str
+    planned_amount: str | None = None
+
+
+def explanation(profile: Profile) -> Explanation:
+    facts = onset_facts()
+    keys = tuple(dict.fromkeys(facts.onset.sources + facts.peak.sources))
+    return Explanation(
+        lead=f"Your lead time is {profile.lead_minutes} min between intake and bedtime: your own "
+             "setting, not a recommendation.",
+        onset=facts.onset.text, peak=facts.peak.text, unknown=facts.unknown.text,
+        sources=list(facts.cite(keys)))
+
+
+def _safety(ctx: Context, night: date, plan: TonightPlan, amount: str | None,
+            product: str | None) -> tuple[list[Finding], Intake | None, str]:
+    """Findings from the safety service: with ``amount``, as if taken at the planned time."""
+    if amount is not None and amount.strip():
+        r = safety.check(ctx, amount=amount, at=plan.intake_at.isoformat(), product=product)
+        return r.findings, r.planned, "checked with your planned amount at your planned time"
+    if product:
+        raise InputError("--product needs --amount (the amount you plan, your own choice)",
+                         field="product")
+    return (safety.findings_for_night(ctx, night), None,
+            "checked for tonight as logged; add --amount to include a planned amount")
+
+
+def tonight(ctx: Context, *, amount: str | None = None, product: str | None = None) -> Tonight:
+    """Tonight's plan, what is logged so far, drift from the target, and safety findings."""
+    now = ctx.now()
+    profile = ctx.profile()
+    tz = profile.tz
+    z = clock.zone(tz)
+    night = clock.tonight(now, tz)
+    first = night - timedelta(days=WINDOW_NIGHTS)
+    with ctx.store.tx() as repo:
+        items = repo.all(RoutineItem)
+        checks = repo.routine_checks(first=night, last=night)
+        intakes = repo.intakes(first=night, last=night)
+        products = {p.id: p for p in repo.all(Product)}
+        logged = LoggedTonight(
+            intakes=[LoggedIntake(i.id, clock.local_datetime(i.at, tz), i.amount.label(), i.grams,
+                                  products[i.product_id].name if i.product_id in products
+                                  else None) for i in intakes],
+            substances=repo.all(Substance, first=night, last=night),
+            pain=repo.all(PainRating, first=night, last=night),
+            symptoms=repo.all(Symptom, first=night, last=night),
+            notes=repo.all(Note, first=night, last=night),
+            routine_done=[c.item_id for c in checks if c.done])
+        entries = repo.all(SleepEntry, first=first, last=night - timedelta(days=1))
+        plan = build_plan(profile, items, night, set(logged.routine_done))
+    cons = consistency(entries, target_bedtime=profile.target_bedtime,
+                       target_wake=profile.target_wake, first=first,
+                       last=night - timedelta(days=1), tz=tz, planned_intake=plan.intake_at,
+                       logged_intake=intakes[0].at if intakes else None)
+    cons.regularity = _regularity(profile, entries, first, night - timedelta(days=1))
+    findings, planned, status = _safety(ctx, night, plan, amount, product)
+    settings = {"tz": tz, "target_bedtime": f"{profile.target_bedtime:%H:%M}",
+                "lead_minutes": profile.lead_minutes,
+                "target_wake": f"{profile.target_wake:%H:%M}" if profile.target_wake else None,
+                "note": "These are your own settings; nightleaf never suggests a dose or a time."}
+    return Tonight(night=night, now=now.astimezone(z), settings=settings, plan=plan,
+                   explanation=explanation(profile), logged=logged, consistency=cons,
+                   findings=findings, findings_status=status,
+                   planned_amount=planned.amount.label() if planned else None)
+
+
+def _regularity(profile: Profile, entries: list[SleepEntry], first: date,
+                last: date) -> dict[str, object]:
+    """SRI and timing SDs of the recent diary nights (nightleaf.sleep.regularity)."""
+    if not entries:
+        return {}
+    r = regularity.window_regularity(
+        regularity.diary_intervals(entries), first, last, profile, source="diary",
+        lights_out=[e.tried_to_sleep for e in entries if e.tried_to_sleep])
+    return {"source": "nightleaf.sleep.regularity (diary)", "sri": r.sri.sri,
+            "sri_rule": r.sri.rule, "sri_note": r.sri.reason,
+            "sd_lights_out_minutes": r.sd_lights_out_minutes,
+            "sd_mid_sleep_minutes": r.sd_mid_sleep_minutes,
+            "sd_offset_minutes": r.sd_offset_minutes}
+
+
+# -- reminders ---------------------------------------------------------------------------------
+@dataclass
+class RemindersWritten:
+    path: str
+    tz: str
+    events: list[dict[str, str]]
+
+
+def write_reminders(ctx: Context, out: str | Path) -> RemindersWritten:
+    """Write the daily reminders as an .ics calendar; the same UIDs every time."""
+    if not str(out).strip():
+        raise InputError("give a file name with --out, e.g. nightleaf.ics", field="out")
+    path = Path(out).expanduser()
+    if not path.parent.exists():
+        raise InputError(f"the folder {path.parent} does not exist", field="out")
+    now = ctx.now()
+    profile = ctx.profile()
+    with ctx.store.tx() as repo:
+        items = repo.all(RoutineItem)
+    rs = reminders(profile, items, clock.tonight(now, profile.tz))
+    cal = ics.calendar(rs, stamp=now, person_id=ctx.person_id)
+    ics.write_calendar(cal, path)
+    return RemindersWritten(str(path), profile.tz, [
+        {"uid": ics.uid_for(r.key, ctx.person_id), "summary": r.summary,
+         "time": f"{r.start:%H:%M}", "first": r.start.isoformat(), "repeats": "daily"}
+        for r in rs])
+
+
+# -- morning check-in --------------------------------------------------------------------------
+MORNING_AVERAGE_NIGHTS = 14
+
+
+@dataclass
+class MorningDefaults:
+    """Defaults for the prompts: the saved entry of that night, else last night's plan."""
+
+    night: date
+    basis: str  # "your saved diary entry" or "last night's plan (your settings)"
+    saved: bool  # an entry for that night is already saved
+    into_bed: str | None = None
+    tried: str | None = None
+    sol: str | None = None
+    awakenings: str | None = None
+    waso: str | None = None
+    final: str | None = None
+    out: str | None = None
+    quality: str | None = None
+    rested: str | None = None
+
+
+@dataclass
+class MorningAnswers:
+    night: str | None = None
+    into_bed: str | None = None
+    tried: str | None = None
+    sol: str | None = None
+    awakenings: str | None = None
+    waso: str | None = None
+    final: str | None = None
+    out: str | None = None
+    quality: str | None = None
+    rested: str | None = None
+    pain: str | None = None  # morning NRS 0-10
+    side_effects: list[str] = field(default_factory=list)  # "nausea:2"
+    withdrawal: list[str] = field(default_factory=list)  # "restlessness:1"
+    note: str | None = None
+
+
+@dataclass
+class MetricRow:
+    metric: str
+    unit: str
+    last_night: float | None
+    recent_mean: float | None
+    recent_nights: int
+
+
+@dataclass
+class MorningResult:
+    night: date
+    entry: SleepEntry
+    pain: PainRating | None
+    symptoms: list[Symptom]
+    metrics_source: str
+    comparison: list[MetricRow]
+    average_window: tuple[date, date]
+
+
+def morning_night(ctx: Context, night: str | None = None) -> date:
+    """The night a morning check-in is about: the evening before today (local), unless given."""
+    tz = ctx.profile().tz
+    if night and night.strip():
+        return journal.resolve_night(ctx, night, tz)
+    return clock.local_datetime(ctx.now(), tz).date() - timedelta(days=1)
+
+
+def _hm(instant: datetime | None, tz: str) -> str | None:
+    return None if instant is None else f"{clock.local_datetime(instant, tz):%H:%M}"
+
+
+def _num(v: float | int | None) -> str | None:
+    return None if v is None else f"{v:g}"
+
+
+def morning_defaults(ctx: Context, night: str | None = None) -> MorningDefaults:
+    profile = ctx.profile()
+    tz = profile.tz
+    n = morning_night(ctx, night)
+    with ctx.store.tx() as repo:
+        saved = repo.sleep_entry(n)
+        items = repo.all(RoutineItem)
+    if saved is not None:
+        return MorningDefaults(
+            n, "your saved diary entry", True, _hm(saved.into_bed, tz), _hm(saved.tried_to_sleep, tz),
+            _num(saved.sol_minutes), _num(saved.awakenings), _num(saved.waso_minutes),
+            _hm(saved.final_awakening, tz), _hm(saved.out_of_bed, tz), _num(saved.quality),
+            _num(saved.rested))
+    plan = build_plan(profile, items, n)
+    wake = f"{plan.morning_checkin:%H:%M}" if plan.morning_checkin else None
+    bed = f"{plan.bedtime:%H:%M}"
+    return MorningDefaults(n, "last night's plan (your settings)", False, into_bed=bed, tried=bed,
+                           final=wake, out=wake)
+
+
+def _symptoms(ctx: Context, specs: list[str], kind: str, at: str) -> list[Symptom]:
+    out = []
+    for spec in specs:
+        if not spec or not spec.strip():
+            continue
+        name, sep, sev = spec.rpartition(":")
+        if not sep or not name.strip():
+            raise InputError(f"write {kind.replace('_', ' ')}s as name:severity, e.g. nausea:1 "
+                             f"(got {spec!r}); severity 0 none .. 4 very severe", field=kind)
+        out.append(journal.symptom(ctx, name, sev, kind=kind, at=at))
+    return out
+
+
+def save_morning(ctx: Context, a: MorningAnswers) -> MorningResult:
+    """Validate every answer, then save them together: the diary entry, morning pain and
+    symptoms. A bad answer saves nothing."""
+    profile = ctx.profile()
+    tz = profile.tz
+    n = morning_night(ctx, a.night)
+    entry = journal.sleep_entry(
+        ctx, night=n.isoformat(), into_bed=a.into_bed, tried_to_sleep=a.tried, sol=a.sol,
+        awakenings=a.awakenings, waso=a.waso, final_awakening=a.final, out_of_bed=a.out,
+        quality=a.quality, rested=a.rested, note=a.note)
+    now = ctx.now()
+    at_instant = now
+    if clock.night_of(now, tz) != n:  # filled in later: attach to that morning
+        at_instant = entry.out_of_bed or entry.final_awakening or now
+    at = at_instant.isoformat()
+    pain = None
+    if a.pain is not None and str(a.pain).strip():
+        pain = journal.pain_rating(ctx, a.pain, context="morning", at=at)
+    symptoms = _symptoms(ctx, a.side_effects, "side_effect", at) + \
+        _symptoms(ctx, a.withdrawal, "withdrawal", at)
+    with ctx.store.tx() as repo:
+        entry = repo.save_sleep_entry(entry)
+        if pain is not None:
+            pain = repo.add(pain)
+        symptoms = [repo.add(s) for s in symptoms]
+        first = n - timedelta(days=MORNING_AVERAGE_NIGHTS)
+        recent = repo.all(SleepEntry, first=first, last=n - timedelta(days=1))
+    source, rows = compare_nights(entry, recent)
+    return MorningResult(n, entry, pain, symptoms, source, rows, (first, n - timedelta(days=1)))
+
+
+_ROWS = (("tib", "TIB (time in bed)", "min"), ("tst", "TST (total sleep time)", "min"),
+         ("sol", "SOL (minutes to fall asleep)", "min"), ("waso", "WASO (minutes awake)", "min"),
+         ("se", "SE (sleep efficiency)", "%"), ("quality", "quality (1-5)", ""))
+
+
+def compare_nights(last: SleepEntry, recent: list[SleepEntry]) -> tuple[str, list[MetricRow]]:
+    """Last night's diary metrics next to the mean of the recent nights (each metric over the
+    nights where it is known)."""
+    source = "nightleaf.sleep diary metrics (Consensus Sleep Diary, docs/metrics.md)"
+
+    def calc(e: SleepEntry) -> dict[str, float | None]:
+        m = diary_metrics(e)
+        return {"tib": m.tib_minutes, "tst": m.tst_minutes, "sol": m.sol_minutes,
+                "waso": m.waso_minutes, "se": m.se_percent,
+                "quality": float(m.quality) if m.quality is not None else None}
+    mine = calc(last)
+    others = [calc(e) for e in recent]
+    rows = []
+    for key, label, unit in _ROWS:
+        vals = [o[key] for o in others if o[key] is not None]
+        mean = round(sum(vals) / len(vals), 1) if vals else None  # type: ignore[arg-type]
+        v = mine[key]
+        rows.append(MetricRow(label, unit, round(v, 1) if v is not None else None, mean, len(vals)))
+    return source, rows

@@ -1,0 +1,313 @@
+"""Gather everything the clinician report shows, for a period of nights.
+
+Numbers come from the shared calculators: :func:`nightleaf.stats.window.summarise_window` for
+the nightly rows, intake pattern, sleep and pain summaries, and
+:func:`nightleaf.services.safety.findings_for_night` for the safety findings. The "what changed"
+sentences compare the first and second half of the period with the same summaries. Rendering
+(PDF, HTML) lives in :mod:`nightleaf.io.report`; this module only collects and words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from nightleaf import __version__
+from nightleaf.errors import InputError, NotFound
+from nightleaf.model import clock
+from nightleaf.model.entities import (
+    Batch,
+    Condition,
+    Medicine,
+    PainRating,
+    Product,
+    Profile,
+    SleepEntry,
+    SleepEpisode,
+    Substance,
+    Symptom,
+)
+from nightleaf.model.finding import Finding
+from nightleaf.services import safety as safety_svc
+from nightleaf.services import summary as summary_svc
+from nightleaf.services.context import Context
+from nightleaf.services.journal import resolve_night
+from nightleaf.stats.describe import Describe
+from nightleaf.stats.window import WindowSummary, summarise_window
+
+DEFAULT_DAYS = 28
+#: below this many nights with a value in each half, a change is reported as "too few nights"
+MIN_NIGHTS_PER_HALF = 5
+
+
+@dataclass(frozen=True)
+class SymptomRow:
+    kind: str  # side_effect / withdrawal
+    name: str
+    nights: int
+    max_severity: int
+    last_night: date
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure in the first and the second half of the period."""
+
+    label: str
+    unit: str
+    first: float | None
+    second: float | None
+    n_first: int
+    n_second: int
+
+    @property
+    def enough(self) -> bool:
+        return self.n_first >= MIN_NIGHTS_PER_HALF and self.n_second >= MIN_NIGHTS_PER_HALF
+
+
+@dataclass
+class ReportData:
+    generated_at: datetime  # UTC
+    first_night: date
+    last_night: date
+    profile: Profile
+    show_name: bool
+    medicines: list[Medicine]
+    conditions: list[Condition]
+    products: list[Product]
+    batches: list[Batch]
+    window: WindowSummary
+    halves: tuple[WindowSummary, WindowSummary] | None
+    symptoms: list[SymptomRow]
+    substances: dict[str, int]  # kind -> nights with it
+    findings: list[Finding]
+    findings_night: date
+    changes: list[Change] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    version: str = __version__
+
+    @property
+    def person(self) -> str:
+        if self.show_name and self.profile.name:
+            return self.profile.name
+        return "name not shown"
+
+    @property
+    def days(self) -> int:
+        return self.window.days
+
+    @property
+    def generated_local(self) -> str:
+        return f"{clock.local_datetime(self.generated_at, self.profile.tz):%Y-%m-%d %H:%M %Z}"
+
+    def product_name(self, product_id: int | None) -> str:
+        p = next((p for p in self.products if p.id == product_id), None)
+        return p.name if p else "—"
+
+
+def _symptoms(items: list[Symptom]) -> list[SymptomRow]:
+    groups: dict[tuple[str, str], list[Symptom]] = {}
+    for s in items:
+        groups.setdefault((s.kind, s.name.strip().lower()), []).append(s)
+    rows = [SymptomRow(kind=k, name=n, nights=len({s.night for s in v}),
+                       max_severity=max(s.severity for s in v), last_night=max(s.night for s in v))
+            for (k, n), v in groups.items()]
+    return sorted(rows, key=lambda r: (r.kind != "withdrawal", -r.nights, r.name))
+
+
+def _mean(d: Describe) -> float | None:
+    return d.mean
+
+
+def _changes(a: WindowSummary, b: WindowSummary) -> list[Change]:
+    def c(label: str, unit: str, da: Describe, db: Describe, *, median: bool = False) -> Change:
+        pick = (lambda d: d.median) if median else _mean
+        return Change(label, unit, pick(da), pick(db), da.n, db.n)
+
+    ia, ib = a.intake, b.intake
+    return [
+        Change("Nights with kratom per week", "nights/week", ia.mean_nights_per_week,
+               ib.mean_nights_per_week, a.days, b.days),
+        c("Amount per night with use (median)", "g", ia.grams_per_use_night,
+          ib.grams_per_use_night, median=True),
+        c("Last intake to trying to sleep (median)", "min", ia.minutes_last_intake_to_sleep,
+          ib.minutes_last_intake_to_sleep, median=True),
+        c("Total sleep time (mean)", "h", _hours(a.diary["tst_minutes"]),
+          _hours(b.diary["tst_minutes"])),
+        c("Sleep efficiency (mean)", "%", a.diary["se_percent"], b.diary["se_percent"]),
+        c("Time to fall asleep (mean)", "min", a.diary["sol_minutes"], b.diary["sol_minutes"]),
+        c("Sleep quality 1-5 (mean)", "", a.diary["quality"], b.diary["quality"]),
+        c("Evening pain 0-10 (mean)", "", a.pain["evening_nrs"], b.pain["evening_nrs"]),
+        c("Morning pain 0-10 (mean)", "", a.pain["morning_nrs"], b.pain["morning_nrs"]),
+    ]
+
+
+def _hours(d: Describe) -> Describe:
+    def h(v: float | None) -> float | None:
+        return None if v is None else v / 60.0
+
+    return Describe(d.n, d.missing, h(d.mean), h(d.median), h(d.sd), h(d.minimum), h(d.maximum))
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "unknown"
+    digits = 0 if unit in ("min", "%") else 1
+    text = f"{v:.{digits}f}"
+    return f"{text} {unit}".strip() if unit not in ("", "nights/week") else text
+
+
+def _summary(d: ReportData) -> list[str]:
+    w = d.window
+    i = w.intake
+    out = [f"Kratom was logged on {i.nights_with_use} of {w.days} nights "
+           f"({i.mean_nights_per_week:.1f} per week on average); the longest run of consecutive "
+           f"nights with use was {i.longest_streak}, and the run at the end of the period is "
+           f"{i.current_streak}."]
+    g = i.grams_per_use_night
+    if g.n:
+        out.append(f"On nights with use the amount logged was {g.median:.1f} g (median; range "
+                   f"{g.minimum:.1f}-{g.maximum:.1f} g, {g.n} nights with a known amount).")
+    if i.nights_with_use and g.n < i.nights_with_use:
+        out.append(f"On {i.nights_with_use - g.n} nights the amount in grams is unknown "
+                   "(for example capsules without a size).")
+    tst, se = w.diary["tst_minutes"], w.diary["se_percent"]
+    if tst.mean is not None:
+        eff = f" and sleep efficiency {se.mean:.0f} %" if se.mean is not None else ""
+        out.append(f"Diary: {tst.n} nights; total sleep time {tst.mean / 60:.1f} h{eff} on "
+                   "average.")
+    else:
+        out.append("No sleep diary nights in this period, so sleep figures are unknown.")
+    ev, mo = w.pain["evening_nrs"], w.pain["morning_nrs"]
+    if ev.n or mo.n:
+        out.append(f"Pain (0-10): evening {_fmt(ev.mean, '')}, morning {_fmt(mo.mean, '')} on "
+                   "average.")
+    for c in d.changes:
+        if c.first is None or c.second is None:
+            continue
+        if not c.enough:
+            continue
+        diff = c.second - c.first
+        scale = {"g": 0.25, "min": 10, "h": 0.25, "%": 3, "nights/week": 0.5}.get(c.unit, 0.5)
+        if abs(diff) < scale:
+            continue
+        word = "higher" if diff > 0 else "lower"
+        out.append(f"{c.label}: {_fmt(c.second, c.unit)} in the second half vs "
+                   f"{_fmt(c.first, c.unit)} in the first ({word}).")
+    withdrawal = [s for s in d.symptoms if s.kind == "withdrawal"]
+    side = [s for s in d.symptoms if s.kind == "side_effect"]
+    if withdrawal or side:
+        out.append(f"Side effects were noted on {sum(s.nights for s in side)} occasions and "
+                   f"withdrawal signs on {sum(s.nights for s in withdrawal)}.")
+    serious = [f for f in d.findings if f.severity in ("warning", "danger")]
+    if serious:
+        out.append(f"{len(serious)} safety finding(s) at warning level or above are listed below.")
+    out.append("These are the person's own entries, summarised descriptively. Differences between "
+               "the halves may be chance; nothing here says whether use is safe or what amount to "
+               "take.")
+    return out
+
+
+def _split(first: date, last: date) -> tuple[tuple[date, date], tuple[date, date]] | None:
+    days = (last - first).days + 1
+    if days < 2 * MIN_NIGHTS_PER_HALF:
+        return None
+    mid = first + timedelta(days=days // 2 - 1)
+    return (first, mid), (mid + timedelta(days=1), last)
+
+
+def build_report(ctx: Context, first: str | None = None, last: str | None = None, *,
+                 show_name: bool = True, days: int = DEFAULT_DAYS) -> ReportData:
+    """Everything the report shows for the nights ``first..last`` (default: the last 28)."""
+    if not ctx.has_profile():
+        raise NotFound("the journal has no profile yet, so the report cannot tell your time zone "
+                       "or nights; run `nightleaf init --tz Your/Zone` first")
+    profile = ctx.profile()
+    if first is None or not first.strip():
+        start, end = summary_svc.summary_window(ctx, days, last)
+    else:  # the same default end as `nightleaf summary`: the last complete night
+        end = summary_svc.summary_window(ctx, 1, last)[1]
+        start = resolve_night(ctx, first, profile.tz)
+    if start > end:
+        raise InputError(f"the period starts ({start}) after it ends ({end}); check --from and "
+                         "--to", field="from")
+    if (end - start).days + 1 > summary_svc.MAX_DAYS:
+        raise InputError("the period is longer than 5 years; choose a shorter one", field="from")
+    with ctx.store.tx() as repo:
+        intakes = repo.intakes(first=start, last=end)
+        sleep = repo.all(SleepEntry, first=start, last=end)
+        pain = repo.all(PainRating, first=start, last=end)
+        symptoms = repo.all(Symptom, first=start, last=end)
+        substances = repo.all(Substance, first=start, last=end)
+        episodes: list[SleepEpisode] = repo.episodes(first=start, last=end)
+        medicines, conditions = repo.all(Medicine), repo.all(Condition)
+        products, batches = repo.all(Product), repo.all(Batch)
+        everything = repo.intakes() if not (intakes or sleep or pain or symptoms) else []
+    if not (intakes or sleep or pain or symptoms or episodes or substances):
+        hint = ""
+        if everything:
+            hint = (f"; the journal has intakes from {everything[0].night} to "
+                    f"{everything[-1].night}")
+        raise NotFound(f"nothing was logged between {start} and {end}, so there is nothing to "
+                       f"report{hint}. Choose another period with --from and --to")
+
+    def window(a: date, b: date) -> WindowSummary:
+        # the same calculators as `nightleaf summary`, on the records already loaded
+        return summarise_window(first_night=a, last_night=b, profile=profile, entries=sleep,
+                                episodes=episodes, intakes=intakes, pain=pain, products=products)
+
+    whole = window(start, end)
+    split = _split(start, end)
+    halves = (window(*split[0]), window(*split[1])) if split else None
+    tonight = clock.tonight(ctx.now(), profile.tz)
+    findings = safety_svc.findings_for_night(ctx, tonight)
+    used_products = {i.product_id for i in intakes}
+    data = ReportData(
+        generated_at=ctx.now().astimezone(UTC), first_night=start, last_night=end,
+        profile=profile, show_name=show_name, medicines=medicines, conditions=conditions,
+        products=[p for p in products if p.id in used_products] or products,
+        batches=[b for b in batches if b.id in {i.batch_id for i in intakes}
+                 or b.product_id in used_products],
+        window=whole, halves=halves, symptoms=_symptoms(symptoms),
+        substances=_substance_nights(substances), findings=findings, findings_night=tonight,
+    )
+    if halves:
+        data.changes = _changes(*halves)
+    data.summary = _summary(data)
+    return data
+
+
+def _substance_nights(items: list[Substance]) -> dict[str, int]:
+    nights: dict[str, set[date]] = {}
+    for s in items:
+        nights.setdefault(s.kind, set()).add(s.night)
+    return {k: len(v) for k, v in sorted(nights.items())}
+
+
+
+@dataclass
+class ReportResult:
+    out: str
+    first_night: date
+    last_night: date
+    pages: int | None  # None for HTML
+    findings: int
+
+
+def write_report(ctx: Context, out: Path, first: str | None = None, last: str | None = None, *,
+                 show_name: bool = True, fmt: str = "pdf") -> ReportResult:
+    """Build the report for ``first..last`` and write it as ``fmt`` (``pdf`` or ``html``)."""
+    from nightleaf.io import report as render
+
+    data = build_report(ctx, first, last, show_name=show_name)
+    if fmt == "pdf":
+        pages: int | None = render.render_report_pdf(data, out)
+    elif fmt == "html":
+        tmp = out.with_name(out.name + ".part")
+        tmp.write_text(render.render_report_html(data), encoding="utf-8")
+        tmp.replace(out)
+        pages = None
+    else:
+        raise InputError(f"unknown report format {fmt!r}: use pdf or html", field="out")
+    return ReportResult(str(out), data.first_night, data.last_night, pages, len(data.findings))

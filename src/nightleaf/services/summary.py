@@ -1,0 +1,56 @@
+"""Summarise a window of nights: load from the store, call the pure calculators.
+
+The calculators live in :mod:`nightleaf.sleep`, :mod:`nightleaf.pain` and :mod:`nightleaf.stats`
+(formulas in docs/metrics.md); this module only chooses the window and loads its records.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from nightleaf.errors import InputError
+from nightleaf.model import clock
+from nightleaf.model.entities import PainRating, Product, SleepEntry
+from nightleaf.model.plain import to_plain
+from nightleaf.services.context import Context
+from nightleaf.services.journal import resolve_night
+from nightleaf.stats.window import WindowSummary, summarise_window
+
+MAX_DAYS = 366 * 5
+
+
+def summary_window(ctx: Context, days: int = 28, last: str | None = None) -> tuple[date, date]:
+    """The ``days`` nights ending on ``last`` (default: the last complete night, i.e. the one
+    before tonight)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InputError(f"--days must be between 1 and {MAX_DAYS} (got {days})", field="days")
+    tz = ctx.profile().tz
+    end = (
+        resolve_night(ctx, last, tz)
+        if last and last.strip()
+        else clock.tonight(ctx.now(), tz) - timedelta(days=1)
+    )
+    return end - timedelta(days=days - 1), end
+
+
+def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
+    """Everything ``nightleaf summary`` shows for the window (see docs/metrics.md)."""
+    profile = ctx.profile()
+    first, end = summary_window(ctx, days, last)
+    with ctx.store.tx() as repo:
+        entries = repo.all(SleepEntry, first=first, last=end)
+        episodes = repo.episodes(first=first, last=end)
+        intakes = repo.intakes(first=first, last=end)
+        pain = repo.all(PainRating, first=first, last=end)
+        products = repo.all(Product)
+    return summarise_window(
+        first_night=first, last_night=end, profile=profile, entries=entries,
+        episodes=episodes, intakes=intakes, pain=pain, products=products,
+    )
+
+
+def summary_json(summary: WindowSummary) -> dict[str, Any]:
+    """The JSON shape of a summary (the CLI's ``--json`` and, later, the web's /api)."""
+    out: dict[str, Any] = to_plain(summary)
+    return out

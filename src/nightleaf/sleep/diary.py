@@ -1,0 +1,173 @@
+"""Per-night metrics from the Consensus Sleep Diary (Carney et al. 2012).
+
+Source: Carney CE, Buysse DJ, Ancoli-Israel S, et al. *The Consensus Sleep Diary:
+standardizing prospective sleep self-monitoring.* SLEEP 2012;35(2):287-302.
+doi:10.5665/sleep.1642. Definitions as in ``docs/metrics.md``:
+
+- TIB  = out of bed - into bed
+- SOL  = item 3, counted from the sleep attempt ("tried to sleep")
+- NWAK = item 4, the final awakening not counted
+- WASO = item 5, minutes awake between sleep onset and the final awakening
+- TWAK = out of bed - final awakening (terminal wakefulness)
+- EMA  = expanded item "how much earlier than planned"; unknown when not given (never TWAK)
+- TWT  = SOL + WASO + TWAK (Core variant)
+- TST  = (final awakening - tried to sleep) - SOL - WASO
+- SE   = 100 x TST / TIB
+
+Every span is real elapsed time between UTC instants, so a daylight-saving night counts the hour
+the clocks skipped or repeated. A missing item makes everything that depends on it ``None``
+(unknown), never zero. One inference is made: a reported NWAK of 0 with WASO left blank gives
+WASO = 0, because the diary defines WASO as the length of those awakenings.
+
+Worked example (reference sheet section 1.3): into bed 22:30, tried 23:00, SOL 30, NWAK 2,
+WASO 40, final awakening 06:00, out of bed 06:45.
+
+>>> from datetime import UTC, date, datetime
+>>> from nightleaf.model.entities import SleepEntry
+>>> d = lambda h, m, day=2: datetime(2026, 3, day, h, m, tzinfo=UTC)
+>>> e = SleepEntry(night=date(2026, 3, 1), tz="UTC", into_bed=d(22, 30, 1),
+...     tried_to_sleep=d(23, 0, 1), sol_minutes=30, awakenings=2, waso_minutes=40,
+...     final_awakening=d(6, 0), out_of_bed=d(6, 45), quality=2)
+>>> m = diary_metrics(e)
+>>> (m.tib_minutes, m.tst_minutes, m.twt_minutes, m.twak_minutes, round(m.se_percent, 1))
+(495.0, 350.0, 115.0, 45.0, 70.7)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from nightleaf.model.clock import minutes_between
+from nightleaf.model.entities import SleepEntry
+
+DIARY = "diary"
+
+
+@dataclass(frozen=True)
+class NightMetrics:
+    """Metrics of one night from one source. ``None`` means unknown.
+
+    ``onset`` and ``offset`` are the sleep interval used for regularity (UTC instants): for the
+    diary, tried-to-sleep + SOL and the final awakening.
+    """
+
+    night: date
+    source: str
+    tib_minutes: float | None = None
+    sol_minutes: float | None = None
+    nwak: int | None = None
+    waso_minutes: float | None = None
+    twak_minutes: float | None = None  # terminal wakefulness: final awakening -> out of bed
+    ema_minutes: float | None = None  # early-morning awakening (woke earlier than planned)
+    twt_minutes: float | None = None  # SOL + WASO + TWAK
+    tst_minutes: float | None = None
+    se_percent: float | None = None
+    quality: int | None = None  # 1 very poor .. 5 very good
+    nap_minutes: float | None = None  # daytime naps, reported apart; never added to TST
+    tried_to_sleep: datetime | None = None
+    onset: datetime | None = None
+    offset: datetime | None = None
+    stage_minutes: dict[str, float] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+
+
+def _span(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return minutes_between(start, end)
+
+
+def entry_problems(entry: SleepEntry) -> list[str]:
+    """Consistency checks from the CSD validation rules (reference sheet section 1.2)."""
+    problems: list[str] = []
+    times = [
+        ("into bed", entry.into_bed),
+        ("tried to sleep", entry.tried_to_sleep),
+        ("final awakening", entry.final_awakening),
+        ("out of bed", entry.out_of_bed),
+    ]
+    known = [(name, t) for name, t in times if t is not None]
+    for (n1, t1), (n2, t2) in zip(known, known[1:], strict=False):
+        if t2 < t1:
+            problems.append(f"{n2} is before {n1}")
+    for name, value in (
+        ("SOL", entry.sol_minutes),
+        ("WASO", entry.waso_minutes),
+        ("early awakening", entry.woke_early_minutes),
+        ("nap minutes", entry.nap_minutes),
+    ):
+        if value is not None and value < 0:
+            problems.append(f"{name} is negative")
+    if entry.awakenings is not None and entry.awakenings < 0:
+        problems.append("number of awakenings is negative")
+    window = _span(entry.tried_to_sleep, entry.final_awakening)
+    used = (entry.sol_minutes or 0) + (entry.waso_minutes or 0)
+    if window is not None and window >= 0 and used > window:
+        problems.append("SOL + WASO are longer than the time from trying to sleep to waking")
+    if entry.quality is not None and not 1 <= entry.quality <= 5:
+        problems.append("quality must be 1-5")
+    return problems
+
+
+def diary_metrics(entry: SleepEntry) -> NightMetrics:
+    """Compute CSD metrics for one diary entry (see the module docstring for formulas).
+
+    Inconsistent items (times out of order, SOL + WASO longer than the sleep window) make the
+    metrics that depend on them unknown and are listed in ``problems``; nothing is clamped.
+    """
+    problems = entry_problems(entry)
+    order_ok = not any(" is before " in p for p in problems)
+    sol = entry.sol_minutes if entry.sol_minutes is None or entry.sol_minutes >= 0 else None
+    waso = entry.waso_minutes if entry.waso_minutes is None or entry.waso_minutes >= 0 else None
+    nwak = entry.awakenings if entry.awakenings is None or entry.awakenings >= 0 else None
+    if waso is None and nwak == 0 and entry.waso_minutes is None:
+        waso = 0.0  # NWAK = 0 means no awakenings to add up (CSD item 5)
+    ema = entry.woke_early_minutes
+    if ema is not None and ema < 0:
+        ema = None
+
+    tib = _span(entry.into_bed, entry.out_of_bed) if order_ok else None
+    twak = _span(entry.final_awakening, entry.out_of_bed) if order_ok else None
+    window = _span(entry.tried_to_sleep, entry.final_awakening) if order_ok else None
+
+    tst: float | None = None
+    if window is not None and sol is not None and waso is not None:
+        tst = window - sol - waso
+        if tst < 0:
+            tst = None
+    twt = None
+    if sol is not None and waso is not None and twak is not None:
+        twt = sol + waso + twak
+    se = None
+    if tst is not None and tib is not None and tib > 0:
+        se = 100.0 * tst / tib
+
+    onset = None
+    if entry.tried_to_sleep is not None and sol is not None:
+        onset = entry.tried_to_sleep + timedelta(minutes=sol)
+    offset = entry.final_awakening
+    if onset is not None and offset is not None and offset < onset:
+        onset = offset = None
+
+    quality = entry.quality if entry.quality is not None and 1 <= entry.quality <= 5 else None
+    nap = entry.nap_minutes if entry.nap_minutes is None or entry.nap_minutes >= 0 else None
+    return NightMetrics(
+        night=entry.night,
+        source=DIARY,
+        tib_minutes=tib,
+        sol_minutes=sol,
+        nwak=nwak,
+        waso_minutes=waso,
+        twak_minutes=twak,
+        ema_minutes=ema,
+        twt_minutes=twt,
+        tst_minutes=tst,
+        se_percent=se,
+        quality=quality,
+        nap_minutes=nap,
+        tried_to_sleep=entry.tried_to_sleep,
+        onset=onset,
+        offset=offset,
+        problems=tuple(problems),
+    )

@@ -1,0 +1,95 @@
+"""Intake per night, streaks and nights per week (pure).
+
+Per night: total grams and mitragynine mg (``None`` unless every intake that night has a known
+amount; ``known_grams`` keeps the partial sum), number of intakes, products, and the minutes from
+the last intake to "tried to sleep" (diary item 2; negative if the intake came after).
+
+>>> from datetime import UTC, date, datetime
+>>> from nightleaf.model.entities import Intake
+>>> from nightleaf.model.units import Amount
+>>> n = date(2026, 3, 1)
+>>> i1 = Intake(datetime(2026, 3, 1, 20, 0, tzinfo=UTC), "UTC", Amount(2.0, "g"), n)
+>>> i2 = Intake(datetime(2026, 3, 1, 21, 30, tzinfo=UTC), "UTC", Amount(1.5, "g"), n)
+>>> x = night_intakes([i1, i2], {n: datetime(2026, 3, 1, 23, 0, tzinfo=UTC)})[n]
+>>> (x.total_grams, x.count, x.minutes_last_intake_to_sleep)
+(3.5, 2, 90.0)
+>>> use_streaks({date(2026, 3, d) for d in (1, 2, 3, 5)}, date(2026, 3, 1), date(2026, 3, 5))
+(1, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from nightleaf.model.clock import minutes_between
+from nightleaf.model.entities import Intake
+
+
+@dataclass(frozen=True)
+class NightIntake:
+    night: date
+    count: int
+    total_grams: float | None  # None when any intake's amount in grams is unknown
+    known_grams: float  # sum of the amounts that are known
+    mitragynine_mg: float | None  # None unless every intake has it
+    last_intake_at: datetime
+    minutes_last_intake_to_sleep: float | None  # needs the diary's tried-to-sleep time
+    product_ids: tuple[int, ...] = ()
+
+
+def night_intakes(
+    intakes: Iterable[Intake], tried_to_sleep: dict[date, datetime] | None = None
+) -> dict[date, NightIntake]:
+    """Aggregate intakes by night. ``tried_to_sleep`` maps night -> diary sleep attempt."""
+    tried_to_sleep = tried_to_sleep or {}
+    by_night: dict[date, list[Intake]] = {}
+    for i in intakes:
+        by_night.setdefault(i.night, []).append(i)
+    out: dict[date, NightIntake] = {}
+    for night, items in by_night.items():
+        grams = [i.grams for i in items]
+        mg = [i.mitragynine_mg for i in items]
+        last = max(i.at for i in items)
+        tts = tried_to_sleep.get(night)
+        out[night] = NightIntake(
+            night=night,
+            count=len(items),
+            total_grams=None if None in grams else sum(g for g in grams if g is not None),
+            known_grams=sum(g for g in grams if g is not None),
+            mitragynine_mg=None if None in mg else sum(m for m in mg if m is not None),
+            last_intake_at=last,
+            minutes_last_intake_to_sleep=minutes_between(last, tts) if tts else None,
+            product_ids=tuple(sorted({i.product_id for i in items if i.product_id is not None})),
+        )
+    return out
+
+
+def use_streaks(nights_with_use: set[date], first_night: date, last_night: date) -> tuple[int, int]:
+    """(current, longest) run of consecutive nights with use inside the window.
+
+    *current* is the run that ends on ``last_night`` (0 if there was no use that night).
+    """
+    longest = run = 0
+    n = first_night
+    while n <= last_night:
+        run = run + 1 if n in nights_with_use else 0
+        longest = max(longest, run)
+        n += timedelta(days=1)
+    return run, longest
+
+
+def nights_per_week(
+    nights_with_use: set[date], first_night: date, last_night: date
+) -> list[tuple[date, int, int]]:
+    """For each 7-night block from ``first_night``: (block start, nights with use, nights)."""
+    out: list[tuple[date, int, int]] = []
+    start = first_night
+    while start <= last_night:
+        end = min(start + timedelta(days=6), last_night)
+        used = sum(1 for k in range((end - start).days + 1)
+                   if start + timedelta(days=k) in nights_with_use)
+        out.append((start, used, (end - start).days + 1))
+        start = end + timedelta(days=1)
+    return out

@@ -1,0 +1,268 @@
+"""The whole window summary: nightly rows, means/medians, regularity, pain, intake, comparisons.
+
+Pure: it takes plain lists of domain objects and the window's first and last night, and returns
+frozen dataclasses; ``model.plain.to_plain`` turns them into JSON-ready dicts. Diary metrics and each
+wearable source are summarised separately and never averaged together. Comparisons use the
+diary's outcomes and the morning pain rating; see :mod:`nightleaf.stats.compare`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from nightleaf.errors import InputError
+from nightleaf.model.entities import Intake, PainRating, Product, Profile, SleepEntry, SleepEpisode
+from nightleaf.pain.nrs import NightPain, WeekPain, night_pain, weekly_pain
+from nightleaf.sleep.diary import DIARY, NightMetrics, diary_metrics
+from nightleaf.sleep.episode import episode_metrics, main_episodes
+from nightleaf.sleep.regularity import (
+    Regularity,
+    diary_intervals,
+    episode_intervals,
+    is_work_night,
+    main_sleep_times,
+    window_regularity,
+)
+from nightleaf.stats.compare import NOTE, Comparison, compare
+from nightleaf.stats.describe import Describe, describe
+from nightleaf.stats.intake import NightIntake, night_intakes, nights_per_week, use_streaks
+
+SLEEP_METRICS = (
+    "tib_minutes", "sol_minutes", "nwak", "waso_minutes", "twak_minutes", "ema_minutes",
+    "twt_minutes", "tst_minutes", "se_percent", "quality", "nap_minutes",
+)
+WEARABLE_METRICS = (
+    "tib_minutes", "sol_minutes", "nwak", "waso_minutes", "twak_minutes", "tst_minutes",
+    "se_percent",
+)
+PAIN_METRICS = ("evening_nrs", "morning_nrs", "overnight_change", "peg")
+#: outcomes compared between groups of nights (diary and pain)
+OUTCOMES = ("tst_minutes", "se_percent", "sol_minutes", "quality", "morning_nrs")
+#: bands of minutes from the last intake to tried-to-sleep: (label, low inclusive, high exclusive)
+INTERVAL_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("under 60 min", -math.inf, 60.0),
+    ("60-119 min", 60.0, 120.0),
+    ("120-179 min", 120.0, 180.0),
+    ("180 min or more", 180.0, math.inf),
+)
+WITHOUT = "nights without kratom"
+
+
+@dataclass(frozen=True)
+class NightRow:
+    night: date
+    work_night: bool
+    diary: NightMetrics | None
+    wearable: tuple[NightMetrics, ...]  # main episode per source
+    intake: NightIntake | None
+    pain: NightPain | None
+
+    __json_extra__ = ("used",)
+
+    @property
+    def used(self) -> bool:
+        return self.intake is not None
+
+
+@dataclass(frozen=True)
+class WeekUse:
+    first_night: date
+    nights_with_use: int
+    nights: int
+
+
+@dataclass(frozen=True)
+class IntakeSummary:
+    nights: int
+    nights_with_use: int
+    mean_nights_per_week: float
+    current_streak: int
+    longest_streak: int
+    weeks: tuple[WeekUse, ...]
+    grams_per_use_night: Describe
+    mitragynine_mg_per_use_night: Describe
+    intakes_per_use_night: Describe
+    minutes_last_intake_to_sleep: Describe
+
+
+@dataclass(frozen=True)
+class WindowSummary:
+    first_night: date
+    last_night: date
+    days: int
+    tz: str
+    nights: tuple[NightRow, ...]
+    diary: dict[str, Describe]
+    wearable: dict[str, dict[str, Describe]]  # source -> metric -> summary
+    regularity: tuple[Regularity, ...]  # diary first, then each wearable source
+    pain: dict[str, Describe]
+    pain_weeks: tuple[WeekPain, ...]
+    intake: IntakeSummary
+    comparisons: tuple[Comparison, ...]
+    note: str = NOTE
+
+
+def _outcome(row: NightRow, name: str) -> float | None:
+    if name in PAIN_METRICS:
+        return None if row.pain is None else getattr(row.pain, name)
+    return None if row.diary is None else getattr(row.diary, name)
+
+
+def _band(minutes: float | None) -> str | None:
+    if minutes is None:
+        return None
+    for label, lo, hi in INTERVAL_BANDS:
+        if lo <= minutes < hi:
+            return label
+    return None
+
+
+def _comparisons(
+    rows: Sequence[NightRow], products: dict[int, str], outcomes: Sequence[str]
+) -> list[Comparison]:
+    without = [r for r in rows if not r.used]
+    used = [r for r in rows if r.intake is not None]
+    groups: list[tuple[str, list[NightRow]]] = [("nights with kratom", used)]
+    product_ids = sorted({p for r in used if r.intake for p in r.intake.product_ids})
+    for pid in product_ids:
+        label = f"product: {products.get(pid, f'#{pid}')}"
+        # nights with this product only, so a mixed night is not counted twice
+        groups.append((label, [r for r in used if r.intake and r.intake.product_ids == (pid,)]))
+    for band, _, _ in INTERVAL_BANDS:
+        groups.append(
+            (
+                f"last intake {band} before trying to sleep",
+                [r for r in used
+                 if r.intake and _band(r.intake.minutes_last_intake_to_sleep) == band],
+            )
+        )
+    out: list[Comparison] = []
+    for label, chosen in groups:
+        for metric in outcomes:
+            out.append(
+                compare(
+                    metric,
+                    [_outcome(r, metric) for r in chosen],
+                    [_outcome(r, metric) for r in without],
+                    group=label,
+                    reference=WITHOUT,
+                )
+            )
+    return out
+
+
+def summarise_window(
+    *,
+    first_night: date,
+    last_night: date,
+    profile: Profile,
+    entries: Iterable[SleepEntry] = (),
+    episodes: Iterable[SleepEpisode] = (),
+    intakes: Iterable[Intake] = (),
+    pain: Iterable[PainRating] = (),
+    products: Iterable[Product] = (),
+    outcomes: Sequence[str] = OUTCOMES,
+) -> WindowSummary:
+    """Summarise the nights ``first_night..last_night`` (inclusive) for one person.
+
+    Records outside the window are ignored. When a night has several diary entries the last one
+    given wins.
+    """
+    if last_night < first_night:
+        raise InputError("the window's last night is before its first night")
+
+    def inside(n: date) -> bool:
+        return first_night <= n <= last_night
+
+    days = (last_night - first_night).days + 1
+    all_nights = [first_night + timedelta(days=i) for i in range(days)]
+    entries = [e for e in entries if inside(e.night)]
+    episodes = [e for e in episodes if inside(e.night)]
+    diary_by_night = {e.night: diary_metrics(e) for e in entries}
+    tried: dict[date, datetime] = {
+        n: m.tried_to_sleep for n, m in diary_by_night.items() if m.tried_to_sleep is not None
+    }
+    intake_by_night = night_intakes([i for i in intakes if inside(i.night)], tried)
+    pain_by_night = night_pain([p for p in pain if inside(p.night)])
+    wear_by_night: dict[date, list[NightMetrics]] = {}
+    for (_, night), ep in sorted(main_episodes(episodes).items()):
+        wear_by_night.setdefault(night, []).append(episode_metrics(ep))
+    sources = sorted({ep.source for ep in episodes})
+
+    rows = tuple(
+        NightRow(
+            night=n,
+            work_night=is_work_night(n, profile.work_days),
+            diary=diary_by_night.get(n),
+            wearable=tuple(wear_by_night.get(n, ())),
+            intake=intake_by_night.get(n),
+            pain=pain_by_night.get(n),
+        )
+        for n in all_nights
+    )
+
+    diary_summary = {
+        k: describe([getattr(r.diary, k) if r.diary else None for r in rows])
+        for k in SLEEP_METRICS
+    }
+    wearable_summary: dict[str, dict[str, Describe]] = {}
+    for src in sources:
+        per = [next((m for m in r.wearable if m.source == src), None) for r in rows]
+        wearable_summary[src] = {
+            k: describe([getattr(m, k) if m else None for m in per]) for k in WEARABLE_METRICS
+        }
+
+    reg = [
+        window_regularity(
+            diary_intervals(entries), first_night, last_night, profile, source=DIARY,
+            lights_out=list(tried.values()),
+        )
+    ]
+    for src in sources:
+        mine = [e for e in episodes if e.source == src]
+        reg.append(
+            window_regularity(
+                episode_intervals(mine), first_night, last_night, profile, source=src,
+                timing=main_sleep_times(mine),
+            )
+        )
+
+    pain_summary = {
+        k: describe([getattr(r.pain, k) if r.pain else None for r in rows]) for k in PAIN_METRICS
+    }
+
+    used = {r.night for r in rows if r.used}
+    current, longest = use_streaks(used, first_night, last_night)
+    use_rows = [r.intake for r in rows if r.intake is not None]
+    intake_summary = IntakeSummary(
+        nights=days,
+        nights_with_use=len(used),
+        mean_nights_per_week=7.0 * len(used) / days,
+        current_streak=current,
+        longest_streak=longest,
+        weeks=tuple(WeekUse(*w) for w in nights_per_week(used, first_night, last_night)),
+        grams_per_use_night=describe([i.total_grams for i in use_rows]),
+        mitragynine_mg_per_use_night=describe([i.mitragynine_mg for i in use_rows]),
+        intakes_per_use_night=describe([i.count for i in use_rows]),
+        minutes_last_intake_to_sleep=describe([i.minutes_last_intake_to_sleep for i in use_rows]),
+    )
+    names = {p.id: p.label or p.name for p in products if p.id is not None}
+    return WindowSummary(
+        first_night=first_night,
+        last_night=last_night,
+        days=days,
+        tz=profile.tz,
+        nights=rows,
+        diary=diary_summary,
+        wearable=wearable_summary,
+        regularity=tuple(reg),
+        pain=pain_summary,
+        pain_weeks=tuple(weekly_pain(pain_by_night, first_night, last_night)),
+        intake=intake_summary,
+        comparisons=tuple(_comparisons(rows, names, outcomes)),
+    )
+
+

@@ -1,0 +1,69 @@
+"""The dashboard's chart data: columns taken from a window summary (``services.summary``).
+
+Only selection and unit changes happen here (minutes -> hours, instants -> local clock hours);
+every number is computed by the calculators behind the summary service.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from nightleaf.model import clock
+
+#: window lengths offered on the page (nights)
+WINDOWS = ((14, "2 weeks"), (28, "4 weeks"), (90, "3 months"), (180, "6 months"),
+           (365, "1 year"), (1826, "5 years"), (3653, "10 years"))
+COMPARED = (("tst_minutes", "Total sleep time", "min"), ("se_percent", "Sleep efficiency", "%"),
+            ("sol_minutes", "Time to fall asleep", "min"), ("quality", "Sleep quality", "1–5"),
+            ("morning_nrs", "Morning pain", "NRS"))
+
+
+def _clock_hours(instant: datetime | None, tz: str) -> float | None:
+    """Local clock time as hours after noon of the night (22:30 -> 10.5, 01:15 -> 13.25), so a
+    night's times run on without a jump at midnight."""
+    if instant is None:
+        return None
+    local = clock.local_datetime(instant, tz)
+    h = local.hour + local.minute / 60
+    return round(h - 12 if local.time() >= time(12) else h + 12, 3)
+
+
+def _r(v: float | None, digits: int = 1) -> float | None:
+    return None if v is None else round(float(v), digits)
+
+
+def series(summary: Any) -> dict[str, list[Any]]:
+    """Columnar data for uPlot: ``x`` is each night's local noon as Unix seconds."""
+    tz = summary.tz
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "x", "tst_h", "se", "sol", "pain_evening", "pain_morning", "grams", "interval_min",
+        "lights_out", "wake", "tst_with", "tst_without")}
+    for row in summary.nights:
+        noon = clock.resolve_local(row.night, time(12), tz)
+        cols["x"].append(int(noon.timestamp()))
+        d, i, p = row.diary, row.intake, row.pain
+        tst_h = _r(d.tst_minutes / 60, 2) if d and d.tst_minutes is not None else None
+        cols["tst_h"].append(tst_h)
+        cols["se"].append(_r(d.se_percent) if d else None)
+        cols["sol"].append(_r(d.sol_minutes) if d else None)
+        cols["pain_evening"].append(p.evening_nrs if p else None)
+        cols["pain_morning"].append(p.morning_nrs if p else None)
+        cols["grams"].append(_r(i.total_grams, 2) if i else None)
+        cols["interval_min"].append(_r(i.minutes_last_intake_to_sleep) if i else None)
+        cols["lights_out"].append(_clock_hours(d.tried_to_sleep, tz) if d else None)
+        cols["wake"].append(_clock_hours(d.offset, tz) if d else None)
+        cols["tst_with"].append(tst_h if i else None)
+        cols["tst_without"].append(None if i else tst_h)
+    return cols
+
+
+def with_without(summary: Any) -> list[Any]:
+    """The comparisons of nights with kratom against nights without, for the chosen outcomes."""
+    wanted = {m for m, _, _ in COMPARED}
+    return [c for c in summary.comparisons
+            if c.group == "nights with kratom" and c.metric in wanted]
+
+
+def labels() -> dict[str, tuple[str, str]]:
+    return {m: (label, unit) for m, label, unit in COMPARED}

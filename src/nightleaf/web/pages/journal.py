@@ -1,0 +1,124 @@
+"""``/journal``: nights as a list and a calendar; open a night, correct or delete an entry."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from nightleaf.errors import InputError, NightleafError
+from nightleaf.model import clock
+from nightleaf.services import journal as journal_svc
+from nightleaf.services import nights as nights_svc
+from nightleaf.services.entries import DELETABLE, delete_entry, get_intake, night_detail, update_intake
+from nightleaf.web.pages._common import ctx_of, parse_night, text, tonight_of
+from nightleaf.web.pages.tonight import INTAKE_INPUTS, intake_error
+from nightleaf.web.render import form_values, page, redirect
+
+router = APIRouter()
+KINDS = ("intake", *DELETABLE)
+
+
+def _month(text_: str | None, default: date) -> date:
+    if not text_:
+        return default.replace(day=1)
+    try:
+        y, mth = text_.split("-")
+        return date(int(y), int(mth), 1)
+    except ValueError:
+        raise InputError(f"cannot read the month {text_!r}: use YYYY-MM", field="month") from None
+
+
+@router.get("/journal")
+def journal_page(request: Request) -> Response:
+    ctx = ctx_of(request)
+    today = tonight_of(ctx)
+    month = _month(request.query_params.get("month"), today)
+    last_day = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+    rows = {r.night: r for r in nights_svc.list_nights(ctx, month, last_day)}
+    weeks = [[d if d.month == month.month else None for d in week]
+             for week in calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)]
+    start, end = nights_svc.night_range(ctx, request.query_params.get("from") or None,
+                                        request.query_params.get("to") or None, 30)
+    prev_m = (month - timedelta(days=1)).replace(day=1)
+    next_m = (last_day + timedelta(days=1))
+    return page(request, "journal.html", {
+        "active": "journal", "month": month, "weeks": weeks, "cal": rows, "today": today,
+        "prev_month": prev_m, "next_month": next_m if next_m <= today else None,
+        "rows": nights_svc.list_nights(ctx, start, end), "start": start, "end": end,
+        "saved": request.query_params.get("saved")})
+
+
+@router.get("/journal/night/{night}")
+def night_page(request: Request, night: str) -> Response:
+    ctx = ctx_of(request)
+    n = parse_night(night, tonight_of(ctx))
+    return page(request, "night.html", {"active": "journal", "detail": night_detail(ctx, n),
+                                        "night": n, "saved": request.query_params.get("saved")})
+
+
+def _edit(request: Request, intake_id: int, values: dict[str, str] | None = None,
+          errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    ctx = ctx_of(request)
+    intake = get_intake(ctx, intake_id)
+    if values is None:
+        local = clock.local_datetime(intake.at, intake.tz)
+        amount = intake.amount
+        values = {
+            "amount": f"{amount.value:g} {'caps' if amount.unit == 'capsule' else amount.unit}",
+            "at": local.strftime("%Y-%m-%d %H:%M"),
+            "product": str(intake.product_id or ""), "batch": str(intake.batch_id or ""),
+            "capsule_mg": f"{amount.capsule_mg:g}" if amount.capsule_mg else "",
+            "tea_grams": f"{amount.tea_grams:g}" if amount.tea_grams else "",
+            "note": intake.note or ""}
+    return page(request, "intake_edit.html", {
+        "active": "journal", "intake": intake, "ivalues": values, "ierrors": errors or {},
+        "views": journal_svc.list_products(ctx)}, status_code=status_code)
+
+
+@router.get("/journal/intake/{intake_id}/edit")
+def edit_intake_page(request: Request, intake_id: int) -> Response:
+    return _edit(request, intake_id)
+
+
+@router.post("/journal/intake/{intake_id}/edit")
+async def edit_intake(request: Request, intake_id: int) -> Response:
+    ctx = ctx_of(request)
+    form = await request.form()
+    try:
+        saved = update_intake(ctx, intake_id, text(form, "amount") or "",
+                              **{k: text(form, k) for k in INTAKE_INPUTS if k != "amount"})
+    except NightleafError as exc:
+        return _edit(request, intake_id, form_values(form), intake_error(exc), exc.status_code)
+    return redirect(f"/journal/night/{saved.night.isoformat()}?saved=edited")
+
+
+def _entry(ctx: Any, kind: str, entry_id: int) -> tuple[Any, date]:
+    if kind not in KINDS:
+        raise InputError(f"unknown kind of entry {kind!r}", field="kind")
+    if kind == "intake":
+        item = get_intake(ctx, entry_id)
+    else:
+        with ctx.store.tx() as repo:
+            item = repo.get(DELETABLE[kind], entry_id)
+    return item, item.night
+
+
+@router.get("/journal/{kind}/{entry_id}/delete")
+def confirm_delete(request: Request, kind: str, entry_id: int) -> Response:
+    ctx = ctx_of(request)
+    item, night = _entry(ctx, kind, entry_id)
+    return page(request, "confirm_delete.html", {
+        "active": "journal", "kind": kind, "item": item, "night": night,
+        "tz": ctx.profile().tz})
+
+
+@router.post("/journal/{kind}/{entry_id}/delete")
+def do_delete(request: Request, kind: str, entry_id: int) -> Response:
+    ctx = ctx_of(request)
+    _, night = _entry(ctx, kind, entry_id)
+    delete_entry(ctx, kind, entry_id)
+    return redirect(f"/journal/night/{night.isoformat()}?saved=deleted")

@@ -1,0 +1,84 @@
+"""Rendering pages: templates, the navigation, the CSRF token and form errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData
+
+from nightleaf.errors import NightleafError
+from nightleaf.model import clock
+from nightleaf.web.security import csrf_token, set_csrf_cookie
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+#: (key, path, label); a page is listed only when the services it needs are in this build
+NAV: tuple[tuple[str, str, str], ...] = (
+    ("tonight", "/tonight", "Tonight"),
+    ("morning", "/morning", "Morning"),
+    ("journal", "/journal", "Journal"),
+    ("dashboard", "/dashboard", "Dashboard"),
+    ("products", "/products", "Products"),
+    ("health", "/health", "Medicines & conditions"),
+    ("safety", "/safety", "Safety & legal"),
+    ("settings", "/settings", "Settings"),
+)
+
+
+def _fmt_local(instant: Any, tz: str, fmt: str = "%H:%M") -> str:
+    if instant is None:
+        return "—"
+    return clock.local_datetime(instant, tz).strftime(fmt)
+
+
+def _num(v: Any, digits: int = 1) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        s = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+        return s or "0"
+    return str(v)
+
+
+templates.env.filters["local"] = _fmt_local
+templates.env.filters["num"] = _num
+
+
+def page(request: Request, name: str, context: Mapping[str, Any] | None = None, *,
+         status_code: int = 200) -> Response:
+    ctx = request.app.state.ctx
+    data: dict[str, Any] = {"errors": {}, "values": {}, "active": "", **(context or {})}
+    if "profile" not in data:
+        data["profile"] = ctx.profile()
+    data.update(csrf=csrf_token(request), nav=request.app.state.nav)
+    resp = templates.TemplateResponse(request, name, data, status_code=status_code)
+    set_csrf_cookie(request, resp)
+    return resp
+
+
+def redirect(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
+
+
+def form_values(form: FormData) -> dict[str, str]:
+    """The typed values, to put back into a form that is shown again."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+
+
+def form_error(exc: NightleafError, fields: Iterable[str],
+               aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """``{input name: message}`` for an error; ``_form`` when it belongs to no input shown."""
+    f = exc.field or ""
+    key = (aliases or {}).get(f) or f.replace(" ", "_").replace("-", "_")
+    return {key if key in set(fields) else "_form": exc.message}
+
+
+templates.env.globals["form_opts"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]
+templates.env.globals["product_opts"] = lambda views: [(str(v.product.id), v.product.name)
+                                                       for v in views]
