@@ -6,12 +6,13 @@ from pathlib import Path
 
 import typer
 
+from nightleaf.cli import imports
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json
 from nightleaf.services import transfer as svc
 
 export_app = typer.Typer(help="Write your journal to a file.", no_args_is_help=True)
 import_app = typer.Typer(help="Read a journal or a wearable export into your journal.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, cls=imports.ImportGroup)
 
 
 @export_app.command("json")
@@ -67,6 +68,9 @@ def import_json(path: Path = typer.Argument(..., help="A file written by `export
     else:
         console.print(f"Imported {sum(r.counts.values())} records from {path}"
                       f"{' (replaced the journal)' if r.replaced else ''}.")
+
+
+imports.register(import_app)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,64 @@
+"""Oura: API v2 and legacy v1 samples."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nightleaf.errors import FormatError
+from nightleaf.io.oura import hypnogram, read_oura
+
+V2 = "oura/brendonchang_oura_api_v2_sleep_2024-07-09.json"
+V1 = "oura/themontypython_oura_api_v1_sleep_2023-01_2023-02.json"
+
+
+def test_v2_long_sleep_and_late_nap(real):
+    eps = list(read_oura(real / V2, tz="America/Los_Angeles"))
+    assert len(eps) == 2
+    assert {e.night for e in eps} == {date(2024, 7, 8)}  # both start on the evening/night of 8th
+    long = next(e for e in eps if not e.is_nap)
+    assert long.external_id == "790b04e8-21d4-4a18-b4ae-e75b3fc86a88"
+    assert long.tst_minutes == 336.5  # total_sleep_duration 20190 s
+    assert long.sol_minutes == 12.5  # latency 750 s
+    assert long.start == datetime(2024, 7, 9, 9, 8, 28, tzinfo=UTC)  # 02:08:28 -07:00
+    assert long.stages[-1].end == long.end  # the last 5-minute epoch is clipped
+    nap = next(e for e in eps if e.is_nap)
+    assert nap.tst_minutes == 57.5
+
+
+def test_v1_nights(real):
+    eps = list(read_oura(real / V1, tz="America/Los_Angeles"))
+    assert len(eps) == len({e.night for e in eps}) == 39
+    first = min(eps, key=lambda e: e.start)
+    assert first.night == date(2023, 1, 1)
+    assert first.tst_minutes == 474.0  # total 28440 s
+    assert first.sol_minutes == 3.0  # onset_latency 180 s
+    assert not any(e.is_nap for e in eps)
+    # ids are content hashes, stable across reads
+    assert [e.external_id for e in eps] == [e.external_id for e in read_oura(real / V1,
+                                                                             tz="UTC")]
+
+
+@given(st.text(alphabet="12345", max_size=200))
+def test_hypnogram_covers_its_epochs(text):
+    start = datetime(2024, 1, 1, 22, tzinfo=UTC)
+    segs = hypnogram(text, start)
+    known = sum(c in "1234" for c in text)
+    assert sum((s.end - s.start).total_seconds() for s in segs) == known * 300
+    assert all(a.end <= b.start for a, b in zip(segs, segs[1:], strict=False))
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b'{"data": [{"id": "x"}]}', r"o\.json: sleep period 1 has no bedtime_start"),
+    (b'{"readiness": []}', r"o\.json: not Oura sleep data"),
+    (b'{"data": [{"bedtime_start": "2024-07-09T02:08:28", "bedtime_end": "x"}]}',
+     r"o\.json: bedtime_start .* has no UTC offset"),
+])
+def test_bad_files(tmp_path, content, message):
+    p = tmp_path / "o.json"
+    p.write_bytes(content)
+    with pytest.raises(FormatError, match=message):
+        list(read_oura(p, tz="UTC"))
