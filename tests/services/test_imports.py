@@ -1,4 +1,4 @@
-"""Wearable imports into the journal: idempotent, incremental, all-or-nothing."""
+"""Wearable imports into the journal: idempotent, incremental, all-or-nothing (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -25,40 +25,40 @@ def _episodes(ctx: Context) -> int:
         return len(repo.episodes(with_stages=False))
 
 
-def test_same_file_twice_adds_nothing(ctx: Context) -> None:
-    _set_zone(ctx, "America/New_York")
+def test_same_file_twice_adds_nothing(any_ctx: Context) -> None:
+    _set_zone(any_ctx, "America/New_York")
     path = real_fixture("fitbit", "redSlug_webapi_v1.2_sleep_2019-11_2020-01.json")
-    first = import_wearable(ctx, path)
+    first = import_wearable(any_ctx, path)
     assert (first.format, first.added, first.updated, first.skipped) == ("fitbit", 59, 0, 0)
-    again = import_wearable(ctx, path)
+    again = import_wearable(any_ctx, path)
     assert (again.added, again.updated, again.skipped) == (0, 0, 59)
-    assert _episodes(ctx) == 59
-    with ctx.store.tx() as repo:
+    assert _episodes(any_ctx) == 59
+    with any_ctx.store.tx() as repo:
         ep = next(e for e in repo.episodes() if e.external_id == "24500516491")
     assert ep.tst_minutes == 459.0 and len(ep.stages) > 30
 
 
-def test_a_later_export_adds_only_what_is_new(ctx: Context, tmp_path: Path) -> None:
+def test_a_later_export_adds_only_what_is_new(any_ctx: Context, tmp_path: Path) -> None:
     from bench.synth_apple_health import generate
 
-    _set_zone(ctx, "Europe/Berlin")
+    _set_zone(any_ctx, "Europe/Berlin")
     early = generate(tmp_path / "early.xml", size_bytes=150_000, nights=20, seed=11)
     later = generate(tmp_path / "later.xml", size_bytes=200_000, nights=26, seed=11)
-    assert import_wearable(ctx, early).added == 20
-    r = import_wearable(ctx, later, fmt="apple-health")
+    assert import_wearable(any_ctx, early).added == 20
+    r = import_wearable(any_ctx, later, fmt="apple-health")
     assert (r.added, r.updated, r.skipped) == (6, 0, 20)
-    assert _episodes(ctx) == 26
+    assert _episodes(any_ctx) == 26
 
 
-def test_a_bad_file_writes_nothing(ctx: Context, tmp_path: Path) -> None:
+def test_a_bad_file_writes_nothing(any_ctx: Context, tmp_path: Path) -> None:
     folder = tmp_path / "fitbit"
     folder.mkdir()
     shutil.copy(real_fixture("fitbit", "MikePrs_webapi_v1.2_sleep_classic_2020-01-03.json"),
                 folder / "sleep-2020-01-01.json")
     (folder / "sleep-2020-02-01.json").write_text('[{"logId": 1, "startTime": "2020-02')
     with pytest.raises(FormatError, match=r"sleep-2020-02-01\.json \(line 1\)"):
-        import_wearable(ctx, folder)
-    assert _episodes(ctx) == 0
+        import_wearable(any_ctx, folder)
+    assert _episodes(any_ctx) == 0
 
 
 def test_format_names_and_missing_paths(ctx: Context, tmp_path: Path) -> None:
