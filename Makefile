@@ -34,9 +34,12 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/mypy
 
+BENCHMARKS := bench/knowledge_load.py bench/summary_window.py bench/web_dashboard.py \
+	bench/import_apple_health.py
+
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,bench]'
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in $(BENCHMARKS); do echo "== $$b"; PYTHONPATH=src:. $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache artifacts
