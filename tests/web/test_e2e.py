@@ -219,3 +219,47 @@ def test_dashboard_draws_a_year_of_simulated_nights(browser, tmp_path) -> None: 
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_import_a_wearable_export_with_progress(browser, server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Settings → Import: a large synthetic Apple Health export (progress shows while it
+    uploads), a real Sleep as Android sample read in place, and random bytes (the message sits
+    beside the file input)."""
+    from bench.synth_apple_health import generate
+    from tests.conftest import REAL, SHARED
+
+    if not SHARED.exists():
+        pytest.skip(f"{SHARED} is absent: the real samples are read in place, never copied")
+    big = generate(tmp_path / "export.xml", size_bytes=80_000_000, nights=45, seed=11)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 422"
+            not in m.text else None)  # 422: the random bytes below
+    page.goto(server + "/settings")
+    page.get_by_role("link", name="Import a wearable export").click()
+    shot(page, "22-import")
+
+    page.set_input_files("#f-file", str(big))
+    page.get_by_role("button", name="Import").click()
+    playwright.expect(page.locator("[data-progress]")).to_be_visible()
+    shot(page, "23-import-progress")
+    playwright.expect(page.get_by_role("status")).to_contain_text("over 45 nights", timeout=60_000)
+    assert page.locator("dl.stats").inner_text().split()[:2] == ["Added", "45"]
+
+    page.set_input_files("#f-file", str(REAL / "sleep-as-android"
+                                       / "ckondek_SleepPhase_Polar_sleep-export.csv"))
+    page.get_by_label("Format").select_option("sleep-as-android")
+    page.get_by_role("button", name="Import").click()
+    playwright.expect(page.get_by_role("status")).to_contain_text("over 15 nights", timeout=30_000)
+    shot(page, "24-import-result")
+
+    junk = tmp_path / "mystery.bin"
+    junk.write_bytes(bytes(range(256)) * 64)
+    page.set_input_files("#f-file", str(junk))
+    page.get_by_label("Format").select_option("")
+    page.get_by_role("button", name="Import").click()
+    playwright.expect(page.locator("#e-file")).to_contain_text("mystery.bin: not a sleep export")
+    shot(page, "25-import-bad-file")
+    assert errors == [], errors
+    page.close()

@@ -18,7 +18,7 @@ from nightleaf.web.security import csrf_token, set_csrf_cookie
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
-#: (key, path, label); a page is listed only when the services it needs are in this build
+#: (key, path, label) of the main navigation
 NAV: tuple[tuple[str, str, str], ...] = (
     ("tonight", "/tonight", "Tonight"),
     ("morning", "/morning", "Morning"),
