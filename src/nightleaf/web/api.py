@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from nightleaf.errors import NightleafError, NotFound
 from nightleaf.io.journal_json import journal_to_dict, to_plain
 from nightleaf.model import clock
-from nightleaf.services import Context, plan, safety, summary, transfer
+from nightleaf.services import Context, checks, plan, safety, summary, transfer
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import routine as routine_svc
@@ -31,7 +31,7 @@ from nightleaf.services.entries import (
     update_intake,
 )
 from nightleaf.services.imports import format_name
-from nightleaf.web import dashboard, wiring
+from nightleaf.web import dashboard
 from nightleaf.web.import_jobs import ImportJobs
 from nightleaf.web.security import require_api_csrf, require_upload_csrf
 from nightleaf.web.uploads import save_body, upload_folder
@@ -213,7 +213,7 @@ def api_medicines(request: Request) -> Json:
     """Medicines, each with its interaction findings (``null`` without the safety engine)."""
     ctx = _ctx(request)
     meds = journal_svc.list_medicines(ctx)
-    found = wiring.medicine_findings(ctx, meds)
+    found = checks.medicine_findings(ctx)
     return to_plain({"medicines": [{"medicine": m, "findings": None if found is None
                                     else found.get(m.id or 0, [])} for m in meds]})
 
@@ -233,7 +233,7 @@ def api_remove_medicine(request: Request, med_id: int = Path(ge=1, le=2**62)) ->
 def api_conditions(request: Request) -> Json:
     ctx = _ctx(request)
     conds = journal_svc.list_conditions(ctx)
-    found = wiring.condition_findings(ctx, conds)
+    found = checks.condition_findings(ctx)
     return to_plain({"conditions": [{"condition": c, "findings": None if found is None
                                      else found.get(c.id or 0, [])} for c in conds]})
 
@@ -254,7 +254,7 @@ def api_products(request: Request) -> Json:
     """Products with their batches; ``findings`` per batch id (``null`` without the engine)."""
     ctx = _ctx(request)
     views = journal_svc.list_products(ctx)
-    found = wiring.batch_findings(ctx, views)
+    found = checks.batch_findings(ctx)
     return to_plain({"products": [{"product": v.product, "batches": v.batches} for v in views],
                      "batch_findings": found})
 
@@ -277,7 +277,7 @@ def api_check_intake(request: Request, body: IntakeIn) -> Json:
     with ctx.store.tx() as repo:
         d = journal_svc.draft_intake(ctx, repo, body.amount, **_args(body, "amount"))
     return to_plain({"intake": d.intake, "grams": d.intake.grams,
-                     "findings": wiring.planned_intake_findings(ctx, body.model_dump())})
+                     "findings": safety.check(ctx, **body.model_dump(exclude={"note"})).findings})
 
 
 @router.post("/intakes", tags=["tonight"], status_code=201)
@@ -286,7 +286,7 @@ def api_log_intake(request: Request, body: IntakeIn) -> Json:
     ctx = _ctx(request)
     li = journal_svc.log_intake(ctx, body.amount, **_args(body, "amount"))
     return to_plain({"intake": li.intake, "grams": li.intake.grams,
-                     "findings": li.findings if wiring.safety_available() else None})
+                     "findings": li.findings})
 
 
 @router.put("/intakes/{intake_id}", tags=["journal"])
@@ -321,7 +321,7 @@ def api_log_sleep(request: Request, body: SleepIn) -> Json:
     """Save (or replace) the sleep-diary entry of one night."""
     ctx = _ctx(request)
     s = journal_svc.log_sleep(ctx, **body.model_dump())
-    return to_plain({"entry": s, "metrics": wiring.night_metrics(ctx, s.night)})
+    return to_plain({"entry": s, "metrics": nights_svc.night_metrics(ctx, s.night)})
 
 
 # -- routine --------------------------------------------------------------------------------------
