@@ -8,7 +8,6 @@ to ``artifacts/screenshots/`` (desktop and phone widths).
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,6 @@ playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = Path(__file__).parents[2] / "artifacts" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-HAS_DASHBOARD = importlib.util.find_spec("nightleaf.services.summary") is not None
 
 
 @pytest.fixture(scope="module")
@@ -146,32 +144,31 @@ def test_new_user_evening_to_morning_to_dashboard(browser, server, tmp_path) -> 
     assert "Germany" in page.content()
     shot(page, "12-safety-legal")
 
-    if HAS_DASHBOARD:
-        page.get_by_role("link", name="Dashboard").click()
-        page.wait_for_selector("[data-chart] canvas")
-        charts = page.locator("[data-chart]")
-        assert charts.count() == 6
-        assert page.locator("[data-chart] canvas").count() == 6
-        drawn = int(page.locator("[data-chart='sleep']").get_attribute("data-drawn") or 0)
-        assert drawn >= 1
-        shot(page, "13-dashboard-new-user")
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_selector("[data-chart] canvas")
+    charts = page.locator("[data-chart]")
+    assert charts.count() == 6
+    assert page.locator("[data-chart] canvas").count() == 6
+    drawn = int(page.locator("[data-chart='sleep']").get_attribute("data-drawn") or 0)
+    assert drawn >= 1
+    shot(page, "13-dashboard-new-user")
 
-        # the report of the default period: shown in the app, and as a PDF download
-        page.get_by_role("link", name="Report", exact=True).click()
-        frame = page.frame_locator("iframe.report-frame")
-        frame.locator("img").first.wait_for()
-        assert frame.locator("h1, h2").count() >= 1
-        assert frame.locator("img").count() >= 1
-        with page.expect_download() as dl:
-            page.get_by_role("link", name="Download PDF").click()
-        pdf = tmp_path / dl.value.suggested_filename
-        dl.value.save_as(pdf)
-        assert pdf.name.endswith(".pdf") and pdf.read_bytes().startswith(b"%PDF")
-        shot(page, "13b-report")
-        page.fill("#f-from", "2026-12-01")
-        page.get_by_role("button", name="Show").click()
-        assert "after it ends" in page.locator("#e-from").inner_text()
-        shot(page, "13c-report-bad-period")
+    # the report of the default period: shown in the app, and as a PDF download
+    page.get_by_role("link", name="Report", exact=True).click()
+    frame = page.frame_locator("iframe.report-frame")
+    frame.locator("img").first.wait_for()
+    assert frame.locator("h1, h2").count() >= 1
+    assert frame.locator("img").count() >= 1
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Download PDF").click()
+    pdf = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(pdf)
+    assert pdf.name.endswith(".pdf") and pdf.read_bytes().startswith(b"%PDF")
+    shot(page, "13b-report")
+    page.fill("#f-from", "2026-12-01")
+    page.get_by_role("button", name="Show").click()
+    assert "after it ends" in page.locator("#e-from").inner_text()
+    shot(page, "13c-report-bad-period")
     assert offsite == [], offsite
     assert errors == [], errors
 
@@ -186,7 +183,6 @@ def test_new_user_evening_to_morning_to_dashboard(browser, server, tmp_path) -> 
     ctx.close()
 
 
-@pytest.mark.skipif(not HAS_DASHBOARD, reason="the summary service is not in this build")
 def test_dashboard_draws_a_year_of_simulated_nights(browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from nightleaf.services import open_context
     from nightleaf.simulate import simulate_journal
@@ -219,3 +215,48 @@ def test_dashboard_draws_a_year_of_simulated_nights(browser, tmp_path) -> None: 
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_import_a_wearable_export_with_progress(browser, server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Settings → Import: a large synthetic Apple Health export (progress shows while it
+    uploads), a real Sleep as Android sample read in place, and random bytes (the message sits
+    beside the file input)."""
+    from bench.synth_apple_health import generate
+
+    from tests.conftest import REAL, SHARED
+
+    if not SHARED.exists():
+        pytest.skip(f"{SHARED} is absent: the real samples are read in place, never copied")
+    big = generate(tmp_path / "export.xml", size_bytes=80_000_000, nights=45, seed=11)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "status of 422"
+            not in m.text else None)  # 422: the random bytes below
+    page.goto(server + "/settings")
+    page.get_by_role("link", name="Import a wearable export").click()
+    shot(page, "22-import")
+
+    page.set_input_files("#f-file", str(big))
+    page.get_by_role("button", name="Import").click()
+    playwright.expect(page.locator("[data-progress]")).to_be_visible()
+    shot(page, "23-import-progress")
+    playwright.expect(page.get_by_role("status")).to_contain_text("over 45 nights", timeout=60_000)
+    assert page.locator("dl.stats").inner_text().split()[:2] == ["Added", "45"]
+
+    page.set_input_files("#f-file", str(REAL / "sleep-as-android"
+                                       / "ckondek_SleepPhase_Polar_sleep-export.csv"))
+    page.get_by_label("Format").select_option("sleep-as-android")
+    page.get_by_role("button", name="Import").click()
+    playwright.expect(page.get_by_role("status")).to_contain_text("over 15 nights", timeout=30_000)
+    shot(page, "24-import-result")
+
+    junk = tmp_path / "mystery.bin"
+    junk.write_bytes(bytes(range(256)) * 64)
+    page.set_input_files("#f-file", str(junk))
+    page.get_by_label("Format").select_option("")
+    page.get_by_role("button", name="Import").click()
+    playwright.expect(page.locator("#e-file")).to_contain_text("mystery.bin: not a sleep export")
+    shot(page, "25-import-bad-file")
+    assert errors == [], errors
+    page.close()

@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.model.entities import PainRating, SleepEntry
+from nightleaf.services import summary
 from nightleaf.services.context import Context
 from nightleaf.services.journal import resolve_night
 from nightleaf.sleep import diary_metrics
+from nightleaf.sleep.diary import NightMetrics
 
 MAX_RANGE_DAYS = 366 * 20
 
@@ -95,3 +97,10 @@ def list_nights(ctx: Context, first: date, last: date, *, include_empty: bool = 
             wearable_episodes=ep_count.get(n, 0),
         ))
     return rows
+
+
+def night_metrics(ctx: Context, night: date) -> NightMetrics | None:
+    """The diary metrics of ``night`` (TST, SE, SOL, ...) as the summary computes them, or None
+    when the night has no diary entry."""
+    s = summary.summarise(ctx, days=1, last=night.isoformat())
+    return s.nights[0].diary if s.nights else None

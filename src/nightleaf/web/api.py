@@ -6,15 +6,18 @@ which this server never grants) or carry the ``X-CSRF-Token`` header.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
+from nightleaf.errors import NightleafError, NotFound
 from nightleaf.io.journal_json import journal_to_dict, to_plain
 from nightleaf.model import clock
-from nightleaf.services import Context, plan, safety, summary, transfer
+from nightleaf.services import Context, checks, plan, safety, summary, transfer
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import routine as routine_svc
@@ -27,8 +30,11 @@ from nightleaf.services.entries import (
     set_routine_done,
     update_intake,
 )
-from nightleaf.web import dashboard, wiring
-from nightleaf.web.security import require_api_csrf
+from nightleaf.services.imports import format_name
+from nightleaf.web import dashboard
+from nightleaf.web.import_jobs import ImportJobs
+from nightleaf.web.security import require_api_csrf, require_upload_csrf
+from nightleaf.web.uploads import save_body, upload_folder
 
 Json = dict[str, Any]
 
@@ -207,7 +213,7 @@ def api_medicines(request: Request) -> Json:
     """Medicines, each with its interaction findings (``null`` without the safety engine)."""
     ctx = _ctx(request)
     meds = journal_svc.list_medicines(ctx)
-    found = wiring.medicine_findings(ctx, meds)
+    found = checks.medicine_findings(ctx)
     return to_plain({"medicines": [{"medicine": m, "findings": None if found is None
                                     else found.get(m.id or 0, [])} for m in meds]})
 
@@ -227,7 +233,7 @@ def api_remove_medicine(request: Request, med_id: int = Path(ge=1, le=2**62)) ->
 def api_conditions(request: Request) -> Json:
     ctx = _ctx(request)
     conds = journal_svc.list_conditions(ctx)
-    found = wiring.condition_findings(ctx, conds)
+    found = checks.condition_findings(ctx)
     return to_plain({"conditions": [{"condition": c, "findings": None if found is None
                                      else found.get(c.id or 0, [])} for c in conds]})
 
@@ -248,7 +254,7 @@ def api_products(request: Request) -> Json:
     """Products with their batches; ``findings`` per batch id (``null`` without the engine)."""
     ctx = _ctx(request)
     views = journal_svc.list_products(ctx)
-    found = wiring.batch_findings(ctx, views)
+    found = checks.batch_findings(ctx)
     return to_plain({"products": [{"product": v.product, "batches": v.batches} for v in views],
                      "batch_findings": found})
 
@@ -271,7 +277,7 @@ def api_check_intake(request: Request, body: IntakeIn) -> Json:
     with ctx.store.tx() as repo:
         d = journal_svc.draft_intake(ctx, repo, body.amount, **_args(body, "amount"))
     return to_plain({"intake": d.intake, "grams": d.intake.grams,
-                     "findings": wiring.planned_intake_findings(ctx, body.model_dump())})
+                     "findings": safety.check(ctx, **body.model_dump(exclude={"note"})).findings})
 
 
 @router.post("/intakes", tags=["tonight"], status_code=201)
@@ -280,7 +286,7 @@ def api_log_intake(request: Request, body: IntakeIn) -> Json:
     ctx = _ctx(request)
     li = journal_svc.log_intake(ctx, body.amount, **_args(body, "amount"))
     return to_plain({"intake": li.intake, "grams": li.intake.grams,
-                     "findings": li.findings if wiring.safety_available() else None})
+                     "findings": li.findings})
 
 
 @router.put("/intakes/{intake_id}", tags=["journal"])
@@ -315,7 +321,7 @@ def api_log_sleep(request: Request, body: SleepIn) -> Json:
     """Save (or replace) the sleep-diary entry of one night."""
     ctx = _ctx(request)
     s = journal_svc.log_sleep(ctx, **body.model_dump())
-    return to_plain({"entry": s, "metrics": wiring.night_metrics(ctx, s.night)})
+    return to_plain({"entry": s, "metrics": nights_svc.night_metrics(ctx, s.night)})
 
 
 # -- routine --------------------------------------------------------------------------------------
@@ -402,6 +408,80 @@ def api_safety(request: Request, night: date | None = None) -> Json:
 def api_legal(request: Request, region: str | None = Query(None, max_length=16)) -> Json:
     """The legal status for ``region`` (default: the profile's), with its findings."""
     return to_plain(safety.legal(_ctx(request), region))
+
+
+# -- wearable imports -----------------------------------------------------------------------------
+class ImportResultOut(BaseModel):
+    format: str = Field(description="apple_health, fitbit, oura or sleep_as_android")
+    episodes: int
+    nights: int
+    added: int
+    updated: int
+    skipped: int = Field(description="Episodes already in the journal, unchanged")
+    first_night: date | None
+    last_night: date | None
+
+
+class ImportJobOut(BaseModel):
+    id: str
+    filename: str
+    state: Literal["queued", "running", "done", "failed"]
+    bytes_read: int = Field(description="Bytes of the uploaded file the importer has read")
+    total_bytes: int | None
+    nights_found: int = Field(description="Nights (sleep episodes) found so far")
+    error: str | None = Field(description="Why the import failed (nothing was saved)")
+    result: ImportResultOut | None
+
+
+UPLOAD_BODY = {"requestBody": {"required": True, "description": "The export file itself, "
+               "sent as the raw body (not a form); it is streamed to disk, never held in memory",
+               "content": {"application/octet-stream": {"schema": {"type": "string",
+                                                                   "format": "binary"}}}}}
+
+
+@router.post("/imports", tags=["import"], status_code=202, response_model=ImportJobOut,
+             dependencies=[Depends(require_upload_csrf)], openapi_extra=UPLOAD_BODY,
+             responses={200: {"model": ImportJobOut, "description": "wait=true: the finished "
+                              "import"}})
+async def api_start_import(
+        request: Request, response: Response,
+        format: str | None = Query(None, max_length=32, description="apple-health, fitbit, "
+                                   "oura, sleep-as-android; empty or auto: detect"),
+        filename: str | None = Query(None, max_length=255, description="The file's own name, "
+                                     "for messages"),
+        wait: bool = Query(False, description="Import before answering (200) instead of "
+                           "answering at once with a job to poll (202)"),
+        x_csrf_token: str | None = Header(None, description="The nl_csrf cookie's value; the "
+                                          "?csrf= query works too")) -> Json:
+    """Import a wearable export (Apple Health, Fitbit, Oura, Sleep as Android). The upload needs
+    the CSRF token whatever its content type. Poll ``/api/imports/{id}`` for progress."""
+    fmt = format_name(None if (format or "").strip().lower() in ("", "auto") else format)
+    jobs: ImportJobs = request.app.state.imports
+    folder = upload_folder()
+    try:
+        upload = await save_body(request, folder, filename)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    job = jobs.new(upload.path, upload.filename, fmt)
+    if not wait:
+        return jobs.start(job).as_dict()
+    await run_in_threadpool(jobs.run, job)
+    if job.state == "failed":
+        err = NightleafError(job.error or "the import failed", field="file")
+        err.status_code = job.status_code
+        raise err
+    response.status_code = 200
+    return job.as_dict()
+
+
+@router.get("/imports/{job_id}", tags=["import"], response_model=ImportJobOut)
+def api_import_job(request: Request, job_id: str = Path(max_length=64)) -> Json:
+    """An import's progress (bytes read, nights found) and, once done, its result or error."""
+    job = request.app.state.imports.get(job_id)
+    if job is None:
+        raise NotFound(f"no import {job_id!r} (imports are remembered until the server restarts)")
+    return job.as_dict()  # type: ignore[no-any-return]
 
 
 # -- export ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from nightleaf import __version__
 from nightleaf.errors import NightleafError
 from nightleaf.services import Context, open_context
 from nightleaf.web import api, pages
+from nightleaf.web.import_jobs import ImportJobs
 from nightleaf.web.render import NAV, page
 from nightleaf.web.security import LOCAL_NAMES, LocalGuard
 
@@ -42,7 +43,8 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
                   "Unsafe methods take JSON bodies (or an X-CSRF-Token header).",
                   docs_url=None, redoc_url=None)  # the hosted docs UI loads scripts off-site
     app.state.ctx = ctx
-    app.state.nav = [(k, p, label) for k, p, label in NAV if k in pages.AVAILABLE]
+    app.state.nav = list(NAV)
+    app.state.imports = ImportJobs(ctx)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(NightleafError)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from nightleaf.web.security import csrf_token, set_csrf_cookie
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 
-#: (key, path, label); a page is listed only when the services it needs are in this build
+#: (key, path, label) of the main navigation
 NAV: tuple[tuple[str, str, str], ...] = (
     ("tonight", "/tonight", "Tonight"),
     ("morning", "/morning", "Morning"),
@@ -47,7 +48,22 @@ def _num(v: Any, digits: int = 1) -> str:
     return str(v)
 
 
+def _day(v: Any) -> str:
+    """An ISO date spelled out so no locale can misread it: ``2026-11-24`` → ``Tue 24 Nov
+    2026`` (Chromium shows a date input as mm/dd/yyyy in en-US, dd/mm/yyyy elsewhere)."""
+    try:
+        d = v if isinstance(v, date) else date.fromisoformat(str(v or "").strip())
+    except ValueError:
+        return ""
+    return f"{WEEKDAY_NAMES[d.weekday()]} {d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec")
+
 templates.env.filters["local"] = _fmt_local
+templates.env.filters["day"] = _day
 templates.env.filters["num"] = _num
 
 

@@ -150,6 +150,18 @@ async def require_csrf(request: Request) -> None:
                         "and try again; nothing was saved.")
 
 
+async def require_upload_csrf(request: Request) -> None:
+    """Dependency for streamed uploads: the token must come in the ``X-CSRF-Token`` header or the
+    ``?csrf=`` query, checked *before* a byte of the body is read (the body is never parsed as a
+    form here, so nothing is written to disk for a request that fails the check)."""
+    if request.method not in UNSAFE:
+        return
+    sent = request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
+    if not _matches(sent, request.cookies.get(CSRF_COOKIE)):
+        raise CsrfError("This upload has expired or did not come from nightleaf. Reload the page "
+                        "and try again; nothing was saved.")
+
+
 async def require_api_csrf(request: Request) -> None:
     """Dependency for /api: a JSON body, or the token in ``X-CSRF-Token``."""
     if request.method not in UNSAFE:

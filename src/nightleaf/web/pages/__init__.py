@@ -7,37 +7,28 @@ from types import ModuleType
 from fastapi import Depends, FastAPI
 
 from nightleaf.web.pages import (
+    dashboard,
     health,
     home,
+    imports,
     journal,
     morning,
     products,
+    report,
     safety,
     settings,
     tonight,
 )
-from nightleaf.web.security import require_csrf
+from nightleaf.web.security import require_csrf, require_upload_csrf
 
-#: pages whose services are in this build (the navigation lists only these)
-AVAILABLE = {"tonight", "morning", "journal", "products", "health", "safety", "settings"}
-
-MODULES: tuple[ModuleType, ...] = (home, tonight, morning, journal, products, health, safety,
-                                   settings)
-
-try:  # the dashboard needs the summary service (sleep/pain/intake metrics)
-    from nightleaf.web.pages import dashboard
-
-    AVAILABLE.add("dashboard")
-    MODULES = (*MODULES, dashboard)
-    from nightleaf.web.pages import report  # the report gathers through the same summary
-
-    AVAILABLE.add("report")
-    MODULES = (*MODULES, report)
-except ImportError:  # pragma: no cover - a build without the metrics
-    pass
+MODULES: tuple[ModuleType, ...] = (home, tonight, morning, journal, dashboard, report, products,
+                                   health, safety, settings)
 
 
 def register(app: FastAPI) -> None:
     for mod in MODULES:
         app.include_router(mod.router, dependencies=[Depends(require_csrf)],
                            include_in_schema=False)
+    # the upload's token comes in the query or a header: its body is streamed, never read as a form
+    app.include_router(imports.router, dependencies=[Depends(require_upload_csrf)],
+                       include_in_schema=False)

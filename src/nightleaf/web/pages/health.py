@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from nightleaf.errors import NightleafError
 from nightleaf.model.entities import REGIMENS
+from nightleaf.services import checks
 from nightleaf.services import journal as journal_svc
-from nightleaf.web import wiring
 from nightleaf.web.pages._common import ctx_of, text
 from nightleaf.web.render import form_error, form_values, page, redirect
 
@@ -21,9 +21,8 @@ def _page(request: Request, *, status_code: int = 200, **extra: object) -> Respo
     conds = journal_svc.list_conditions(ctx)
     return page(request, "health.html", {
         "active": "health", "medicines": meds, "conditions": conds, "regimens": REGIMENS,
-        "med_findings": wiring.medicine_findings(ctx, meds),
-        "cond_findings": wiring.condition_findings(ctx, conds),
-        "safety_available": wiring.safety_available(),
+        "med_findings": checks.medicine_findings(ctx),
+        "cond_findings": checks.condition_findings(ctx),
         "saved": request.query_params.get("saved"), "mvalues": {}, "merrors": {},
         "cvalues": {}, "cerrors": {}, **extra}, status_code=status_code)
 

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 from nightleaf.errors import NightleafError
 from nightleaf.model import clock
 from nightleaf.model.entities import SleepEntry
+from nightleaf.services import nights as nights_svc
 from nightleaf.services import plan
 from nightleaf.services.entries import night_detail
-from nightleaf.web import wiring
 from nightleaf.web.pages._common import ctx_of, text
 from nightleaf.web.render import form_error, form_values, page
 
@@ -58,7 +58,7 @@ def morning_page(request: Request) -> Response:
     return page(request, "morning.html", {
         "active": "morning", "night": night, "values": values, "detail": detail,
         "saved": saved, "editing": detail.sleep is not None and not saved,
-        "metrics": wiring.night_metrics(ctx, night) if saved or detail.sleep else None})
+        "metrics": nights_svc.night_metrics(ctx, night) if saved or detail.sleep else None})
 
 
 @router.post("/morning")
@@ -85,4 +85,4 @@ async def save_morning(request: Request) -> Response:
     return page(request, "morning.html", {
         "active": "morning", "night": night, "values": entry_values(result.entry),
         "detail": night_detail(ctx, night), "saved": True, "editing": False,
-        "result": result, "metrics": wiring.night_metrics(ctx, night)})
+        "result": result, "metrics": nights_svc.night_metrics(ctx, night)})

@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from nightleaf.errors import NightleafError
 from nightleaf.model.entities import CONTAMINANT_RESULTS, FORMS, VEINS
+from nightleaf.services import checks
 from nightleaf.services import journal as journal_svc
-from nightleaf.web import wiring
 from nightleaf.web.pages._common import ctx_of, text
 from nightleaf.web.render import form_error, form_values, page, redirect
 
@@ -30,7 +30,7 @@ def _page(request: Request, *, status_code: int = 200, **extra: object) -> Respo
     views = journal_svc.list_products(ctx)
     return page(request, "products.html", {
         "active": "products", "views": views, "veins": VEINS, "forms": FORMS,
-        "results": CONTAMINANT_RESULTS, "batch_findings": wiring.batch_findings(ctx, views),
+        "results": CONTAMINANT_RESULTS, "batch_findings": checks.batch_findings(ctx),
         "saved": request.query_params.get("saved"), "pvalues": {}, "perrors": {},
         "bvalues": {}, "berrors": {}, **extra}, status_code=status_code)
 

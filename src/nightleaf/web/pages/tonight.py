@@ -12,8 +12,8 @@ from starlette.datastructures import FormData
 from nightleaf.errors import NightleafError
 from nightleaf.model.entities import SUBSTANCE_KINDS
 from nightleaf.services import journal as journal_svc
+from nightleaf.services import plan, safety
 from nightleaf.services.entries import night_detail, routine_for_night, set_routine_done
-from nightleaf.web import wiring
 from nightleaf.web.pages._common import ctx_of, local_now, text, tonight_of
 from nightleaf.web.render import form_error, form_values, page, redirect
 
@@ -38,6 +38,11 @@ def intake_args(form: FormData) -> dict[str, Any]:
     return {k: text(form, k) for k in INTAKE_INPUTS if k != "amount"}
 
 
+def planned_intake_args(form: FormData) -> dict[str, Any]:
+    """What the safety check needs of an intake not yet saved (everything but the note)."""
+    return {k: v for k, v in intake_args(form).items() if k != "note"}
+
+
 def _tonight(request: Request, *, status_code: int = 200, **extra: Any) -> Response:
     ctx = ctx_of(request)
     night = tonight_of(ctx)
@@ -45,7 +50,7 @@ def _tonight(request: Request, *, status_code: int = 200, **extra: Any) -> Respo
         "active": "tonight", "night": night, "routine": routine_for_night(ctx, night),
         "detail": night_detail(ctx, night), "views": journal_svc.list_products(ctx),
         "kinds": SUBSTANCE_KINDS, "now": local_now(ctx),
-        "plan": wiring.tonight_plan(ctx, night), "saved": request.query_params.get("saved"),
+        "plan": plan.tonight(ctx), "saved": request.query_params.get("saved"),
         "ivalues": {"at": local_now(ctx)}, "ierrors": {}, "svalues": {"at": local_now(ctx)},
         "serrors": {}, "pvalues": {"at": local_now(ctx)}, "perrors": {}}
     data.update(extra)
@@ -83,8 +88,8 @@ async def check_intake(request: Request) -> Response:
                         ierrors=intake_error(exc))
     return page(request, "intake_check.html", {
         "active": "tonight", "draft": draft, "values": form_values(form),
-        "findings": wiring.planned_intake_findings(
-            ctx, {"amount": text(form, "amount"), **intake_args(form)})})
+        "findings": safety.check(ctx, amount=text(form, "amount"),
+                                 **planned_intake_args(form)).findings})
 
 
 @router.post("/tonight/intake")
@@ -98,7 +103,7 @@ async def save_intake(request: Request) -> Response:
                         ierrors=intake_error(exc))
     return page(request, "intake_saved.html", {
         "active": "tonight", "logged": logged,
-        "findings": logged.findings if wiring.safety_available() else None})
+        "findings": logged.findings})
 
 
 @router.post("/tonight/substance")

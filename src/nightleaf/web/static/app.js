@@ -11,4 +11,27 @@
         .catch(function () { if (status) status.textContent = "Not saved: is nightleaf still running?"; });
     });
   });
+
+  // Date inputs follow the browser's locale (mm/dd/yyyy in en-US): spell the day out beside
+  // each one ("Tue 24 Nov 2026") so no reader can take 12/01 for the 12th of January.
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function spell(value) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value || "");
+    if (!m) return "";
+    var d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    return DAYS[d.getUTCDay()] + " " + d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + d.getUTCFullYear();
+  }
+  document.querySelectorAll("input[type=date]").forEach(function (input) {
+    var echo = input.id && document.querySelector("[data-date-echo='" + input.id + "']");
+    if (!echo) {
+      echo = document.createElement("small");
+      echo.className = "date-echo";
+      input.insertAdjacentElement("afterend", echo);
+    }
+    var update = function () { echo.textContent = spell(input.value); };
+    input.addEventListener("input", update);
+    input.addEventListener("change", update);
+    update();
+  });
 })();
