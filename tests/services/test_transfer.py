@@ -53,7 +53,7 @@ def test_import_over_a_non_empty_journal_needs_replace(ctx: Context, tmp_path: P
     _seed(ctx, 10)
     out = tmp_path / "j.json"
     svc.export_json(ctx, out)
-    with pytest.raises(Conflict, match="--replace"):
+    with pytest.raises(Conflict, match="replace everything"):
         svc.import_json(ctx, out)
     assert svc.import_json(ctx, out, replace=True).replaced
 

@@ -8,6 +8,7 @@ import typer
 
 from nightleaf.cli import imports
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json
+from nightleaf.errors import Conflict
 from nightleaf.services import transfer as svc
 
 export_app = typer.Typer(help="Write your journal to a file.", no_args_is_help=True)
@@ -62,7 +63,10 @@ def import_json(path: Path = typer.Argument(..., help="A file written by `export
                                              help="Replace everything in the journal."),
                 json_: bool = JsonOpt) -> None:
     """Import a journal exported with `export json`."""
-    r = svc.import_json(get_ctx(), path, replace=replace)
+    try:
+        r = svc.import_json(get_ctx(), path, replace=replace)
+    except Conflict as exc:  # name the option that does it, on the command line
+        raise Conflict(f"{exc.message} with --replace") from None
     if json_:
         print_json(r)
     else:

@@ -100,10 +100,10 @@ def _safety(ctx: Context, night: date, plan: TonightPlan, amount: str | None,
         r = safety.check(ctx, amount=amount, at=plan.intake_at.isoformat(), product=product)
         return r.findings, r.planned, "checked with your planned amount at your planned time"
     if product:
-        raise InputError("--product needs --amount (the amount you plan, your own choice)",
+        raise InputError("a product needs an amount: give the amount you plan (your own choice)",
                          field="product")
     return (safety.findings_for_night(ctx, night), None,
-            "checked for tonight as logged; add --amount to include a planned amount")
+            "checked for tonight as logged; give an amount to include a planned intake")
 
 
 def tonight(ctx: Context, *, amount: str | None = None, product: str | None = None) -> Tonight:

@@ -231,7 +231,7 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
         start = resolve_night(ctx, first, profile.tz)
     if start > end:
         raise InputError(f"the period starts ({start}) after it ends ({end}); choose a first "
-                         "night on or before the last (--from, --to)", field="from")
+                         "night on or before the last", field="from")
     if (end - start).days + 1 > summary_svc.MAX_DAYS:
         raise InputError(f"the period is longer than {summary_svc.MAX_DAYS // 366} years; choose a "
                          "shorter one", field="from")
@@ -251,7 +251,7 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
             hint = (f"; the journal has intakes from {everything[0].night} to "
                     f"{everything[-1].night}")
         raise NotFound(f"nothing was logged between {start} and {end}, so there is nothing to "
-                       f"report{hint}. Choose another period with --from and --to")
+                       f"report{hint}. Choose another period")
 
     def window(a: date, b: date) -> WindowSummary:
         # the same calculators as `nightleaf summary`, on the records already loaded

@@ -78,7 +78,7 @@ def check(ctx: Context, *, amount: str | None = None, at: str | None = None,
             planned = draft.intake
             night = planned.night
         elif at:
-            raise InputError("--at needs --amount: give the amount you are considering", field="at")
+            raise InputError("a time needs an amount: give the amount you are considering", field="at")
         sc = _context(ctx, repo, night, planned)
     return CheckResult(night, planned, evaluate(sc, load_knowledge()))
 

@@ -43,7 +43,7 @@ def import_json(ctx: Context, path: Path, *, replace: bool = False) -> ImportRes
         if not repo.is_empty():
             if not replace:
                 raise Conflict("the journal already has entries; import into an empty journal, or "
-                               "pass --replace to replace everything (export a backup first)")
+                               "choose to replace everything (export a backup first)")
             repo.wipe()
         repo.save_journal(j)
     return ImportResult(counts(j), replace)
