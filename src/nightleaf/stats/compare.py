@@ -94,7 +94,7 @@ def welch_interval(a: np.ndarray, b: np.ndarray, confidence: float = 0.95) -> tu
 
     >>> import numpy as np
     >>> [round(x, 3) for x in welch_interval(np.array([1.0, 2, 3, 4]), np.array([2.0, 4, 6]))]
-    [-6.017, 2.017]
+    [-5.542, 2.542]
     """
     n1, n2 = a.size, b.size
     m1, m2 = float(a.mean()), float(b.mean())
