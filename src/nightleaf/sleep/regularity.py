@@ -52,7 +52,7 @@ from typing import Literal
 import numpy as np
 from scipy.stats import circmean
 
-from nightleaf.model.clock import local_datetime
+from nightleaf.model.clock import ensure_utc, local_datetime, zone
 from nightleaf.model.entities import WEEKDAYS, Profile, SleepEntry, SleepEpisode
 from nightleaf.sleep.diary import NightMetrics, diary_metrics
 from nightleaf.sleep.episode import episode_metrics, main_episodes, sleep_segments
@@ -131,26 +131,43 @@ def sleep_wake_grid(
 
     Nights absent from ``intervals`` are missing (NaN). Intervals are [start, end) instants;
     a part that runs past next noon spills into the next row when that row has data.
+
+    Built without a loop over minutes: each span becomes its [lo, hi) epoch bounds in the
+    flattened grid, a +1/-1 step at each bound, and the running sum marks every epoch inside
+    at least one span. Only the instants are converted one by one (to local wall-clock time).
     """
     n = (last_night - first_night).days + 1
-    grid = np.full((n, MINUTES_PER_DAY), np.nan)
-    for night in intervals:
-        i = (night - first_night).days
-        if 0 <= i < n:
-            grid[i] = 0.0
-    flat = grid.reshape(-1)
+    size = n * MINUTES_PER_DAY
+    has_data = np.zeros(n, dtype=bool)
+    los: list[int] = []
+    his: list[int] = []
+    z = zone(tz)
+    noon_t = time(12, 0)
     for night, spans in intervals.items():
         i = (night - first_night).days
         if not 0 <= i < n:
             continue
+        has_data[i] = True
+        noon = datetime.combine(night, noon_t)
+        base = i * MINUTES_PER_DAY
         for start, end in spans:
-            s = _wall_minutes_from_noon(start, night, tz)
-            e = _wall_minutes_from_noon(end, night, tz)
-            lo = max(0, int(round(s)) + i * MINUTES_PER_DAY)
-            hi = min(flat.size, int(round(e)) + i * MINUTES_PER_DAY)
+            # as _wall_minutes_from_noon, inlined: it runs for every instant of a long window
+            s = (ensure_utc(start).astimezone(z).replace(tzinfo=None) - noon).total_seconds()
+            e = (ensure_utc(end).astimezone(z).replace(tzinfo=None) - noon).total_seconds()
+            lo = max(0, int(round(s / 60.0)) + base)
+            hi = min(size, int(round(e / 60.0)) + base)
             if hi > lo:
-                seg = flat[lo:hi]
-                seg[~np.isnan(seg)] = 1.0
+                los.append(lo)
+                his.append(hi)
+    grid = np.full((n, MINUTES_PER_DAY), np.nan)
+    grid[has_data] = 0.0
+    if los:
+        step = np.zeros(size + 1, dtype=np.int64)
+        np.add.at(step, np.asarray(los), 1)
+        np.add.at(step, np.asarray(his), -1)
+        asleep = np.cumsum(step[:-1]) > 0
+        asleep &= np.repeat(has_data, MINUTES_PER_DAY)  # a spill into a missing night stays NaN
+        grid.reshape(-1)[asleep] = 1.0
     return grid
 
 
