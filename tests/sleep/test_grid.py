@@ -61,3 +61,26 @@ def test_grid_matches_the_minute_by_minute_reference(
     got = sleep_wake_grid(intervals, FIRST, last, tz)
     want = reference_grid(intervals, FIRST, last, tz)
     np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(nights, st.sampled_from(["UTC", "America/New_York"]), st.integers(0, 40),
+       st.integers(2, 8))
+def test_window_sri_matches_sleep_regularity_index_of_the_grid(
+    raw: dict[int, list[tuple[int, int, int]]], tz: str, length: int, min_days: int
+) -> None:
+    from nightleaf.sleep.regularity import _sleep_mask, _sri_pooled, sleep_regularity_index
+
+    intervals = {
+        FIRST + timedelta(days=k): [
+            (datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(days=k, minutes=a, seconds=sec),
+             datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(days=k, minutes=a + d, seconds=sec))
+            for a, d, sec in spans
+        ]
+        for k, spans in raw.items()
+    }
+    last = FIRST + timedelta(days=length)
+    want = sleep_regularity_index(
+        sleep_wake_grid(intervals, FIRST, last, tz).reshape(-1), min_days=min_days
+    )
+    assert _sri_pooled(*_sleep_mask(intervals, FIRST, last, tz), min_days=min_days) == want

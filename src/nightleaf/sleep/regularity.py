@@ -131,16 +131,28 @@ def sleep_wake_grid(
 
     Nights absent from ``intervals`` are missing (NaN). Intervals are [start, end) instants;
     a part that runs past next noon spills into the next row when that row has data.
+    """
+    asleep, has_data = _sleep_mask(intervals, first_night, last_night, tz)
+    grid = asleep.astype(float)
+    grid[~has_data] = np.nan
+    return grid
 
-    Built without a loop over minutes: each span becomes its [lo, hi) epoch bounds in the
-    flattened grid, a +1/-1 step at each bound, and the running sum marks every epoch inside
-    at least one span. Only the instants are converted one by one (to local wall-clock time).
+
+def _sleep_mask(
+    intervals: dict[date, list[tuple[datetime, datetime]]],
+    first_night: date,
+    last_night: date,
+    tz: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The grid of :func:`sleep_wake_grid` as a boolean ``asleep`` array (n nights x 1440) and
+    a per-night ``has_data`` flag: a night is missing as a whole or not at all, so one flag per
+    row says what the NaNs said, in an eighth of the memory (10 years: 5 MB instead of 42 MB).
     """
     n = (last_night - first_night).days + 1
-    size = n * MINUTES_PER_DAY
+    asleep = np.zeros((n, MINUTES_PER_DAY), dtype=bool)
     has_data = np.zeros(n, dtype=bool)
-    los: list[int] = []
-    his: list[int] = []
+    flat = asleep.reshape(-1)
+    size = flat.size
     z = zone(tz)
     noon_t = time(12, 0)
     for night, spans in intervals.items():
@@ -157,18 +169,34 @@ def sleep_wake_grid(
             lo = max(0, int(round(s / 60.0)) + base)
             hi = min(size, int(round(e / 60.0)) + base)
             if hi > lo:
-                los.append(lo)
-                his.append(hi)
-    grid = np.full((n, MINUTES_PER_DAY), np.nan)
-    grid[has_data] = 0.0
-    if los:
-        step = np.zeros(size + 1, dtype=np.int64)
-        np.add.at(step, np.asarray(los), 1)
-        np.add.at(step, np.asarray(his), -1)
-        asleep = np.cumsum(step[:-1]) > 0
-        asleep &= np.repeat(has_data, MINUTES_PER_DAY)  # a spill into a missing night stays NaN
-        grid.reshape(-1)[asleep] = 1.0
-    return grid
+                flat[lo:hi] = True
+    asleep[~has_data] = False  # a part spilling into a missing night leaves it missing
+    return asleep, has_data
+
+
+def _sri_pooled(asleep: np.ndarray, has_data: np.ndarray, min_days: int) -> SRIResult:
+    """:func:`sleep_regularity_index` (pooled rule, 1-min epochs) of the grid that
+    :func:`_sleep_mask` describes; the same counts and the same arithmetic, without NaNs."""
+    n_days, epochs = asleep.shape
+    rule = SRI_RULE_POOLED
+    if n_days < 2:
+        return SRIResult(None, n_days, 0, 0, rule, "needs at least two whole days")
+    pair_rows = has_data[:-1] & has_data[1:]
+    part = np.zeros(n_days, dtype=bool)
+    part[:-1] |= pair_rows
+    part[1:] |= pair_rows
+    days_with_pairs = int(part.sum())
+    n_valid = int(pair_rows.sum()) * epochs
+    if days_with_pairs < min_days or n_valid == 0:
+        return SRIResult(
+            None, n_days, days_with_pairs, n_valid, rule,
+            f"needs at least {min_days} days with data on consecutive days "
+            f"(has {days_with_pairs})",
+        )
+    rows = np.flatnonzero(pair_rows)
+    agree = np.count_nonzero(asleep[rows] == asleep[rows + 1])
+    rate = np.int64(agree) / n_valid
+    return SRIResult(float(-100.0 + 200.0 * rate), n_days, days_with_pairs, n_valid, rule)
 
 
 def diary_intervals(entries: Iterable[SleepEntry]) -> dict[date, list[tuple[datetime, datetime]]]:
@@ -315,9 +343,7 @@ def window_regularity(
     """
     tz = profile.tz
     window = {n: v for n, v in intervals.items() if first_night <= n <= last_night and v}
-    sri = sleep_regularity_index(
-        sleep_wake_grid(window, first_night, last_night, tz).reshape(-1), min_days=min_days
-    )
+    sri = _sri_pooled(*_sleep_mask(window, first_night, last_night, tz), min_days=min_days)
     if timing is None:
         timing = {n: (min(a for a, _ in v), max(b for _, b in v)) for n, v in window.items()}
     timing = {n: t for n, t in timing.items() if first_night <= n <= last_night}
