@@ -4,8 +4,9 @@ Difference = mean(group) - mean(reference), with a 95% Welch t interval (unequal
 Welch-Satterthwaite degrees of freedom): the arithmetic of scipy's ``ttest_ind(equal_var=False)
 .confidence_interval`` step for step, with the t quantile from ``scipy.special.stdtrit`` (what
 ``scipy.stats.t.ppf`` calls). Calling ``ttest_ind`` itself cost about 1 ms of argument handling
-per comparison, and a summary makes 35 of them; tests check the two agree. Welch BL. *The generalization of "Student's" problem when several
-different population variances are involved.* Biometrika 1947;34:28-35.
+per comparison, and a summary makes 35 of them; tests check the two agree. Welch BL. *The
+generalization of "Student's" problem when several different population variances are
+involved.* Biometrika 1947;34:28-35.
 
 Nights are not independent (habits, weekdays, tolerance), and the person chose when to take
 kratom, so these intervals describe this journal; they do not show what kratom causes. With
