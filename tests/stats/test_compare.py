@@ -51,3 +51,21 @@ def test_describe_counts_missing_nights() -> None:
     d = describe([1, None, 3, None])
     assert (d.n, d.missing, d.mean, d.median, d.minimum, d.maximum) == (2, 2, 2.0, 2.0, 1.0, 3.0)
     assert describe([None]).mean is None
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.filterwarnings("ignore:Precision loss occurred:RuntimeWarning")  # scipy, exact 0 var
+def test_welch_interval_matches_scipy_ttest_ind(seed: int) -> None:
+    import numpy as np
+    from scipy import stats
+
+    from nightleaf.stats.compare import welch_interval
+
+    rng = np.random.default_rng(seed)
+    n1, n2 = (int(n) for n in rng.integers(2, 300, size=2))
+    a = rng.normal(400, rng.uniform(0.5, 80), n1).round(int(rng.integers(0, 3)))
+    b = np.full(n2, 3.0) if seed % 5 == 0 else rng.normal(380, rng.uniform(0.5, 80), n2)
+    ci = stats.ttest_ind(a, b, equal_var=False).confidence_interval(confidence_level=0.95)
+    low, high = welch_interval(a, b)
+    assert low == pytest.approx(float(ci.low), rel=1e-12, abs=1e-9)
+    assert high == pytest.approx(float(ci.high), rel=1e-12, abs=1e-9)

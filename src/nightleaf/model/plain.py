@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
-_PLAIN = (str, int, bool, type(None))
+_PLAIN = frozenset((str, int, bool, type(None)))
 #: per dataclass type: its field names followed by its ``__json_extra__`` names
 _NAMES: dict[type, tuple[str, ...]] = {}
 
@@ -33,16 +34,55 @@ def to_plain(value: Any) -> Any:
     cls = type(value)
     if cls in _PLAIN:  # the common case first: long windows hold tens of thousands of scalars
         return value
-    if cls is float:
-        return None if math.isnan(value) else value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: to_plain(getattr(value, name)) for name in _names(cls)}
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [to_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(to_plain(k)): to_plain(v) for k, v in value.items()}
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    convert = _CONVERT.get(cls)
+    if convert is None:
+        convert = _CONVERT[cls] = _converter(cls)
+    return convert(value)
+
+
+def _converter(cls: type) -> Callable[[Any], Any]:
+    """How values of type ``cls`` become plain: decided once per type, in the order the rules
+    are listed in the module docstring (only a float's NaN-ness depends on the value)."""
+    if issubclass(cls, float):
+        return _float
+    if dataclasses.is_dataclass(cls):
+        names = _names(cls)
+
+        def dataclass_(value: Any) -> dict[str, Any]:
+            out = {}
+            for name in names:
+                v = getattr(value, name)
+                out[name] = v if type(v) in _PLAIN else to_plain(v)
+            return out
+        return dataclass_
+    if issubclass(cls, datetime | date | time):
+        return _isoformat
+    if issubclass(cls, list | tuple):
+        return _sequence
+    if issubclass(cls, dict):
+        return _mapping
+    return _same
+
+
+def _float(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _isoformat(value: date | time) -> str:
+    return value.isoformat()
+
+
+def _sequence(value: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [v if type(v) in _PLAIN else to_plain(v) for v in value]
+
+
+def _mapping(value: dict[Any, Any]) -> dict[str, Any]:
+    return {str(to_plain(k)): to_plain(v) for k, v in value.items()}
+
+
+def _same(value: Any) -> Any:
     return value
+
+
+#: per type (other than the plain scalars): the function that converts its values
+_CONVERT: dict[type, Callable[[Any], Any]] = {}

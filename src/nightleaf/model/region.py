@@ -6,8 +6,7 @@ Validated against pycountry's copy of the ISO tables rather than a hand-typed li
 from __future__ import annotations
 
 import re
-
-import pycountry
+from types import ModuleType
 
 from nightleaf.errors import InputError
 
@@ -31,21 +30,30 @@ def normalise_region(code: str) -> str:
             f"invalid region code {code!r}: use an ISO 3166 code such as US, US-CA, GB or TH"
         )
     country = c.split("-")[0]
-    if pycountry.countries.get(alpha_2=country) is None:
+    if _pycountry().countries.get(alpha_2=country) is None:
         raise InputError(f"invalid region code {code!r}: {country} is not an ISO 3166 country")
-    if "-" in c and pycountry.subdivisions.get(code=c) is None:
+    if "-" in c and _pycountry().subdivisions.get(code=c) is None:
         raise InputError(
             f"invalid region code {code!r}: {c} is not an ISO 3166-2 subdivision of {country}"
         )
     return c
 
 
+
+def _pycountry() -> ModuleType:
+    """pycountry, imported on first use: about 12 ms that loading the knowledge base (which
+    imports this module) does not need."""
+    import pycountry
+
+    return pycountry
+
+
 def region_name(code: str) -> str:
     c = normalise_region(code)
-    country = pycountry.countries.get(alpha_2=c[:2])
+    country = _pycountry().countries.get(alpha_2=c[:2])
     country_name = str(getattr(country, "name", c[:2]))
     if "-" in c:
-        sub = pycountry.subdivisions.get(code=c)
+        sub = _pycountry().subdivisions.get(code=c)
         return f"{getattr(sub, 'name', c)}, {country_name}"
     return country_name
 
@@ -53,5 +61,5 @@ def region_name(code: str) -> str:
 def region_short_name(code: str) -> str:
     """The subdivision's or country's own name (``California``, ``Thailand``); the code if unknown."""
     if "-" in code:
-        return str(getattr(pycountry.subdivisions.get(code=code), "name", code))
-    return str(getattr(pycountry.countries.get(alpha_2=code), "name", code))
+        return str(getattr(_pycountry().subdivisions.get(code=code), "name", code))
+    return str(getattr(_pycountry().countries.get(alpha_2=code), "name", code))

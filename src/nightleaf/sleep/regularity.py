@@ -52,7 +52,7 @@ from typing import Literal
 import numpy as np
 from scipy.stats import circmean
 
-from nightleaf.model.clock import local_datetime
+from nightleaf.model.clock import ensure_utc, local_datetime, zone
 from nightleaf.model.entities import WEEKDAYS, Profile, SleepEntry, SleepEpisode
 from nightleaf.sleep.diary import NightMetrics, diary_metrics
 from nightleaf.sleep.episode import episode_metrics, main_episodes, sleep_segments
@@ -132,26 +132,71 @@ def sleep_wake_grid(
     Nights absent from ``intervals`` are missing (NaN). Intervals are [start, end) instants;
     a part that runs past next noon spills into the next row when that row has data.
     """
+    asleep, has_data = _sleep_mask(intervals, first_night, last_night, tz)
+    grid = asleep.astype(float)
+    grid[~has_data] = np.nan
+    return grid
+
+
+def _sleep_mask(
+    intervals: dict[date, list[tuple[datetime, datetime]]],
+    first_night: date,
+    last_night: date,
+    tz: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The grid of :func:`sleep_wake_grid` as a boolean ``asleep`` array (n nights x 1440) and
+    a per-night ``has_data`` flag: a night is missing as a whole or not at all, so one flag per
+    row says what the NaNs said, in an eighth of the memory (10 years: 5 MB instead of 42 MB).
+    """
     n = (last_night - first_night).days + 1
-    grid = np.full((n, MINUTES_PER_DAY), np.nan)
-    for night in intervals:
-        i = (night - first_night).days
-        if 0 <= i < n:
-            grid[i] = 0.0
-    flat = grid.reshape(-1)
+    asleep = np.zeros((n, MINUTES_PER_DAY), dtype=bool)
+    has_data = np.zeros(n, dtype=bool)
+    flat = asleep.reshape(-1)
+    size = flat.size
+    z = zone(tz)
+    noon_t = time(12, 0)
     for night, spans in intervals.items():
         i = (night - first_night).days
         if not 0 <= i < n:
             continue
+        has_data[i] = True
+        noon = datetime.combine(night, noon_t)
+        base = i * MINUTES_PER_DAY
         for start, end in spans:
-            s = _wall_minutes_from_noon(start, night, tz)
-            e = _wall_minutes_from_noon(end, night, tz)
-            lo = max(0, int(round(s)) + i * MINUTES_PER_DAY)
-            hi = min(flat.size, int(round(e)) + i * MINUTES_PER_DAY)
+            # as _wall_minutes_from_noon, inlined: it runs for every instant of a long window
+            s = (ensure_utc(start).astimezone(z).replace(tzinfo=None) - noon).total_seconds()
+            e = (ensure_utc(end).astimezone(z).replace(tzinfo=None) - noon).total_seconds()
+            lo = max(0, int(round(s / 60.0)) + base)
+            hi = min(size, int(round(e / 60.0)) + base)
             if hi > lo:
-                seg = flat[lo:hi]
-                seg[~np.isnan(seg)] = 1.0
-    return grid
+                flat[lo:hi] = True
+    asleep[~has_data] = False  # a part spilling into a missing night leaves it missing
+    return asleep, has_data
+
+
+def _sri_pooled(asleep: np.ndarray, has_data: np.ndarray, min_days: int) -> SRIResult:
+    """:func:`sleep_regularity_index` (pooled rule, 1-min epochs) of the grid that
+    :func:`_sleep_mask` describes; the same counts and the same arithmetic, without NaNs."""
+    n_days, epochs = asleep.shape
+    rule = SRI_RULE_POOLED
+    if n_days < 2:
+        return SRIResult(None, n_days, 0, 0, rule, "needs at least two whole days")
+    pair_rows = has_data[:-1] & has_data[1:]
+    part = np.zeros(n_days, dtype=bool)
+    part[:-1] |= pair_rows
+    part[1:] |= pair_rows
+    days_with_pairs = int(part.sum())
+    n_valid = int(pair_rows.sum()) * epochs
+    if days_with_pairs < min_days or n_valid == 0:
+        return SRIResult(
+            None, n_days, days_with_pairs, n_valid, rule,
+            f"needs at least {min_days} days with data on consecutive days "
+            f"(has {days_with_pairs})",
+        )
+    rows = np.flatnonzero(pair_rows)
+    agree = np.count_nonzero(asleep[rows] == asleep[rows + 1])
+    rate = np.int64(agree) / n_valid
+    return SRIResult(float(-100.0 + 200.0 * rate), n_days, days_with_pairs, n_valid, rule)
 
 
 def diary_intervals(entries: Iterable[SleepEntry]) -> dict[date, list[tuple[datetime, datetime]]]:
@@ -298,9 +343,7 @@ def window_regularity(
     """
     tz = profile.tz
     window = {n: v for n, v in intervals.items() if first_night <= n <= last_night and v}
-    sri = sleep_regularity_index(
-        sleep_wake_grid(window, first_night, last_night, tz).reshape(-1), min_days=min_days
-    )
+    sri = _sri_pooled(*_sleep_mask(window, first_night, last_night, tz), min_days=min_days)
     if timing is None:
         timing = {n: (min(a for a, _ in v), max(b for _, b in v)) for n, v in window.items()}
     timing = {n: t for n, t in timing.items() if first_night <= n <= last_night}

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import fmean, median, stdev
+from statistics import fmean, median
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,19 @@ def describe(values: Sequence[float | int | None]) -> Describe:
         missing=missing,
         mean=fmean(known),
         median=float(median(known)),
-        sd=stdev(known) if len(known) > 1 else None,
+        sd=_sd(known),
         minimum=min(known),
         maximum=max(known),
     )
+
+
+def _sd(known: list[float]) -> float | None:
+    """Sample SD (n - 1), two-pass in numpy: within a few ulps of ``statistics.stdev`` (which sums
+    exact fractions, about 2 ms for 3,650 nights against 30 us here).
+
+    >>> _sd([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])
+    2.138089935299395
+    """
+    if len(known) < 2:
+        return None
+    return float(np.std(known, ddof=1))
