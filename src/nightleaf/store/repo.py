@@ -146,7 +146,7 @@ class Repo:
             order = [table.c.night]
         result = self.conn.execute(select(table).where(and_(*cond)).order_by(*order, table.c.id))
         build = _builder(cls, list(result.keys()))
-        return [build(r) for r in result]
+        return [build(r) for r in result.all()]
 
     # -- profile ---------------------------------------------------------------------------
     def profile(self) -> e.Profile | None:
@@ -232,7 +232,7 @@ class Repo:
         cond = self._nights(c, first, last)
         result = self.conn.execute(select(t.intake).where(*cond).order_by(c.at, c.id))
         ix = {k: i for i, k in enumerate(result.keys())}
-        return [_intake(r, ix) for r in result]
+        return [_intake(r, ix) for r in result.all()]
 
     def delete_intake(self, id_: int) -> None:
         res = self.conn.execute(
@@ -303,7 +303,7 @@ class Repo:
         cond = self._nights(c, first, last)
         result = self.conn.execute(select(t.sleep_episode).where(*cond).order_by(c.start, c.id))
         build = _builder(e.SleepEpisode, list(result.keys()))
-        eps = [build(r) for r in result]
+        eps = [build(r) for r in result.all()]
         for ep in eps:
             ep.stages = []
         if with_stages and eps:
