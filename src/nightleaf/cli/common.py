@@ -18,6 +18,21 @@ err_console = Console(stderr=True, highlight=False)
 
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
+
+class Diary:
+    """The sleep-diary options shared by ``log sleep`` and ``morning`` (Consensus Sleep Diary)."""
+
+    night = typer.Option(None, "--night", help="The evening date (default: last night).")
+    into_bed = typer.Option(None, "--into-bed", help="When you got into bed, e.g. 22:40.")
+    tried = typer.Option(None, "--tried", help="When you tried to fall asleep.")
+    sol = typer.Option(None, "--sol", help="Minutes it took to fall asleep.")
+    awakenings = typer.Option(None, "--awakenings", help="How many times you woke.")
+    waso = typer.Option(None, "--waso", help="Total minutes of those awakenings.")
+    final = typer.Option(None, "--final", help="Final awakening time.")
+    out = typer.Option(None, "--out", help="When you got out of bed.")
+    quality = typer.Option(None, "--quality", help="Sleep quality, 1 very poor .. 5 very good.")
+    rested = typer.Option(None, "--rested", help="How rested, 1 not at all .. 5 very well-rested.")
+
 _state: dict[str, Any] = {"db": None, "ctx": None}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.model import clock
 from nightleaf.services import journal as svc
 
@@ -62,17 +62,17 @@ def substance(
 
 @log_app.command("sleep")
 def sleep(
-    night: str = typer.Option(None, "--night", help="The evening date (default: last night)."),
-    into_bed: str = typer.Option(None, "--into-bed", help="When you got into bed, e.g. 22:40."),
-    tried: str = typer.Option(None, "--tried", help="When you tried to fall asleep."),
-    sol: str = typer.Option(None, "--sol", help="Minutes it took to fall asleep."),
-    awakenings: str = typer.Option(None, "--awakenings", help="How many times you woke."),
-    waso: str = typer.Option(None, "--waso", help="Total minutes of those awakenings."),
-    final: str = typer.Option(None, "--final", help="Final awakening time."),
-    out: str = typer.Option(None, "--out", help="When you got out of bed."),
+    night: str = Diary.night,
+    into_bed: str = Diary.into_bed,
+    tried: str = Diary.tried,
+    sol: str = Diary.sol,
+    awakenings: str = Diary.awakenings,
+    waso: str = Diary.waso,
+    final: str = Diary.final,
+    out: str = Diary.out,
     early: str = typer.Option(None, "--early", help="Minutes you woke earlier than planned."),
-    quality: str = typer.Option(None, "--quality", help="1 very poor .. 5 very good."),
-    rested: str = typer.Option(None, "--rested", help="1 not at all .. 5 very well-rested."),
+    quality: str = Diary.quality,
+    rested: str = Diary.rested,
     naps: str = typer.Option(None, "--naps", help="Number of naps the day before."),
     nap_minutes: str = typer.Option(None, "--nap-minutes", help="Total minutes of those naps."),
     note: str = NOTE, json_: bool = JsonOpt,

@@ -10,7 +10,7 @@ import typer
 from rich.prompt import Prompt
 from rich.table import Table
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.services import plan as svc
@@ -257,16 +257,16 @@ def _symptom_list(v: str) -> None:
 
 
 def morning(
-    night: str = typer.Option(None, "--night", help="The evening date (default: last night)."),
-    into_bed: str = typer.Option(None, "--into-bed", help="When you got into bed."),
-    tried: str = typer.Option(None, "--tried", help="When you tried to fall asleep."),
-    sol: str = typer.Option(None, "--sol", help="Minutes it took to fall asleep."),
-    awakenings: str = typer.Option(None, "--awakenings", help="How many times you woke."),
-    waso: str = typer.Option(None, "--waso", help="Total minutes of those awakenings."),
-    final: str = typer.Option(None, "--final", help="Final awakening time."),
-    out: str = typer.Option(None, "--out", help="When you got out of bed."),
-    quality: str = typer.Option(None, "--quality", help="Sleep quality, 1 very poor .. 5 very good."),
-    rested: str = typer.Option(None, "--rested", help="How rested, 1 not at all .. 5 very."),
+    night: str = Diary.night,
+    into_bed: str = Diary.into_bed,
+    tried: str = Diary.tried,
+    sol: str = Diary.sol,
+    awakenings: str = Diary.awakenings,
+    waso: str = Diary.waso,
+    final: str = Diary.final,
+    out: str = Diary.out,
+    quality: str = Diary.quality,
+    rested: str = Diary.rested,
     pain: str = typer.Option(None, "--pain", help="Morning pain now, 0-10."),
     side_effect: list[str] = typer.Option(None, "--side-effect",
                                           help="name:severity (0-4), repeatable."),
