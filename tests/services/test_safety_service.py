@@ -97,3 +97,18 @@ def test_interactions_and_legal_cli(cli: Callable[..., Result]) -> None:
     assert r.code == 0 and json.loads(r.out)["region"] == "GB"
     r = cli("legal", "UK")
     assert r.code == 2 and "did you mean GB" in r.err
+
+
+def test_preview_evaluates_the_night_that_would_be_saved(ctx: Context, clock) -> None:
+    from datetime import UTC, datetime
+
+    journal.set_profile(ctx, tz="Europe/Berlin", region="DE", bedtime="23:00")
+    journal.log_substance(ctx, "alcohol", amount="2", at="20:00")  # Tuesday evening
+    clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday 10:00 in Berlin
+    p = safety.preview_intake(ctx, "3g", at="21:30")  # logged the morning after: Tuesday night
+    assert p.draft.intake.night.isoformat() == "2026-11-24"
+    assert "depressant.alcohol" in _rules(p.findings)  # Tuesday's alcohol, not Wednesday's none
+    saved = journal.log_intake(ctx, "3g", at="21:30")
+    assert saved.intake.night == p.draft.intake.night and saved.intake.at == p.draft.intake.at
+    with ctx.store.tx() as repo:
+        assert len(repo.intakes()) == 1  # the preview saved nothing

@@ -26,7 +26,7 @@ from nightleaf.model.finding import Finding
 from nightleaf.safety import SafetyContext, evaluate
 from nightleaf.safety.medicines import describe
 from nightleaf.services.context import Context, default_profile
-from nightleaf.services.journal import draft_intake
+from nightleaf.services.journal import IntakeDraft, draft_intake
 from nightleaf.store.repo import Repo
 
 #: nights of history the rules look at: escalation compares the last 7 with the 28 before
@@ -81,6 +81,27 @@ def check(ctx: Context, *, amount: str | None = None, at: str | None = None,
             raise InputError("a time needs an amount: give the amount you are considering", field="at")
         sc = _context(ctx, repo, night, planned)
     return CheckResult(night, planned, evaluate(sc, load_knowledge()))
+
+
+@dataclass
+class IntakePreview:
+    """An intake exactly as :func:`~nightleaf.services.journal.log_intake` would save it, and the
+    findings for its night as if it were saved. Nothing is saved."""
+
+    draft: IntakeDraft
+    findings: list[Finding] = field(default_factory=list)
+
+
+def preview_intake(ctx: Context, amount: str, *, at: str | None = None,
+                   product: str | None = None, batch: str | None = None,
+                   capsule_mg: str | None = None, tea_grams: str | None = None,
+                   note: str | None = None) -> IntakePreview:
+    """The check before saving: one parse, shared by what is shown and what is evaluated."""
+    with ctx.store.tx() as repo:
+        draft = draft_intake(ctx, repo, amount, at=at, product=product, batch=batch,
+                             capsule_mg=capsule_mg, tea_grams=tea_grams, note=note)
+        sc = _context(ctx, repo, draft.intake.night, draft.intake)
+    return IntakePreview(draft, evaluate(sc, load_knowledge()))
 
 
 @dataclass

@@ -273,11 +273,9 @@ def api_add_batch(request: Request, body: BatchIn) -> Json:
 @router.post("/intakes/check", tags=["tonight"])
 def api_check_intake(request: Request, body: IntakeIn) -> Json:
     """The intake as it would be saved and its safety findings; nothing is saved."""
-    ctx = _ctx(request)
-    with ctx.store.tx() as repo:
-        d = journal_svc.draft_intake(ctx, repo, body.amount, **_args(body, "amount"))
-    return to_plain({"intake": d.intake, "grams": d.intake.grams,
-                     "findings": safety.check(ctx, **body.model_dump(exclude={"note"})).findings})
+    p = safety.preview_intake(_ctx(request), body.amount, **_args(body, "amount"))
+    return to_plain({"intake": p.draft.intake, "grams": p.draft.intake.grams,
+                     "findings": p.findings})
 
 
 @router.post("/intakes", tags=["tonight"], status_code=201)

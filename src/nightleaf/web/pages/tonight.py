@@ -38,11 +38,6 @@ def intake_args(form: FormData) -> dict[str, Any]:
     return {k: text(form, k) for k in INTAKE_INPUTS if k != "amount"}
 
 
-def planned_intake_args(form: FormData) -> dict[str, Any]:
-    """What the safety check needs of an intake not yet saved (everything but the note)."""
-    return {k: v for k, v in intake_args(form).items() if k != "note"}
-
-
 def _tonight(request: Request, *, status_code: int = 200, **extra: Any) -> Response:
     ctx = ctx_of(request)
     night = tonight_of(ctx)
@@ -80,16 +75,13 @@ async def check_intake(request: Request) -> Response:
     ctx = ctx_of(request)
     form = await request.form()
     try:
-        with ctx.store.tx() as repo:
-            draft = journal_svc.draft_intake(ctx, repo, text(form, "amount") or "",
-                                             **intake_args(form))
+        preview = safety.preview_intake(ctx, text(form, "amount") or "", **intake_args(form))
     except NightleafError as exc:
         return _tonight(request, status_code=exc.status_code, ivalues=form_values(form),
                         ierrors=intake_error(exc))
     return page(request, "intake_check.html", {
-        "active": "tonight", "draft": draft, "values": form_values(form),
-        "findings": safety.check(ctx, amount=text(form, "amount"),
-                                 **planned_intake_args(form)).findings})
+        "active": "tonight", "draft": preview.draft, "values": form_values(form),
+        "findings": preview.findings})
 
 
 @router.post("/tonight/intake")
