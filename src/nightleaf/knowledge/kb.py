@@ -5,7 +5,7 @@ Build it with :func:`nightleaf.knowledge.load_knowledge`; this module holds no I
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -172,10 +172,10 @@ class Knowledge:
                       "no_lab_results", "contaminant_failed"):
             if pname not in prules:
                 raise FormatError(f"knowledge: products.toml has no rule {pname!r}")
-        for pname in type(patterns).model_fields:
-            entry: Any = getattr(patterns, pname)
+        for f in fields(patterns):
+            entry: Any = getattr(patterns, f.name)
             if hasattr(entry, "sources"):
-                check_sources(f"patterns.{pname}", entry.sources)
+                check_sources(f"patterns.{f.name}", entry.sources)
 
         regions: dict[str, RegionEntry] = {}
         for reg in legal.region:

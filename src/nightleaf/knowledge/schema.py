@@ -1,18 +1,24 @@
-"""Typed, validated shapes of the knowledge files (pydantic v2).
+"""Typed shapes of the knowledge files: plain frozen dataclasses, validated by pydantic v2.
 
 Every entry carries ``sources`` (keys into ``sources.toml``) and ``as_of`` (a full or partial
 ISO date: ``2025``, ``2025-08`` or ``2025-08-12``). Unknown keys are refused so that a typo in a
 data file fails loudly instead of being ignored.
+
+This module is the one definition of the knowledge types and imports no pydantic, so that code
+using the loaded knowledge does not pay for it. The constraints sit beside each field as
+``Annotated`` markers (:class:`Check`, :class:`After`) that pydantic reads when
+:mod:`nightleaf.knowledge.loader` validates a file (``TypeAdapter``, imported only then); the
+``__pydantic_config__`` of each class forbids unknown keys and maps ``class_`` to ``class``.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Literal
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from typing import Annotated, Any, Literal
 
 Severity = Literal["info", "caution", "warning", "danger"]
 LegalStatusName = Literal[
@@ -23,6 +29,31 @@ LEGAL_STATUSES: tuple[str, ...] = (
 )
 
 _PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class Check:
+    """Field constraints with ``pydantic.Field``'s names (``min_length``, ``gt``, ``pattern``...),
+    applied when pydantic validates; pydantic is imported only then."""
+
+    def __init__(self, **constraints: Any) -> None:
+        self.constraints = constraints
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import Field  # noqa: PLC0415  (validation only)
+
+        return handler.generate_schema(Annotated[source, Field(**self.constraints)])
+
+
+class After:
+    """A check run after the type's own validation, like ``pydantic.AfterValidator``."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema  # noqa: PLC0415  (validation only)
+
+        return core_schema.no_info_after_validator_function(self.func, handler(source))
 
 
 def _partial_date(value: str) -> str:
@@ -36,9 +67,11 @@ def _partial_or_unknown(value: str) -> str:
     return value if value == "unknown" else _partial_date(value)
 
 
-PartialDate = Annotated[str, AfterValidator(_partial_date)]
-PartialDateOrUnknown = Annotated[str, AfterValidator(_partial_or_unknown)]
-SourceKeys = Annotated[list[str], Field(min_length=1)]
+PartialDate = Annotated[str, After(_partial_date)]
+PartialDateOrUnknown = Annotated[str, After(_partial_or_unknown)]
+SourceKeys = Annotated[list[str], Check(min_length=1)]
+RegionCode = Annotated[str, Check(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")]
+AgeLimit = Annotated[int | None, Check(ge=0, le=30)]
 
 
 def period_end(value: str) -> date:
@@ -63,157 +96,185 @@ def period_start(value: str) -> date:
     return date(parts[0], parts[1], parts[2])
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _alias(name: str) -> str:
+    return name.rstrip("_")  # ``class_`` is ``class`` in the files
 
 
+# keyword-only, so that a default may precede a required field in a subclass
+@dataclass(frozen=True, kw_only=True)
+class _Strict:
+    __pydantic_config__ = {"extra": "forbid", "alias_generator": _alias}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Cited(_Strict):
     sources: SourceKeys
     as_of: PartialDate
 
 
+@dataclass(frozen=True, kw_only=True)
 class SourceRef(_Strict):
-    title: str = Field(min_length=3)
+    title: Annotated[str, Check(min_length=3)]
     url: str | None = None
     quality: Literal["primary", "secondary", "news", "advocacy", "vendor", "data"]
 
 
+@dataclass(frozen=True, kw_only=True)
 class SourcesFile(_Strict):
     version: int
     as_of: PartialDate
     sources: dict[str, SourceRef]
 
 
+@dataclass(frozen=True, kw_only=True)
 class InteractionClass(Cited):
     id: str
     label: str
     severity: Severity
     inferred: bool
-    mechanism: str = Field(min_length=20)
-    discuss: str = Field(min_length=10)
+    mechanism: Annotated[str, Check(min_length=20)]
+    discuss: Annotated[str, Check(min_length=10)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class InteractionsFile(_Strict):
     version: int
-    class_: list[InteractionClass] = Field(alias="class", min_length=1)
+    class_: Annotated[list[InteractionClass], Check(min_length=1)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class MedicineEntry(Cited):
-    name: str = Field(min_length=2)
+    name: Annotated[str, Check(min_length=2)]
     classes: list[str]
-    brands: list[str] = []
-    misspellings: list[str] = []
+    brands: list[str] = field(default_factory=list)
+    misspellings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class CombinationEntry(Cited):
-    name: str = Field(min_length=2)
-    ingredients: list[str] = Field(min_length=2)
-    brands: list[str] = []
-    misspellings: list[str] = []
+    name: Annotated[str, Check(min_length=2)]
+    ingredients: Annotated[list[str], Check(min_length=2)]
+    brands: list[str] = field(default_factory=list)
+    misspellings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class MedicinesFile(_Strict):
     version: int
-    medicine: list[MedicineEntry] = Field(min_length=1)
-    combination: list[CombinationEntry] = []
+    medicine: Annotated[list[MedicineEntry], Check(min_length=1)]
+    combination: list[CombinationEntry] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class SynonymsFile(Cited):
     version: int
     synonyms: dict[str, list[str]]
-    medlineplus: dict[str, str] = {}
+    medlineplus: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ConditionRule(Cited):
     id: str
     label: str
-    aliases: list[str] = Field(min_length=1)
+    aliases: Annotated[list[str], Check(min_length=1)]
     severity: Severity
     inferred: bool
-    explanation: str = Field(min_length=20)
-    discuss: str = Field(min_length=10)
+    explanation: Annotated[str, Check(min_length=20)]
+    discuss: Annotated[str, Check(min_length=10)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class ConditionsFile(_Strict):
     version: int
-    condition: list[ConditionRule] = Field(min_length=1)
+    condition: Annotated[list[ConditionRule], Check(min_length=1)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class ProductRule(Cited):
     id: Literal[
         "seven_oh_share", "seven_oh_product", "concentrated_extract", "no_lab_results",
         "contaminant_failed",
     ]
     severity: Severity
-    explanation: str = Field(min_length=20)
+    explanation: Annotated[str, Check(min_length=20)]
     discuss: str | None = None
-    threshold_pct: float | None = Field(default=None, gt=0, lt=100)
-    label_terms: list[str] = []
-    forms: list[str] = []
+    threshold_pct: Annotated[float | None, Check(gt=0, lt=100)] = None
+    label_terms: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class ProductsFile(_Strict):
     version: int
-    rule: list[ProductRule] = Field(min_length=1)
+    rule: Annotated[list[ProductRule], Check(min_length=1)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class CeilingRule(Cited):
     severity_night: Severity
     severity_week: Severity
     explanation: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class EscalationRule(Cited):
-    recent_days: int = Field(gt=0)
-    baseline_days: int = Field(gt=0)
-    ratio_caution: float = Field(gt=1)
-    ratio_warning: float = Field(gt=1)
-    min_baseline_nights: int = Field(ge=1)
+    recent_days: Annotated[int, Check(gt=0)]
+    baseline_days: Annotated[int, Check(gt=0)]
+    ratio_caution: Annotated[float, Check(gt=1)]
+    ratio_warning: Annotated[float, Check(gt=1)]
+    min_baseline_nights: Annotated[int, Check(ge=1)]
     chosen_by_nightleaf: bool
     explanation: str
     discuss: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class FrequencyRule(Cited):
-    streak_caution: int = Field(gt=1)
-    streak_warning: int = Field(gt=1)
-    intakes_per_week_warning: int = Field(gt=1)
+    streak_caution: Annotated[int, Check(gt=1)]
+    streak_warning: Annotated[int, Check(gt=1)]
+    intakes_per_week_warning: Annotated[int, Check(gt=1)]
     chosen_by_nightleaf: bool
     explanation: str
     discuss: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class SameNightRule(Cited):
-    intakes_caution: int = Field(gt=1)
+    intakes_caution: Annotated[int, Check(gt=1)]
     explanation: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class TimingRule(Cited):
-    close_minutes: int = Field(gt=0, le=600)
+    close_minutes: Annotated[int, Check(gt=0, le=600)]
     chosen_by_nightleaf: bool
     explanation: str
     discuss: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class AlcoholRule(Cited):
     severity: Severity
     explanation: str
     discuss: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class WithdrawalRule(Cited):
-    lookback_nights: int = Field(gt=0)
-    min_use_nights: int = Field(gt=0)
-    severe_symptom: int = Field(ge=0, le=4)
+    lookback_nights: Annotated[int, Check(gt=0)]
+    min_use_nights: Annotated[int, Check(gt=0)]
+    severe_symptom: Annotated[int, Check(ge=0, le=4)]
     explanation: str
     discuss: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class LegalRule(Cited):
-    stale_after_days: int = Field(gt=0)
+    stale_after_days: Annotated[int, Check(gt=0)]
     explanation: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class PatternsFile(_Strict):
     version: int
     ceiling: CeilingRule
@@ -226,31 +287,35 @@ class PatternsFile(_Strict):
     legal: LegalRule
 
 
+@dataclass(frozen=True, kw_only=True)
 class LegalChange(_Strict):
     on: PartialDate
     status: LegalStatusName
-    age_limit: int | None = Field(default=None, ge=0, le=30)
+    age_limit: AgeLimit = None
     seven_oh: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class RegionEntry(Cited):
-    code: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+    code: RegionCode
     status: LegalStatusName
-    age_limit: int | None = Field(default=None, ge=0, le=30)
+    age_limit: AgeLimit = None
     seven_oh: str | None = None
     effective: PartialDateOrUnknown
     notes: str | None = None
-    changes: list[LegalChange] = []
+    changes: list[LegalChange] = field(default_factory=list)
 
 
+@dataclass(frozen=True, kw_only=True)
 class LocalityEntry(Cited):
-    region: str = Field(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+    region: RegionCode
     name: str
     status: LegalStatusName
     notes: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
 class LegalFile(_Strict):
     version: int
-    region: list[RegionEntry] = Field(min_length=1)
-    locality: list[LocalityEntry] = []
+    region: Annotated[list[RegionEntry], Check(min_length=1)]
+    locality: list[LocalityEntry] = field(default_factory=list)
