@@ -193,8 +193,10 @@ def _sri_pooled(asleep: np.ndarray, has_data: np.ndarray, min_days: int) -> SRIR
             f"needs at least {min_days} days with data on consecutive days "
             f"(has {days_with_pairs})",
         )
-    rows = np.flatnonzero(pair_rows)
-    agree = np.count_nonzero(asleep[rows] == asleep[rows + 1])
+    # agreements = valid pairs - disagreements; XOR of two row-shifted views counts the latter
+    # without copying the rows out (10 years: 5 MB per copy)
+    differ = np.count_nonzero(asleep[:-1] ^ asleep[1:], axis=1)
+    agree = n_valid - int(differ[pair_rows].sum())
     rate = np.int64(agree) / n_valid
     return SRIResult(float(-100.0 + 200.0 * rate), n_days, days_with_pairs, n_valid, rule)
 
