@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from nightleaf.model import clock
 
@@ -19,14 +20,14 @@ COMPARED = (("tst_minutes", "Total sleep time", "min"), ("se_percent", "Sleep ef
             ("morning_nrs", "Morning pain", "NRS"))
 
 
-def _clock_hours(instant: datetime | None, tz: str) -> float | None:
-    """Local clock time as hours after noon of the night (22:30 -> 10.5, 01:15 -> 13.25), so a
-    night's times run on without a jump at midnight."""
+def _clock_hours(instant: datetime | None, z: ZoneInfo) -> float | None:
+    """Local clock time in zone ``z`` as hours after noon of the night (22:30 -> 10.5,
+    01:15 -> 13.25), so a night's times run on without a jump at midnight."""
     if instant is None:
         return None
-    local = clock.local_datetime(instant, tz)
+    local = clock.ensure_utc(instant).astimezone(z)  # clock.local_datetime, zone looked up once
     h = local.hour + local.minute / 60
-    return round(h - 12 if local.time() >= time(12) else h + 12, 3)
+    return round(h - 12 if local.hour >= 12 else h + 12, 3)
 
 
 def _r(v: float | None, digits: int = 1) -> float | None:
@@ -36,6 +37,7 @@ def _r(v: float | None, digits: int = 1) -> float | None:
 def series(summary: Any) -> dict[str, list[Any]]:
     """Columnar data for uPlot: ``x`` is each night's local noon as Unix seconds."""
     tz = summary.tz
+    z = clock.zone(tz)
     cols: dict[str, list[Any]] = {k: [] for k in (
         "x", "tst_h", "se", "sol", "pain_evening", "pain_morning", "grams", "interval_min",
         "lights_out", "wake", "tst_with", "tst_without")}
@@ -51,8 +53,8 @@ def series(summary: Any) -> dict[str, list[Any]]:
         cols["pain_morning"].append(p.morning_nrs if p else None)
         cols["grams"].append(_r(i.total_grams, 2) if i else None)
         cols["interval_min"].append(_r(i.minutes_last_intake_to_sleep) if i else None)
-        cols["lights_out"].append(_clock_hours(d.tried_to_sleep, tz) if d else None)
-        cols["wake"].append(_clock_hours(d.offset, tz) if d else None)
+        cols["lights_out"].append(_clock_hours(d.tried_to_sleep, z) if d else None)
+        cols["wake"].append(_clock_hours(d.offset, z) if d else None)
         cols["tst_with"].append(tst_h if i else None)
         cols["tst_without"].append(None if i else tst_h)
     return cols
