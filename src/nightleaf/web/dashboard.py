@@ -6,7 +6,7 @@ every number is computed by the calculators behind the summary service.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from nightleaf.model import clock
 #: window lengths offered on the page (nights)
 WINDOWS = ((14, "2 weeks"), (28, "4 weeks"), (90, "3 months"), (180, "6 months"),
            (365, "1 year"), (1826, "5 years"), (3653, "10 years"))
+_NOON = time(12)
 COMPARED = (("tst_minutes", "Total sleep time", "min"), ("se_percent", "Sleep efficiency", "%"),
             ("sol_minutes", "Time to fall asleep", "min"), ("quality", "Sleep quality", "1–5"),
             ("morning_nrs", "Morning pain", "NRS"))
@@ -30,6 +31,17 @@ def _clock_hours(instant: datetime | None, z: ZoneInfo) -> float | None:
     return round(h - 12 if local.hour >= 12 else h + 12, 3)
 
 
+def _noon_seconds(night: date, z: ZoneInfo, tz: str) -> int:
+    """``int(clock.resolve_local(night, 12:00, tz).timestamp())`` without its three keyword
+    ``replace`` calls (3,653 nights): local noon exists exactly when the zone's offset at the UTC
+    instant it names is the offset it was named with; otherwise ``resolve_local`` decides (and
+    raises, as before)."""
+    noon = datetime.combine(night, _NOON, z)
+    if noon.astimezone(UTC).astimezone(z).utcoffset() != noon.utcoffset():
+        return int(clock.resolve_local(night, _NOON, tz).timestamp())
+    return int(noon.timestamp())
+
+
 def _r(v: float | None, digits: int = 1) -> float | None:
     return None if v is None else round(float(v), digits)
 
@@ -42,8 +54,7 @@ def series(summary: Any) -> dict[str, list[Any]]:
         "x", "tst_h", "se", "sol", "pain_evening", "pain_morning", "grams", "interval_min",
         "lights_out", "wake", "tst_with", "tst_without")}
     for row in summary.nights:
-        noon = clock.resolve_local(row.night, time(12), tz)
-        cols["x"].append(int(noon.timestamp()))
+        cols["x"].append(_noon_seconds(row.night, z, tz))
         d, i, p = row.diary, row.intake, row.pain
         tst_h = _r(d.tst_minutes / 60, 2) if d and d.tst_minutes is not None else None
         cols["tst_h"].append(tst_h)
