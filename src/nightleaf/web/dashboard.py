@@ -50,25 +50,26 @@ def series(summary: Any) -> dict[str, list[Any]]:
     """Columnar data for uPlot: ``x`` is each night's local noon as Unix seconds."""
     tz = summary.tz
     z = clock.zone(tz)
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "x", "tst_h", "se", "sol", "pain_evening", "pain_morning", "grams", "interval_min",
-        "lights_out", "wake", "tst_with", "tst_without")}
-    for row in summary.nights:
-        cols["x"].append(_noon_seconds(row.night, z, tz))
-        d, i, p = row.diary, row.intake, row.pain
-        tst_h = _r(d.tst_minutes / 60, 2) if d and d.tst_minutes is not None else None
-        cols["tst_h"].append(tst_h)
-        cols["se"].append(_r(d.se_percent) if d else None)
-        cols["sol"].append(_r(d.sol_minutes) if d else None)
-        cols["pain_evening"].append(p.evening_nrs if p else None)
-        cols["pain_morning"].append(p.morning_nrs if p else None)
-        cols["grams"].append(_r(i.total_grams, 2) if i else None)
-        cols["interval_min"].append(_r(i.minutes_last_intake_to_sleep) if i else None)
-        cols["lights_out"].append(_clock_hours(d.tried_to_sleep, z) if d else None)
-        cols["wake"].append(_clock_hours(d.offset, z) if d else None)
-        cols["tst_with"].append(tst_h if i else None)
-        cols["tst_without"].append(None if i else tst_h)
-    return cols
+    rows = summary.nights
+    # column by column (one comprehension each), not row by row: 3,653 nights in 10 years
+    ds = [r.diary for r in rows]
+    its = [r.intake for r in rows]
+    ps = [r.pain for r in rows]
+    tst_h = [_r(d.tst_minutes / 60, 2) if d and d.tst_minutes is not None else None for d in ds]
+    return {
+        "x": [_noon_seconds(r.night, z, tz) for r in rows],
+        "tst_h": tst_h,
+        "se": [_r(d.se_percent) if d else None for d in ds],
+        "sol": [_r(d.sol_minutes) if d else None for d in ds],
+        "pain_evening": [p.evening_nrs if p else None for p in ps],
+        "pain_morning": [p.morning_nrs if p else None for p in ps],
+        "grams": [_r(i.total_grams, 2) if i else None for i in its],
+        "interval_min": [_r(i.minutes_last_intake_to_sleep) if i else None for i in its],
+        "lights_out": [_clock_hours(d.tried_to_sleep, z) if d else None for d in ds],
+        "wake": [_clock_hours(d.offset, z) if d else None for d in ds],
+        "tst_with": [t if i else None for t, i in zip(tst_h, its, strict=True)],
+        "tst_without": [None if i else t for t, i in zip(tst_h, its, strict=True)],
+    }
 
 
 def with_without(summary: Any) -> list[Any]:
