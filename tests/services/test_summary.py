@@ -110,3 +110,17 @@ def test_ten_year_window_is_accepted(ctx: Context) -> None:
     assert (tst.n, tst.mean, tst.missing) == (month.n, month.mean, 3653 - month.n) and tst.n > 20
     with pytest.raises(InputError, match="--days"):
         svc.summary_window(ctx, svc.MAX_DAYS + 1)
+
+
+def test_dashboard_summary_is_the_summary_without_what_the_dashboard_does_not_show(
+    ctx: Context,
+) -> None:
+    _seed(ctx)
+    full = svc.summarise(ctx, days=60)
+    lean = svc.dashboard_summary(ctx, days=60)
+    assert [(r.night, r.diary, r.intake, r.pain) for r in lean.nights] == \
+        [(r.night, r.diary, r.intake, r.pain) for r in full.nights]
+    assert (lean.diary, lean.pain, lean.regularity[0]) == \
+        (full.diary, full.pain, full.regularity[0])
+    assert lean.comparisons == tuple(
+        c for c in full.comparisons if c.group == "nights with kratom")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 from statistics import fmean
@@ -86,3 +87,20 @@ def test_summary_is_json_ready() -> None:
 def test_reversed_window_is_an_input_error() -> None:
     with pytest.raises(InputError):
         summarise_window(first_night=FIRST, last_night=FIRST - timedelta(days=1), profile=PROFILE)
+
+
+def test_without_detail_the_summary_keeps_what_the_dashboard_shows_and_drops_the_rest() -> None:
+    products, entries, episodes, intakes, pain = journal(FIRST, 90)
+    kw = dict(first_night=FIRST, last_night=FIRST + timedelta(days=89), profile=PROFILE,
+              entries=entries, episodes=episodes, intakes=intakes, pain=pain, products=products)
+    full = summarise_window(**kw)
+    lean = summarise_window(**kw, detail=False)
+    assert [(r.night, r.work_night, r.diary, r.intake, r.pain) for r in lean.nights] == \
+        [(r.night, r.work_night, r.diary, r.intake, r.pain) for r in full.nights]
+    assert lean.diary == full.diary and lean.pain == full.pain
+    assert lean.regularity == full.regularity[:1]
+    assert lean.intake == dataclasses.replace(full.intake, weeks=())
+    assert lean.comparisons == tuple(
+        c for c in full.comparisons if c.group == "nights with kratom")
+    assert lean.wearable == {} and lean.pain_weeks == ()
+    assert all(r.wearable == () for r in lean.nights)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from nightleaf.errors import Conflict
-from nightleaf.model.entities import Intake, Product, SleepEpisode, StageSegment
+from nightleaf.model.entities import Intake, Product, SleepEntry, SleepEpisode, StageSegment
 from nightleaf.model.units import parse_amount
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
@@ -80,4 +80,32 @@ def test_reopening_an_existing_journal_keeps_it(sqlite_url: str) -> None:
     store = open_store(sqlite_url)
     with store.tx() as repo:
         assert [p.name for p in repo.all(Product)] == ["Kept"]
+    store.dispose()
+
+
+def test_bulk_reads_give_the_same_instants_as_single_reads(db_url: str) -> None:
+    store = open_store(db_url)
+    with store.tx() as repo:
+        repo.save_journal(simulate_journal(30, seed=3))
+    with store.tx() as repo:
+        entries = repo.all(SleepEntry)
+        assert entries and all(repo.sleep_entry(s.night) == s for s in entries)
+        assert all(s.into_bed is None or s.into_bed.tzinfo is UTC for s in entries)
+    store.dispose()
+
+
+def test_sqlite_text_the_fast_parser_refuses_is_read_as_the_type_decorator_reads_it(
+    sqlite_url: str,
+) -> None:
+    store = open_store(sqlite_url)
+    with store.tx() as repo:
+        repo.save_journal(simulate_journal(30, seed=3))
+    with store.tx() as repo:
+        # written by something else, with an offset: the bulk path falls back to SQLAlchemy's
+        # own SQLite parser and gives what a single-row read (through UTCDateTime) gives
+        repo.conn.execute(text("UPDATE sleep_entry SET into_bed = '2026-03-01 21:05:06+01:00'"))
+        bulk = repo.all(SleepEntry)
+        single = [repo.sleep_entry(s.night) for s in bulk]
+    assert bulk == single
+    assert {s.into_bed for s in bulk} == {datetime(2026, 3, 1, 21, 5, 6, tzinfo=UTC)}
     store.dispose()

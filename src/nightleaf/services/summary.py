@@ -51,6 +51,22 @@ def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> Windo
     )
 
 
+def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
+    """What the dashboard shows for the window: :func:`summarise` without the parts it does not
+    chart (wearables, weekly tables, comparisons by product and interval band; see
+    ``summarise_window(detail=False)``), so it loads no episodes or products."""
+    profile = ctx.profile()
+    first, end = summary_window(ctx, days, last)
+    with ctx.store.tx() as repo:
+        entries = repo.all(SleepEntry, first=first, last=end)
+        intakes = repo.intakes(first=first, last=end)
+        pain = repo.all(PainRating, first=first, last=end)
+    return summarise_window(
+        first_night=first, last_night=end, profile=profile, entries=entries, intakes=intakes,
+        pain=pain, detail=False,
+    )
+
+
 def summary_json(summary: WindowSummary) -> dict[str, Any]:
     """The JSON shape of a summary (the CLI's ``--json`` and, later, the web's /api)."""
     out: dict[str, Any] = to_plain(summary)

@@ -80,17 +80,29 @@ def _span(start: datetime | None, end: datetime | None) -> float | None:
 
 def entry_problems(entry: SleepEntry) -> list[str]:
     """Consistency checks from the CSD validation rules (reference sheet section 1.2)."""
+    return _check(entry)[0]
+
+
+def _check(entry: SleepEntry) -> tuple[list[str], bool, float | None]:
+    """:func:`entry_problems`, whether the four times are in order, and the span from trying to
+    sleep to the final awakening (computed once here: ``diary_metrics`` runs for every night of
+    a window)."""
     problems: list[str] = []
-    times = [
+    in_order = True
+    prev_name = ""
+    prev: datetime | None = None
+    for name, t in (
         ("into bed", entry.into_bed),
         ("tried to sleep", entry.tried_to_sleep),
         ("final awakening", entry.final_awakening),
         ("out of bed", entry.out_of_bed),
-    ]
-    known = [(name, t) for name, t in times if t is not None]
-    for (n1, t1), (n2, t2) in zip(known, known[1:], strict=False):
-        if t2 < t1:
-            problems.append(f"{n2} is before {n1}")
+    ):
+        if t is None:
+            continue
+        if prev is not None and t < prev:
+            problems.append(f"{name} is before {prev_name}")
+            in_order = False
+        prev_name, prev = name, t
     for name, value in (
         ("SOL", entry.sol_minutes),
         ("WASO", entry.waso_minutes),
@@ -107,7 +119,7 @@ def entry_problems(entry: SleepEntry) -> list[str]:
         problems.append("SOL + WASO are longer than the time from trying to sleep to waking")
     if entry.quality is not None and not 1 <= entry.quality <= 5:
         problems.append("quality must be 1-5")
-    return problems
+    return problems, in_order, window
 
 
 def diary_metrics(entry: SleepEntry) -> NightMetrics:
@@ -116,8 +128,7 @@ def diary_metrics(entry: SleepEntry) -> NightMetrics:
     Inconsistent items (times out of order, SOL + WASO longer than the sleep window) make the
     metrics that depend on them unknown and are listed in ``problems``; nothing is clamped.
     """
-    problems = entry_problems(entry)
-    order_ok = not any(" is before " in p for p in problems)
+    problems, order_ok, window = _check(entry)
     sol = entry.sol_minutes if entry.sol_minutes is None or entry.sol_minutes >= 0 else None
     waso = entry.waso_minutes if entry.waso_minutes is None or entry.waso_minutes >= 0 else None
     nwak = entry.awakenings if entry.awakenings is None or entry.awakenings >= 0 else None
@@ -129,7 +140,8 @@ def diary_metrics(entry: SleepEntry) -> NightMetrics:
 
     tib = _span(entry.into_bed, entry.out_of_bed) if order_ok else None
     twak = _span(entry.final_awakening, entry.out_of_bed) if order_ok else None
-    window = _span(entry.tried_to_sleep, entry.final_awakening) if order_ok else None
+    if not order_ok:
+        window = None
 
     tst: float | None = None
     if window is not None and sol is not None and waso is not None:

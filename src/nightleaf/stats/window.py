@@ -121,17 +121,18 @@ def _band(minutes: float | None) -> str | None:
 
 
 def _comparisons(
-    rows: Sequence[NightRow], products: dict[int, str], outcomes: Sequence[str]
+    rows: Sequence[NightRow], products: dict[int, str], outcomes: Sequence[str],
+    *, detail: bool = True,
 ) -> list[Comparison]:
     without = [r for r in rows if not r.used]
     used = [r for r in rows if r.intake is not None]
     groups: list[tuple[str, list[NightRow]]] = [("nights with kratom", used)]
     product_ids = sorted({p for r in used if r.intake for p in r.intake.product_ids})
-    for pid in product_ids:
+    for pid in product_ids if detail else ():
         label = f"product: {products.get(pid, f'#{pid}')}"
         # nights with this product only, so a mixed night is not counted twice
         groups.append((label, [r for r in used if r.intake and r.intake.product_ids == (pid,)]))
-    for band, _, _ in INTERVAL_BANDS:
+    for band, _, _ in INTERVAL_BANDS if detail else ():
         groups.append(
             (
                 f"last intake {band} before trying to sleep",
@@ -168,11 +169,17 @@ def summarise_window(
     pain: Iterable[PainRating] = (),
     products: Iterable[Product] = (),
     outcomes: Sequence[str] = OUTCOMES,
+    detail: bool = True,
 ) -> WindowSummary:
     """Summarise the nights ``first_night..last_night`` (inclusive) for one person.
 
     Records outside the window are ignored. When a night has several diary entries the last one
     given wins.
+
+    ``detail=False`` leaves out what the dashboard does not show, and everything else is the
+    same as with ``detail=True``: no wearable rows, summaries or regularity (``episodes`` is
+    ignored), no weekly tables (``pain_weeks`` and ``intake.weeks`` are empty), and only the
+    "nights with kratom" comparisons (none by product or by interval band).
     """
     if last_night < first_night:
         raise InputError("the window's last night is before its first night")
@@ -183,7 +190,7 @@ def summarise_window(
     days = (last_night - first_night).days + 1
     all_nights = [first_night + timedelta(days=i) for i in range(days)]
     entries = [e for e in entries if inside(e.night)]
-    episodes = [e for e in episodes if inside(e.night)]
+    episodes = [e for e in episodes if inside(e.night)] if detail else []
     diary_all = [diary_metrics(e) for e in entries]  # once: the SRI grid reuses them
     diary_by_night = {m.night: m for m in diary_all}
     tried: dict[date, datetime] = {
@@ -247,7 +254,8 @@ def summarise_window(
         mean_nights_per_week=7.0 * len(used) / days,
         current_streak=current,
         longest_streak=longest,
-        weeks=tuple(WeekUse(*w) for w in nights_per_week(used, first_night, last_night)),
+        weeks=tuple(WeekUse(*w) for w in nights_per_week(used, first_night, last_night))
+        if detail else (),
         grams_per_use_night=describe([i.total_grams for i in use_rows]),
         mitragynine_mg_per_use_night=describe([i.mitragynine_mg for i in use_rows]),
         intakes_per_use_night=describe([i.count for i in use_rows]),
@@ -264,9 +272,9 @@ def summarise_window(
         wearable=wearable_summary,
         regularity=tuple(reg),
         pain=pain_summary,
-        pain_weeks=tuple(weekly_pain(pain_by_night, first_night, last_night)),
+        pain_weeks=tuple(weekly_pain(pain_by_night, first_night, last_night)) if detail else (),
         intake=intake_summary,
-        comparisons=tuple(_comparisons(rows, names, outcomes)),
+        comparisons=tuple(_comparisons(rows, names, outcomes, detail=detail)),
     )
 
 

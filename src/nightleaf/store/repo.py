@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    String,
+    Table,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 
 from nightleaf.errors import Conflict, NotFound
 from nightleaf.model import entities as e
@@ -64,6 +77,75 @@ def _builder(cls: type[T], keys: Sequence[str]) -> Callable[[Sequence[Any]], T]:
         return cls(**{k: row[i] for i, k in pick})
 
     return build
+
+
+#: how a UTC column is read in bulk: as the plain DateTime the TypeDecorator wraps (see _read)
+_PLAIN_DATETIME = DateTime()
+_TEXT = String()
+
+
+def _utc_values(values: Sequence[Any], text: bool, dialect: Any) -> tuple[Any, ...]:
+    """One column of naive-UTC values made aware UTC, as ``UTCDateTime`` reads them.
+
+    ``text``: the values are SQLite's stored text (``2026-03-01 04:05:06.000000``), parsed by
+    ``datetime.fromisoformat`` with ``+00:00`` appended (about 5 times faster than parsing to a
+    naive datetime and then ``.replace(tzinfo=UTC)``, whose keyword call dominates); text it
+    cannot read goes through SQLAlchemy's own SQLite parser instead.
+    """
+    if text:
+        iso = datetime.fromisoformat
+        try:
+            return tuple([None if v is None else iso(v + "+00:00") for v in values])
+        except ValueError:
+            parse = _PLAIN_DATETIME.dialect_impl(dialect).result_processor(dialect, None)
+            values = [parse(v) for v in values] if parse else values
+    return tuple([None if v is None else v.replace(tzinfo=UTC) for v in values])
+
+
+def _read(conn: Connection, cols: Sequence[Column[Any]], where: Sequence[Any],
+          order: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``cols`` as tuples, for reads of many rows (a 10-year window: 10,000 rows,
+    22,800 instants).
+
+    ``UTCDateTime`` columns are read as their stored value (SQLite: text; other engines: a naive
+    datetime) and made aware UTC afterwards, once per column in one comprehension
+    (:func:`_utc_values`), instead of through the TypeDecorator's per-value callback; the values
+    are the same (``tables.UTCDateTime.process_result_value``) on every engine. Writes still go
+    through the TypeDecorator.
+    """
+    text = conn.dialect.name == "sqlite"  # SQLite keeps DATETIME as ISO text
+    picked: list[Any] = []
+    utc: list[int] = []
+    for i, c in enumerate(cols):
+        if isinstance(c.type, t.UTCDateTime):
+            picked.append(type_coerce(c, _TEXT if text else _PLAIN_DATETIME).label(c.name))
+            utc.append(i)
+        else:
+            picked.append(c)
+    rows = conn.execute(select(*picked).where(*where).order_by(*order)).all()
+    if not rows:
+        return []
+    if not utc:
+        return [tuple(r) for r in rows]
+    columns = list(zip(*rows, strict=True))
+    for i in utc:
+        columns[i] = _utc_values(columns[i], text, conn.dialect)
+    return list(zip(*columns, strict=True))
+
+
+def _reader(cls: type[T], table: Table) -> tuple[list[Column[Any]], Callable[[tuple[Any, ...]], T]]:
+    """The columns to select for ``cls`` (its fields, in field order) and how to build it from
+    such a row: positionally when those columns are the dataclass's leading fields."""
+    fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    cols = [table.c[f] for f in fields if f in table.c]
+    names = [c.name for c in cols]
+    if names == fields[: len(names)]:
+        return cols, lambda row: cls(*row)
+
+    def build(row: tuple[Any, ...]) -> T:
+        return cls(**dict(zip(names, row, strict=True)))
+
+    return cols, build
 
 
 def _hhmm(v: time | None) -> str | None:
@@ -144,9 +226,8 @@ class Repo:
             order = [table.c.position]
         elif cls is e.SleepEntry:
             order = [table.c.night]
-        result = self.conn.execute(select(table).where(and_(*cond)).order_by(*order, table.c.id))
-        build = _builder(cls, list(result.keys()))
-        return [build(r) for r in result.all()]
+        cols, build = _reader(cls, table)
+        return [build(r) for r in _read(self.conn, cols, [and_(*cond)], [*order, table.c.id])]
 
     # -- profile ---------------------------------------------------------------------------
     def profile(self) -> e.Profile | None:
@@ -230,9 +311,15 @@ class Repo:
     def intakes(self, *, first: date | None = None, last: date | None = None) -> list[e.Intake]:
         c = t.intake.c
         cond = self._nights(c, first, last)
-        result = self.conn.execute(select(t.intake).where(*cond).order_by(c.at, c.id))
-        ix = {k: i for i, k in enumerate(result.keys())}
-        return [_intake(r, ix) for r in result.all()]
+        cols = [c.id, c.person_id, c.at, c.tz, c.night, c.amount_value, c.amount_unit,
+                c.capsule_mg, c.tea_grams, c.product_id, c.batch_id, c.mitragynine_mg, c.note]
+        return [
+            e.Intake(id=id_, person_id=pid, at=at, tz=tz, night=night,
+                     amount=Amount(value, unit, capsule_mg, tea_grams), product_id=product_id,
+                     batch_id=batch_id, mitragynine_mg=mitragynine_mg, note=note)
+            for (id_, pid, at, tz, night, value, unit, capsule_mg, tea_grams, product_id,
+                 batch_id, mitragynine_mg, note) in _read(self.conn, cols, cond, [c.at, c.id])
+        ]
 
     def delete_intake(self, id_: int) -> None:
         res = self.conn.execute(
@@ -407,14 +494,3 @@ class Repo:
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                 )
 
-
-def _intake(r: Sequence[Any], ix: dict[str, int]) -> e.Intake:
-    def m(k: str) -> Any:
-        return r[ix[k]]
-
-    return e.Intake(
-        id=m("id"), person_id=m("person_id"), at=m("at"), tz=m("tz"), night=m("night"),
-        amount=Amount(m("amount_value"), m("amount_unit"), m("capsule_mg"), m("tea_grams")),
-        product_id=m("product_id"), batch_id=m("batch_id"), mitragynine_mg=m("mitragynine_mg"),
-        note=m("note"),
-    )

@@ -388,7 +388,7 @@ def api_summary(request: Request, days: int = Query(28, ge=1, le=summary.MAX_DAY
 def api_dashboard(request: Request, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
                   last: str | None = Query(None, max_length=16)) -> Json:
     """The dashboard's chart columns (``x``: each night's local noon, Unix seconds)."""
-    s = summary.summarise(_ctx(request), days=days, last=last)
+    s = summary.dashboard_summary(_ctx(request), days=days, last=last)
     return {"first_night": s.first_night.isoformat(), "last_night": s.last_night.isoformat(),
             "tz": s.tz, "series": dashboard.series(s)}
 

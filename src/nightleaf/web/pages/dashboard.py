@@ -29,7 +29,7 @@ def window_days(raw: str | None) -> int:
 def dashboard_page(request: Request) -> Response:
     ctx = ctx_of(request)
     days = window_days(request.query_params.get("days"))
-    s = summary_svc.summarise(ctx, days=days, last=request.query_params.get("last") or None)
+    s = summary_svc.dashboard_summary(ctx, days=days, last=request.query_params.get("last") or None)
     return page(request, "dashboard.html", {
         "active": "dashboard", "s": s, "days": days,
         "windows": [(d, label) for d, label in dashboard.WINDOWS if d <= summary_svc.MAX_DAYS],
