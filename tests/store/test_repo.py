@@ -18,19 +18,19 @@ from nightleaf.store import open_store
 def test_a_generated_journal_round_trips_exactly(db_url: str) -> None:
     store = open_store(db_url)
     journal = simulate_journal(60, seed=7)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.save_journal(journal)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.load_journal() == journal
     store.dispose()
 
 
 def test_a_failed_transaction_writes_nothing(db_url: str) -> None:
     store = open_store(db_url)
-    with pytest.raises(Conflict), store.tx() as repo:
+    with pytest.raises(Conflict), store.tx(1) as repo:
         repo.add_product(Product(name="Red Bali"))
         repo.add_product(Product(name="red bali"))  # same name: the whole unit fails
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.all(Product) == []
     store.dispose()
 
@@ -38,10 +38,10 @@ def test_a_failed_transaction_writes_nothing(db_url: str) -> None:
 def test_instants_come_back_as_the_same_utc_instant(db_url: str) -> None:
     store = open_store(db_url)
     at = datetime(2026, 3, 8, 6, 59, 59, tzinfo=UTC)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         saved = repo.add_intake(Intake(at=at, tz="America/New_York", amount=parse_amount("2g"),
                                        night=date(2026, 3, 7)))
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         (got,) = repo.intakes()
     assert got == saved and got.at == at and got.at.tzinfo is UTC
     store.dispose()
@@ -53,12 +53,12 @@ def test_episodes_upsert_is_idempotent(db_url: str) -> None:
     ep = SleepEpisode(source="fitbit", external_id="123", start=t0,
                       end=t0.replace(hour=23), tz="UTC", night=date(2026, 11, 20),
                       tst_minutes=50, stages=[StageSegment(t0, t0.replace(hour=23), "light")])
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.upsert_episodes([ep]) == (1, 0, 0)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.upsert_episodes([ep]) == (0, 0, 1)
         assert repo.upsert_episodes([dataclasses.replace(ep, tst_minutes=55)]) == (0, 1, 0)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         (got,) = repo.episodes()
     assert got.tst_minutes == 55 and len(got.stages) == 1
     store.dispose()
@@ -74,20 +74,20 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
 
 def test_reopening_an_existing_journal_keeps_it(sqlite_url: str) -> None:
     store = open_store(sqlite_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.add_product(Product(name="Kept"))
     store.dispose()
     store = open_store(sqlite_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert [p.name for p in repo.all(Product)] == ["Kept"]
     store.dispose()
 
 
 def test_bulk_reads_give_the_same_instants_as_single_reads(db_url: str) -> None:
     store = open_store(db_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.save_journal(simulate_journal(30, seed=3))
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         entries = repo.all(SleepEntry)
         assert entries and all(repo.sleep_entry(s.night) == s for s in entries)
         assert all(s.into_bed is None or s.into_bed.tzinfo is UTC for s in entries)
@@ -98,9 +98,9 @@ def test_sqlite_text_the_fast_parser_refuses_is_read_as_the_type_decorator_reads
     sqlite_url: str,
 ) -> None:
     store = open_store(sqlite_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.save_journal(simulate_journal(30, seed=3))
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         # written by something else, with an offset: the bulk path falls back to SQLAlchemy's
         # own SQLite parser and gives what a single-row read (through UTCDateTime) gives
         repo.conn.execute(text("UPDATE sleep_entry SET into_bed = '2026-03-01 21:05:06+01:00'"))

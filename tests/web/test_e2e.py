@@ -189,7 +189,7 @@ def test_dashboard_draws_a_year_of_simulated_nights(browser, tmp_path) -> None: 
 
     db = tmp_path / "sim.db"
     ctx = open_context(f"sqlite:///{db}")
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(400, seed=7))
     ctx.store.dispose()
     port = _free_port()

@@ -18,7 +18,7 @@ from nightleaf.web.app import create_app  # noqa: E402
 NOW = datetime.fromisoformat("2026-11-24T21:00:00-05:00")
 _tmp = Path(__import__("tempfile").mkdtemp(prefix="nightleaf-schema-"))
 _ctx = open_context(f"sqlite:///{_tmp / 'j.db'}", clock=lambda: NOW)
-with _ctx.store.tx() as _repo:
+with _ctx.tx() as _repo:
     _repo.save_journal(simulate_journal(30, seed=3))
 # the in-process ASGI client calls itself "testserver"; a real server answers only its own names
 APP = create_app(context=_ctx, allowed_hosts=("127.0.0.1", "testserver"))

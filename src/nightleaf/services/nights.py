@@ -10,7 +10,7 @@ from nightleaf.model import clock
 from nightleaf.model.entities import PainRating, SleepEntry
 from nightleaf.services import summary
 from nightleaf.services.context import Context
-from nightleaf.services.journal import resolve_night
+from nightleaf.services.parse import resolve_night
 from nightleaf.sleep import diary_metrics
 from nightleaf.sleep.diary import NightMetrics
 
@@ -58,7 +58,7 @@ def night_range(ctx: Context, first: str | None, last: str | None,
 def list_nights(ctx: Context, first: date, last: date, *, include_empty: bool = False
                 ) -> list[NightRow]:
     tz = ctx.profile().tz
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         intakes = repo.intakes(first=first, last=last)
         sleep = {s.night: s for s in repo.all(SleepEntry, first=first, last=last)}
         pain = repo.all(PainRating, first=first, last=last)

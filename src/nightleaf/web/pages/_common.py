@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fastapi import Request
-
 from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.services import Context
-
-
-def ctx_of(request: Request) -> Context:
-    return request.app.state.ctx  # type: ignore[no-any-return]
 
 
 def local_now(ctx: Context) -> str:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from nightleaf.errors import InputError
 from nightleaf.services import summary as summary_svc
 from nightleaf.web import dashboard
-from nightleaf.web.pages._common import ctx_of
+from nightleaf.web.deps import CtxDep
 from nightleaf.web.render import page
 
 router = APIRouter()
@@ -26,8 +26,7 @@ def window_days(raw: str | None) -> int:
 
 
 @router.get("/dashboard")
-def dashboard_page(request: Request) -> Response:
-    ctx = ctx_of(request)
+def dashboard_page(request: Request, ctx: CtxDep) -> Response:
     days = window_days(request.query_params.get("days"))
     s = summary_svc.dashboard_summary(ctx, days=days, last=request.query_params.get("last") or None)
     return page(request, "dashboard.html", {
