@@ -91,7 +91,7 @@ def option_for(command: Any, field: str | None) -> str | None:
         longs = [o for o in getattr(p, "opts", []) if o.startswith("--")]
         if getattr(p, "param_type_name", "") == "option":
             return longs[0] if longs else p.opts[0]
-        return str(p.human_readable_name)
+        return str(getattr(p, "metavar", None) or p.name).upper()
     return None
 
 
