@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +14,7 @@ from nightleaf.model.entities import Intake, Product, SleepEntry, SleepEpisode, 
 from nightleaf.model.units import parse_amount
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
+from nightleaf.store.repo import Repo
 
 
 def test_a_generated_journal_round_trips_exactly(db_url: str) -> None:
@@ -109,3 +111,29 @@ def test_sqlite_text_the_fast_parser_refuses_is_read_as_the_type_decorator_reads
     assert bulk == single
     assert {s.into_bed for s in bulk} == {datetime(2026, 3, 1, 21, 5, 6, tzinfo=UTC)}
     store.dispose()
+
+
+def test_a_repo_has_no_default_person(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'j.db'}")
+    with store.engine.connect() as conn, pytest.raises(TypeError):
+        Repo(conn)  # type: ignore[call-arg]
+    with pytest.raises(TypeError), store.tx():  # type: ignore[call-arg]
+        pass
+    store.dispose()
+
+
+def test_the_context_scopes_the_store_to_its_person(tmp_path: Path) -> None:
+    from nightleaf.services import open_context
+    from nightleaf.services.inputs import ProductInput
+    from nightleaf.services.products import add_product, list_products
+
+    ctx = open_context(f"sqlite:///{tmp_path / 'j.db'}")
+    other = dataclasses.replace(ctx, person_id=2)
+    with ctx.tx() as repo:
+        assert repo.person_id == 1
+    with other.tx() as repo:
+        assert repo.person_id == 2
+    add_product(ctx, ProductInput("Red Bali"))
+    assert [v.product.name for v in list_products(ctx)] == ["Red Bali"]
+    assert list_products(other) == []
+    ctx.store.dispose()

@@ -99,6 +99,29 @@ def record_id(value: str | int | None) -> int | None:
     return None
 
 
+def iso_date(value: str | None, field: str, default: date) -> date:
+    """A date written ``YYYY-MM-DD`` (ASCII digits); blank is ``default``."""
+    if value is None or not value.strip():
+        return default
+    v = value.strip()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", v, re.ASCII):
+        try:
+            return date.fromisoformat(v)
+        except ValueError:
+            pass
+    raise InputError(f"cannot read the date {value!r}: use YYYY-MM-DD", field=field, code="date")
+
+
+def month(value: str | None, field: str, default: date) -> date:
+    """The first day of a month written ``YYYY-MM``; blank is the month of ``default``."""
+    if value is None or not value.strip():
+        return default.replace(day=1)
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", value.strip(), re.ASCII)
+    if m and 1 <= int(m.group(2)) <= 12 and int(m.group(1)) >= 1:
+        return date(int(m.group(1)), int(m.group(2)), 1)
+    raise InputError(f"cannot read the month {value!r}: use YYYY-MM", field=field, code="month")
+
+
 def text(value: str | None) -> str | None:
     """Stripped text, ``None`` when blank."""
     if value is None:

@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nightleaf.errors import InputError, NightleafError
+from nightleaf.errors import NightleafError
 from nightleaf.model import clock
-from nightleaf.services import Context
+from nightleaf.services import Context, parse
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services.entries import (
@@ -29,20 +29,10 @@ from nightleaf.web.render import form_values, page, redirect
 router = APIRouter()
 
 
-def _month(text_: str | None, default: date) -> date:
-    if not text_:
-        return default.replace(day=1)
-    try:
-        y, mth = text_.split("-")
-        return date(int(y), int(mth), 1)
-    except ValueError:
-        raise InputError(f"cannot read the month {text_!r}: use YYYY-MM", field="month") from None
-
-
 @router.get("/journal")
 def journal_page(request: Request, ctx: CtxDep) -> Response:
     today = tonight_of(ctx)
-    month = _month(request.query_params.get("month"), today)
+    month = parse.month(request.query_params.get("month"), "month", today)
     last_day = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     rows = {r.night: r for r in nights_svc.list_nights(ctx, month, last_day)}
     weeks = [[d if d.month == month.month else None for d in week]
