@@ -90,7 +90,7 @@ def option_for(command: Any, field: str | None) -> str | None:
             continue
         longs = [o for o in getattr(p, "opts", []) if o.startswith("--")]
         if getattr(p, "param_type_name", "") == "option":
-            return longs[0] if longs else p.opts[0]
+            return str(longs[0] if longs else p.opts[0])
         return str(getattr(p, "metavar", None) or p.name).upper()
     return None
 

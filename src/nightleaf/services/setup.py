@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TypeVar
 
 from nightleaf.errors import InputError, NotFound
 from nightleaf.model import clock, validate
-from nightleaf.model.entities import REGIMENS, WEEKDAYS, Condition, Medicine, Profile
+from nightleaf.model.entities import REGIMENS, WEEKDAYS, Condition, Medicine, Profile, saved_id
 from nightleaf.model.region import normalise_region
 from nightleaf.services import parse
 from nightleaf.services.context import Context, default_profile
 from nightleaf.services.inputs import ProfileInput
 from nightleaf.services.routine import add_default_items
+
+T = TypeVar("T", Medicine, Condition)
 
 PROFILE_FIELDS = ProfileInput.field_ids()
 
@@ -104,7 +106,7 @@ def list_medicines(ctx: Context) -> list[Medicine]:
         return repo.all(Medicine)
 
 
-def _by_id_or_name(items: list[Any], key: str, what: str) -> Any:
+def _by_id_or_name(items: list[T], key: str, what: str) -> T:
     k = key.strip()
     for it in items:
         if str(it.id) == k or it.name.lower() == k.lower():
@@ -115,7 +117,7 @@ def _by_id_or_name(items: list[Any], key: str, what: str) -> Any:
 def remove_medicine(ctx: Context, key: str) -> Medicine:
     with ctx.tx() as repo:
         med = _by_id_or_name(repo.all(Medicine), key, "medicine")
-        repo.delete(Medicine, med.id)
+        repo.delete(Medicine, saved_id(med))
     return med
 
 
@@ -133,5 +135,5 @@ def list_conditions(ctx: Context) -> list[Condition]:
 def remove_condition(ctx: Context, key: str) -> Condition:
     with ctx.tx() as repo:
         cond = _by_id_or_name(repo.all(Condition), key, "condition")
-        repo.delete(Condition, cond.id)
+        repo.delete(Condition, saved_id(cond))
     return cond
