@@ -99,7 +99,7 @@ def record_id(value: str | int | None) -> int | None:
     return None
 
 
-def iso_date(value: str | None, field: str, default: date) -> date:
+def iso_date(value: str | None, field: str, default: date, what: str = "the date") -> date:
     """A date written ``YYYY-MM-DD`` (ASCII digits); blank is ``default``."""
     if value is None or not value.strip():
         return default
@@ -109,7 +109,7 @@ def iso_date(value: str | None, field: str, default: date) -> date:
             return date.fromisoformat(v)
         except ValueError:
             pass
-    raise InputError(f"cannot read the date {value!r}: use YYYY-MM-DD", field=field, code="date")
+    raise InputError(f"cannot read {what} {value!r}: use YYYY-MM-DD", field=field, code="date")
 
 
 def month(value: str | None, field: str, default: date) -> date:

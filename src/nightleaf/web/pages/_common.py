@@ -22,7 +22,7 @@ def last_night_of(ctx: Context) -> date:
 
 
 def parse_night(text: str | None, default: date, field: str = "night") -> date:
-    return parse.iso_date(text, field, default)
+    return parse.iso_date(text, field, default, "the night")
 
 
 def text(form: object, name: str) -> str | None:
