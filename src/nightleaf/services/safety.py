@@ -145,7 +145,8 @@ def _report(name: str, info: MedicineInfo | None) -> MedicineReport:
         "no interaction; ask a pharmacist.")
     return MedicineReport(query=name, known=True, name=info.name, matched_as=info.matched_as,
                           ingredients=info.ingredients, severity=info.severity, classes=classes,
-                          finding=describe(info, "a medicine you asked about", kb), message=msg)
+                          finding=describe(info, "a substance you asked about" if info.name in kb.substance_names
+                                          else "a medicine you asked about", kb), message=msg)
 
 
 def interactions(ctx: Context, names: list[str]) -> list[MedicineReport]:
