@@ -68,6 +68,13 @@ def test_medicine_taken_yesterday_evening_still_counts_tonight(kb):
     assert rules(found) == {"medicine.cyp3a_inhibitor"}
 
 
+def test_a_drink_typed_as_other_counts_tonight_but_does_not_carry_over(kb):
+    found = medicines.check(ctx(substances=[sub("other", "wine")]), kb)
+    assert [(f.rule, f.severity) for f in found] == [("medicine.alcohol", "danger")]
+    yesterday = sub("other", "wine", night=TONIGHT - timedelta(days=1))
+    assert medicines.check(ctx(substances=[yesterday]), kb) == []
+
+
 def test_carry_over_window_is_48_hours_before_bedtime(kb):
     bedtime = ctx().bedtime_tonight()
     inside = replace(sub("medicine", "Benadryl", night=TONIGHT - timedelta(days=2)),

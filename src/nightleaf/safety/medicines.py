@@ -6,7 +6,7 @@ skipped."""
 
 from __future__ import annotations
 
-from nightleaf.knowledge.kb import Knowledge, MedicineInfo
+from nightleaf.knowledge.kb import ALCOHOL_CLASS, Knowledge, MedicineInfo
 from nightleaf.model.clock import local_datetime
 from nightleaf.model.entities import Substance
 from nightleaf.model.finding import Finding
@@ -23,6 +23,13 @@ def _when(sub: Substance, ctx: SafetyContext, kb: Knowledge) -> str:
             f"tonight's bedtime ({carry.explanation.rstrip('.')})")
 
 
+def _is_alcohol(name: str, kb: Knowledge) -> bool:
+    """Alcohol does not carry over: it is gone within hours (the carry-over rests on kratom's
+    long half-life meeting a medicine that is still active)."""
+    info = kb.find_medicine(name)
+    return info is not None and any(c.id == ALCOHOL_CLASS for c in info.classes)
+
+
 def _names_to_check(ctx: SafetyContext, kb: Knowledge) -> list[tuple[str, str, bool]]:
     """(typed name, why, report if unknown), without duplicates (case-insensitive).
 
@@ -30,7 +37,8 @@ def _names_to_check(ctx: SafetyContext, kb: Knowledge) -> list[tuple[str, str, b
     unknown; medicines and substances of kind "medicine" always are. A name taken several times
     is described by its latest intake."""
     recent = [s for s in ctx.substances_within(kb.patterns.carry_over.hours)
-              if s.kind in ("medicine", "other") and s.name]
+              if s.kind in ("medicine", "other") and s.name
+              and (s.night == ctx.tonight or not _is_alcohol(s.name, kb))]
     latest: dict[str, Substance] = {}
     for sub in recent:  # oldest first, so the latest wins
         latest[(sub.name or "").strip().lower()] = sub
