@@ -151,13 +151,13 @@ class Knowledge:
                         "is not a medicine in medicines.toml"
                     )
                 cl.extend(c for c in meds[ing][1] if c not in cl)
-            for c in combo.without_classes:
-                if c not in cl:
+            for left_out in combo.without_classes:
+                if left_out not in cl:
                     raise FormatError(
-                        f"knowledge: combination {combo.name!r} leaves out class {c!r}, which none "
-                        "of its ingredients has"
+                        f"knowledge: combination {combo.name!r} leaves out class {left_out!r}, "
+                        "which none of its ingredients has"
                     )
-            cl = [c for c in cl if c not in combo.without_classes]
+            cl = [k for k in cl if k not in combo.without_classes]
             meds[combo.name] = (tuple(combo.ingredients), tuple(cl))
             add(combo.name, combo.name, "combination")
             for b in combo.brands:
