@@ -24,6 +24,11 @@ from nightleaf.store.repo import Repo
 HISTORY_NIGHTS = 35
 
 
+def _carry_over_nights() -> int:
+    """Whole nights covering the carry-over window before tonight's bedtime."""
+    return -(-load_knowledge().patterns.carry_over.hours // 24)
+
+
 def safety_context(ctx: Context, repo: Repo, night: date, planned: Intake | None = None
                    ) -> SafetyContext:
     first = night - timedelta(days=HISTORY_NIGHTS - 1)
@@ -32,7 +37,9 @@ def safety_context(ctx: Context, repo: Repo, night: date, planned: Intake | None
         medicines=repo.all(Medicine), conditions=repo.all(Condition),
         products=repo.all(Product), batches=repo.all(Batch),
         intakes=repo.intakes(first=first, last=night), planned=planned,
-        substances=repo.all(Substance, first=night, last=night),
+        # as-needed medicines carry over (patterns.toml [carry_over]): look back enough nights
+        substances=repo.all(Substance, first=night - timedelta(days=_carry_over_nights()),
+                            last=night),
         symptoms=repo.all(Symptom, first=first, last=night), night=night)
 
 

@@ -107,9 +107,11 @@ def _report(name: str, info: MedicineInfo | None) -> MedicineReport:
     msg = None if info.classes else (
         f"{info.name}: nightleaf records no interaction class for it. That is not the same as "
         "no interaction; ask a pharmacist.")
+    what = ("a substance you asked about" if info.name in kb.substance_names
+            else "a medicine you asked about")
     return MedicineReport(query=name, known=True, name=info.name, matched_as=info.matched_as,
                           ingredients=info.ingredients, severity=info.severity, classes=classes,
-                          finding=describe(info, "a medicine you asked about", kb), message=msg)
+                          finding=describe(info, what, kb), message=msg)
 
 
 def interactions(ctx: Context, names: list[str]) -> list[MedicineReport]:
