@@ -92,7 +92,7 @@ def test_new_user_evening_to_morning_to_dashboard(browser, server, tmp_path) -> 
     page.get_by_role("link", name="Medicines & conditions").click()
     page.get_by_role("textbox", name="Medicine", exact=True).fill("zolpidem")
     page.get_by_role("button", name="Add medicine").click()
-    assert page.locator(".finding.sev-warning").count() >= 1
+    assert page.locator(".finding.sev-warning, .finding.sev-danger").count() >= 1
     page.get_by_role("textbox", name="Condition", exact=True).fill("sleep apnea")
     page.get_by_role("button", name="Add condition").click()
     shot(page, "05-medicines-conditions")
