@@ -98,10 +98,12 @@ def option_for(command: Any, field: str | None) -> str | None:
 def error_line(exc: Exception, app: Any, argv: list[str]) -> str:
     """One line for an error: each problem of an InputError prefixed with the flag or argument
     of the command that was run (the service names fields by id, never by flag)."""
-    from nightleaf.errors import InputError, NightleafError
+    from nightleaf.errors import FieldError, InputError, NightleafError
 
-    if not isinstance(exc, InputError):
-        return exc.message if isinstance(exc, NightleafError) else str(exc)
+    if not isinstance(exc, NightleafError):
+        return str(exc)
+    problems = exc.errors if isinstance(exc, InputError) else [
+        FieldError(exc.field, "invalid", exc.message)]
     import typer.main
 
     command: Any = typer.main.get_command(app)
@@ -110,7 +112,7 @@ def error_line(exc: Exception, app: Any, argv: list[str]) -> str:
         if sub is not None:
             command = sub
     parts = []
-    for e in exc.errors:
+    for e in problems:
         flag = option_for(command, e.field)
         parts.append(f"{flag}: {e.message}" if flag else e.message)
     return "; ".join(parts)

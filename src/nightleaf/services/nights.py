@@ -49,9 +49,10 @@ def night_range(ctx: Context, first: str | None, last: str | None,
     else:
         start = end - timedelta(days=(days or 14) - 1)
     if start > end:
-        raise InputError(f"the range starts ({start}) after it ends ({end})", field="from")
+        raise InputError(f"the range starts ({start}) after it ends ({end})", field="from",
+                         code="order")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise InputError("the range is longer than 20 years", field="from")
+        raise InputError("the range is longer than 20 years", field="from", code="range")
     return start, end
 
 
