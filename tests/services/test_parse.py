@@ -175,3 +175,13 @@ def test_profile_changes_report_every_bad_field(tmp_path: Path) -> None:
         apply_profile_changes(Profile(tz=TZ), ProfileInput(tz="Mars/Base", lead="abc",
                                                            max_nights="9", bedtime="7"))
     assert {e.field for e in info.value.errors} == {"tz", "lead", "max_nights"}
+
+
+def test_a_diary_entry_reports_every_bad_field_at_once(ctx: Context) -> None:
+    with ctx.tx() as repo:
+        repo.save_profile(Profile(tz=TZ))
+    with pytest.raises(InputError) as info:
+        sleep_entry(ctx, SleepInput(night="2026-11-23", tried_to_sleep="25:00", sol="abc",
+                                    quality="9", awakenings="2"))
+    assert [(e.field, e.code) for e in info.value.errors] == [
+        ("tried_to_sleep", "time"), ("sol", "number"), ("quality", "range")]

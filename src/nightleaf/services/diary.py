@@ -6,6 +6,8 @@ several together) and a ``log_*`` use case that saves one entry in one transacti
 
 from __future__ import annotations
 
+from datetime import date
+
 from nightleaf.errors import InputError
 from nightleaf.model import clock, validate
 from nightleaf.model.entities import Note, PainRating, SleepEntry, Substance, Symptom
@@ -109,6 +111,19 @@ SLEEP_NUMBERS = (("sol", "minutes to fall asleep", False),
                  ("nap_count", "number of naps", True), ("nap_minutes", "nap minutes", False))
 
 
+#: the SleepEntry attribute of each numeric diary field id
+SLEEP_ATTRS = {"sol": "sol_minutes", "awakenings": "awakenings", "waso": "waso_minutes",
+               "woke_early": "woke_early_minutes", "quality": "quality", "rested": "rested",
+               "nap_count": "nap_count", "nap_minutes": "nap_minutes"}
+
+
+def check_sleep_number(field: str, value: float | None) -> None:
+    """The range check of one numeric diary field alone (the same as for a whole entry)."""
+    if value is not None:
+        validate.sleep_entry(SleepEntry(night=date(2000, 1, 1), tz="UTC",
+                                        **{SLEEP_ATTRS[field]: value}))  # type: ignore[arg-type]
+
+
 def sleep_entry(ctx: Context, inp: SleepInput) -> SleepEntry:
     """Parse and validate one night's diary entry without saving it (see :func:`log_sleep`).
     Every unreadable field is reported at once; a time outside the named night is refused."""
@@ -121,6 +136,8 @@ def sleep_entry(ctx: Context, inp: SleepInput) -> SleepEntry:
     nums = {fid: f.get(lambda fid=fid, what=what, w=w: (  # type: ignore[misc]
         parse.whole if w else parse.number)(getattr(inp, fid), fid, what))
         for fid, what, w in SLEEP_NUMBERS}
+    for fid, v in nums.items():  # out-of-range numbers are reported with the unreadable ones
+        f.get(lambda fid=fid, v=v: check_sleep_number(fid, v))  # type: ignore[misc]
     f.check()
     entry = SleepEntry(
         night=n, tz=tz, into_bed=times["into_bed"], tried_to_sleep=times["tried_to_sleep"],

@@ -288,11 +288,6 @@ def _symptoms(ctx: Context, specs: list[str], kind: str, at: str) -> list[Sympto
     return out
 
 
-#: SleepEntry attribute of each numeric diary field id, for checking one answer alone
-_DIARY_ATTRS = {"sol": "sol_minutes", "awakenings": "awakenings", "waso": "waso_minutes",
-                "quality": "quality", "rested": "rested"}
-
-
 def check_answer(field: str, raw: str) -> None:
     """Check one answer of the morning check-in on its own (for a prompt that asks again),
     with the same parsers and ranges as :func:`save_morning`; raise InputError otherwise."""
@@ -300,11 +295,10 @@ def check_answer(field: str, raw: str) -> None:
     numbers = {fid: (what, w) for fid, what, w in diary.SLEEP_NUMBERS}
     if field in times:
         parse.attach(field, "time", lambda: clock.parse_wall_time(raw))
-    elif field in _DIARY_ATTRS:
+    elif field in numbers:
         what, is_whole = numbers[field]
-        v = (parse.whole if is_whole else parse.number)(raw, field, what)
-        validate.sleep_entry(SleepEntry(night=date(2000, 1, 1), tz="UTC",
-                                        **{_DIARY_ATTRS[field]: v}))  # type: ignore[arg-type]
+        diary.check_sleep_number(field, (parse.whole if is_whole else parse.number)(
+            raw, field, what))
     elif field == "nrs":
         v = parse.whole(raw, "nrs", "pain (NRS)")
         validate.in_range(v, 0, 10, "pain (NRS)", "nrs")
