@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,21 @@ from nightleaf.errors import ConfigError
 from nightleaf.store import tables as t
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0001"
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration, as Alembic's script directory sees it (read once per process).
+
+    Alembic is imported here, not at module level, so importing the store stays light; a new
+    revision file is picked up without editing any constant.
+    """
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships its migrations
+        raise ConfigError(f"no migrations found in {MIGRATIONS}")
+    return head
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -83,7 +98,7 @@ class Store:
                 return None
 
     def ensure_schema(self) -> None:
-        if self.schema_version() != HEAD:
+        if self.schema_version() != head_revision():
             migrate(self.engine)
         with self.engine.begin() as conn:
             if conn.execute(select(t.person.c.id).where(t.person.c.id == 1)).first() is None:

@@ -280,3 +280,26 @@ note = Table(
     *_when(),
     Column("text", Text, nullable=False),
 )
+
+
+#: One person's journal, table by table, parents before children (foreign keys point backwards),
+#: each named by its part of ``nightleaf.model.entities.Journal`` (and of the JSON backup).
+#: The store's emptiness check and wipe, its map of entity classes to tables and the backup's
+#: lists all derive from this tuple. ``sleep_stage`` rows belong to their episode and travel
+#: inside it; ``person`` is the owner, not a part.
+JOURNAL_TABLES: tuple[tuple[str, Table], ...] = (
+    ("profile", profile),
+    ("medicines", medicine),
+    ("conditions", condition),
+    ("products", product),
+    ("batches", batch),
+    ("intakes", intake),
+    ("substances", substance),
+    ("sleep", sleep_entry),
+    ("episodes", sleep_episode),
+    ("pain", pain),
+    ("symptoms", symptom),
+    ("routine", routine_item),
+    ("routine_checks", routine_check),
+    ("notes", note),
+)
