@@ -130,7 +130,7 @@ def test_every_command_has_help_text(path: tuple[str, ...], cmd: Any) -> None:
                                                                  "unit"), (path, param.name)
 
 
-def test_every_read_command_has_json(cli: Cli) -> None:
+def test_every_read_command_has_json() -> None:
     readers = [p for p, c in ALL if p[-1] in ("list", "show", "nights")]
     for path, cmd in ALL:
         if path in readers:

@@ -188,8 +188,7 @@ def test_cli_messages_are_one_line_and_exit_2(cli: Callable[..., Result], tmp_pa
     assert r.code == 2 and "journal is empty" in r.err
 
 
-def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(
-        ctx: Context, tmp_path: Path) -> None:
+def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(ctx: Context) -> None:
     from nightleaf.io import fhir
     from nightleaf.services import export
     from tests.io_helpers import sample_episodes

@@ -58,7 +58,7 @@ def all_routes(routes):
             yield r
 
 
-def _page_post_routes(tmp=Path("/tmp")):
+def _page_post_routes():
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:

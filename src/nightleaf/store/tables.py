@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -30,14 +31,17 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+    # the signatures are SQLAlchemy's TypeDecorator hooks: the dialect is passed, not needed here
+    def process_bind_param(self, value: datetime | None,
+                           dialect: Dialect) -> datetime | None:  # noqa: ARG002 - hook signature
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None,
+                             dialect: Dialect) -> datetime | None:  # noqa: ARG002 - hook signature
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
