@@ -126,8 +126,7 @@ def test_every_command_has_help_text(path: tuple[str, ...], cmd: Any) -> None:
     assert (cmd.help or "").strip(), f"`nightleaf {' '.join(path)}` has no help text"
     for param in cmd.params:
         if param.param_type_name == "option" and param.name not in ("help",):
-            assert (param.help or "").strip() or param.name in ("note", "json_", "lot", "vendor",
-                                                                 "unit"), (path, param.name)
+            assert (param.help or "").strip(), (path, param.name)
 
 
 def test_every_read_command_has_json() -> None:
