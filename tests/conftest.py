@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,22 +13,7 @@ from sqlalchemy import create_engine, text
 from nightleaf.cli.main import main
 from nightleaf.services import Context
 from nightleaf.store import open_store
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REAL = SHARED / "fixtures" / "real"
-
-#: the pinned "now" of most tests: a Tuesday evening in late November
-NOW = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
-
-
-def real_fixture(*parts: str) -> Path:
-    """A real sample export, read in place; skip only where ../shared is absent."""
-    path = REAL.joinpath(*parts)
-    if not SHARED.exists():
-        pytest.skip(f"../shared is absent, so the real sample {'/'.join(parts)} is not here")
-    if not path.exists():
-        raise FileNotFoundError(f"real fixture missing: {path}")
-    return path
+from tests.support.common import Clock, Result
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +22,7 @@ def pg_admin_url() -> Iterator[str]:
     if url:
         yield url
         return
-    from tests.pgserver import PgServer
+    from tests.support.pgserver import PgServer
 
     server = PgServer().start()
     try:
@@ -70,16 +53,6 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'journal.db'}"
 
 
-class Clock:
-    """A settable clock for use cases."""
-
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -98,13 +71,6 @@ def any_ctx(db_url: str, clock: Clock) -> Iterator[Context]:
     c = Context(store=open_store(db_url), clock=clock)
     yield c
     c.store.dispose()
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 import typer
 
 from nightleaf.cli.main import app
-from tests.conftest import Result
+from tests.support.common import Result
 
 Cli = Callable[..., Result]
 

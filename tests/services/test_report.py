@@ -24,7 +24,7 @@ from nightleaf.services import Context, journal
 from nightleaf.services import report as svc
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
-from tests.conftest import NOW, Result
+from tests.support.common import NOW, Result
 
 FIRST, LAST = "2026-08-26", "2026-11-23"  # the 90 nights simulate_journal(90) generates
 
@@ -191,7 +191,7 @@ def test_cli_messages_are_one_line_and_exit_2(cli: Callable[..., Result], tmp_pa
 def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(ctx: Context) -> None:
     from nightleaf.io import fhir
     from nightleaf.services import export
-    from tests.io_helpers import sample_episodes
+    from tests.support.io_helpers import sample_episodes
 
     with ctx.store.tx() as repo:
         repo.save_journal(simulate_journal(20, seed=3, last_night=date(2026, 11, 10)))
