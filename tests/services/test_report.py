@@ -25,14 +25,17 @@ from nightleaf.services import report as svc
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
 from tests.support.common import NOW, Result
+from tests.support.db import ENGINES, fresh_pg_db
 
 FIRST, LAST = "2026-08-26", "2026-11-23"  # the 90 nights simulate_journal(90) generates
 
 
-@pytest.fixture(scope="module")
-def ctx90(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
+@pytest.fixture(scope="module", params=ENGINES)
+def ctx90(request: pytest.FixtureRequest,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
     os.environ.setdefault("MPLCONFIGDIR", str(tmp_path_factory.mktemp("mpl")))
-    url = f"sqlite:///{tmp_path_factory.mktemp('j') / 'journal.db'}"
+    url = (f"sqlite:///{tmp_path_factory.mktemp('j') / 'journal.db'}" if request.param == "sqlite"
+           else fresh_pg_db(request.getfixturevalue("pg_admin_url")))
     c = Context(store=open_store(url), clock=lambda: NOW)
     j = simulate_journal(90, seed=42)
     assert j.profile is not None
