@@ -29,10 +29,10 @@ def forbidden_imports(source: str, package: str) -> list[str]:
     """Imports of test code outside ``tests.support`` in a module of ``package``."""
     bad = []
     for line, name in _imported(ast.parse(source), package):
-        if (name == "tests" or name.startswith("tests.")) and not (
-                name == "tests.support" or name.startswith("tests.support.")):
-            bad.append(f"line {line}: {name}")
-        elif name == "conftest" or name.endswith(".conftest"):
+        test_code = name == "tests" or name.startswith("tests.")
+        support = name == "tests.support" or name.startswith("tests.support.")
+        conftest = name == "conftest" or name.endswith(".conftest")
+        if (test_code and not support) or conftest:
             bad.append(f"line {line}: {name}")
     return bad
 
