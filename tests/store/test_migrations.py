@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,9 +57,8 @@ def migrations_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     copy = tmp_path / "migrations"
     shutil.copytree(db.MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(db, "MIGRATIONS", copy)
-    db.head_revision.cache_clear()
+    monkeypatch.setenv("NIGHTLEAF_HOME", str(tmp_path / "home"))  # the head cache goes here
     yield copy
-    db.head_revision.cache_clear()
 
 
 def test_a_new_revision_upgrades_existing_journals_without_editing_a_constant(
@@ -83,11 +86,27 @@ def test_a_new_revision_upgrades_existing_journals_without_editing_a_constant(
             with op.batch_alter_table("note") as batch:
                 batch.drop_column("mood")
     '''))
-    db.head_revision.cache_clear()
-    assert db.head_revision() == "9999"
+    assert db.head_revision() == "9999"  # a new file is a new key: Alembic is asked again
     store = open_store(sqlite_url)
     try:
         assert store.schema_version() == "9999"
         assert "mood" in {c["name"] for c in inspect(store.engine).get_columns("note")}
     finally:
         store.dispose()
+
+
+def test_a_journal_at_head_opens_without_importing_alembic(tmp_path: Path) -> None:
+    """The head is remembered (keyed by the revision files), so start-up skips Alembic."""
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    script = (
+        "import sys\n"
+        "from nightleaf.store import open_store\n"
+        f"open_store({url!r}).dispose()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    env = {**os.environ, "NIGHTLEAF_HOME": str(tmp_path / "home")}
+    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                           timeout=120, check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["True", "False"]  # created and migrated first; then only the cached head
+    cache = json.loads((tmp_path / "home" / "cache" / "migration-head.json").read_text())
+    assert cache["head"] == db.head_revision()
