@@ -82,3 +82,11 @@ def test_each_contract_catches_a_deliberate_violation(copy: Path, contract: str,
             other.unlink()
     assert "BROKEN" in report, report
     assert expected in report, report
+
+
+def test_every_contract_has_a_violation_case() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    ids = {c["id"] for c in config["tool"]["importlinter"]["contracts"]}
+    assert ids == {case[0] for case in CASES}
