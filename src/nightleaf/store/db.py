@@ -70,9 +70,10 @@ def migrate(engine: Engine) -> None:
 def head_revision() -> str:
     """The newest migration, as Alembic's script directory says: there is no constant to bump.
 
-    Importing Alembic costs more than the rest of a command's start-up (it loads Mako and the DDL
-    of every dialect), so the answer is remembered in a small file keyed by the revision files'
-    names, sizes and times; a new or edited revision changes the key and Alembic is asked again.
+    Importing Alembic loads Mako and the DDL of every dialect, which a command that finds its
+    journal up to date does not need, so the answer is remembered in a small file keyed by the
+    revision files' names, sizes and times; a new or edited revision changes the key and Alembic
+    is asked again.
     """
     key = _revisions_key()
     cached = _read_head_cache()
