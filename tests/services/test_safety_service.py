@@ -10,7 +10,7 @@ import pytest
 from nightleaf.errors import InputError
 from nightleaf.services import Context, journal, safety
 from nightleaf.services.inputs import IntakeInput, ProfileInput, SubstanceInput
-from tests.conftest import Result
+from tests.support.common import Result
 
 
 def _rules(findings: list) -> set[str]:

@@ -26,7 +26,7 @@ from nightleaf.services.inputs import (
     SleepInput,
     SubstanceInput,
 )
-from tests.web.conftest import post
+from tests.support.web import post
 
 
 @dataclass(frozen=True)
