@@ -6,7 +6,6 @@ import re
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,7 +156,7 @@ def test_init_journal_writes_nothing_when_it_fails(ctx: Context, monkeypatch: py
     from nightleaf.model.entities import RoutineItem
     from nightleaf.services import setup
 
-    def boom(repo: Any) -> None:
+    def boom(_repo: Any) -> None:
         raise RuntimeError("the routine could not be written")
 
     monkeypatch.setattr(setup, "add_default_items", boom)
@@ -170,7 +169,7 @@ def test_init_journal_writes_nothing_when_it_fails(ctx: Context, monkeypatch: py
         assert repo.profile() is not None and repo.all(RoutineItem)
 
 
-def test_profile_changes_report_every_bad_field(tmp_path: Path) -> None:
+def test_profile_changes_report_every_bad_field() -> None:
     with pytest.raises(InputError) as info:
         apply_profile_changes(Profile(tz=TZ), ProfileInput(tz="Mars/Base", lead="abc",
                                                            max_nights="9", bedtime="7"))

@@ -126,18 +126,19 @@ def test_the_cli_names_its_own_flag_for_a_field() -> None:
         "--tried: tried to sleep: cannot read the time 'x'"
 
 
-@pytest.mark.parametrize(("action", "page", "data", "field"), [
-    ("/morning", "/morning", {"sol": "abc", "quality": "9"}, "sol"),
-    ("/morning", "/morning", {"tried_to_sleep": "x"}, "tried_to_sleep"),
-    ("/tonight/intake/check", "/tonight", {"amount": "³"}, "amount"),
-    ("/tonight/intake/check", "/tonight", {"amount": "3g", "tea_grams": "²"}, "tea_grams"),
-    ("/products/batches", "/products", {"product": "Red", "seven_oh_pct": "x"}, "seven_oh_pct"),
-    ("/settings/routine", "/settings", {"text": "Tea", "minutes": "abc"}, "minutes"),
-    ("/settings/profile", "/settings", {"tz": "Europe/Berlin", "lead": "x", "max_nights": "9"},
+@pytest.mark.parametrize(("action", "data", "field"), [
+    ("/morning", {"sol": "abc", "quality": "9"}, "sol"),
+    ("/morning", {"tried_to_sleep": "x"}, "tried_to_sleep"),
+    ("/tonight/intake/check", {"amount": "³"}, "amount"),
+    ("/tonight/intake/check", {"amount": "3g", "tea_grams": "²"}, "tea_grams"),
+    ("/products/batches", {"product": "Red", "seven_oh_pct": "x"}, "seven_oh_pct"),
+    ("/settings/routine", {"text": "Tea", "minutes": "abc"}, "minutes"),
+    ("/settings/profile", {"tz": "Europe/Berlin", "lead": "x", "max_nights": "9"},
      "max_nights"),
 ])
-def test_a_form_error_lands_beside_its_input(journal: Context, profiled: TestClient, action: str,
-                                             page: str, data: dict[str, str], field: str) -> None:
+@pytest.mark.usefixtures("journal")
+def test_a_form_error_lands_beside_its_input(profiled: TestClient, action: str,
+                                             data: dict[str, str], field: str) -> None:
     r = post(profiled, action, data)
     assert r.status_code in (404, 422), r.text[-400:]
     m = re.search(rf'<p id="e-[\w-]*?{field}" class="field-error"[^>]*>([^<]+)</p>', r.text)

@@ -9,8 +9,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from nightleaf.io.journal_json import to_plain
 from nightleaf.model.finding import Finding
+from nightleaf.model.plain import to_plain
 from nightleaf.services import Context, open_context
 
 console = Console(highlight=False)

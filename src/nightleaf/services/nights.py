@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.model.entities import PainRating, SleepEntry
+from nightleaf.model.entities import Intake, PainRating, SleepEntry
 from nightleaf.services import summary
 from nightleaf.services.context import Context
 from nightleaf.services.parse import resolve_night
@@ -64,7 +64,7 @@ def list_nights(ctx: Context, first: date, last: date, *, include_empty: bool = 
         sleep = {s.night: s for s in repo.all(SleepEntry, first=first, last=last)}
         pain = repo.all(PainRating, first=first, last=last)
         episodes = repo.episodes(first=first, last=last, with_stages=False)
-    by_night: dict[date, list] = {}
+    by_night: dict[date, list[Intake]] = {}
     for i in intakes:
         by_night.setdefault(i.night, []).append(i)
     ep_count: dict[date, int] = {}

@@ -114,7 +114,7 @@ def _report(name: str, info: MedicineInfo | None) -> MedicineReport:
                           finding=describe(info, what, kb), message=msg)
 
 
-def interactions(ctx: Context, names: list[str]) -> list[MedicineReport]:
+def interactions(_ctx: Context, names: list[str]) -> list[MedicineReport]:
     """What is known about each name with kratom; unknown names say so, with suggestions."""
     cleaned = [n.strip() for n in names if n and n.strip()]
     if not cleaned:

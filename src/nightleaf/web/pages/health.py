@@ -46,7 +46,7 @@ async def add_medicine(request: Request, ctx: CtxDep) -> Response:
 
 
 @router.post("/health/medicines/{med_id}/remove")
-def remove_medicine(request: Request, ctx: CtxDep, med_id: int) -> Response:
+def remove_medicine(ctx: CtxDep, med_id: int) -> Response:
     journal_svc.remove_medicine(ctx, str(med_id))
     return redirect("/health?saved=removed")
 
@@ -63,6 +63,6 @@ async def add_condition(request: Request, ctx: CtxDep) -> Response:
 
 
 @router.post("/health/conditions/{cond_id}/remove")
-def remove_condition(request: Request, ctx: CtxDep, cond_id: int) -> Response:
+def remove_condition(ctx: CtxDep, cond_id: int) -> Response:
     journal_svc.remove_condition(ctx, str(cond_id))
     return redirect("/health?saved=removed")

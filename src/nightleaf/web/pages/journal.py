@@ -103,7 +103,7 @@ def confirm_delete(request: Request, ctx: CtxDep, kind: str, entry_id: int) -> R
 
 
 @router.post("/journal/{kind}/{entry_id}/delete")
-def do_delete(request: Request, ctx: CtxDep, kind: str, entry_id: int) -> Response:
+def do_delete(ctx: CtxDep, kind: str, entry_id: int) -> Response:
     _, night = _entry(ctx, kind, entry_id)
     delete_entry(ctx, kind, entry_id)
     return redirect(f"/journal/night/{night.isoformat()}?saved=deleted")

@@ -89,13 +89,13 @@ async def add_routine(request: Request, ctx: CtxDep) -> Response:
 
 
 @router.post("/settings/routine/{item_id}/remove")
-def remove_routine(request: Request, ctx: CtxDep, item_id: int) -> Response:
+def remove_routine(ctx: CtxDep, item_id: int) -> Response:
     remove_routine_item(ctx, item_id)
     return redirect("/settings?saved=routine#routine")
 
 
 @router.get("/settings/export.json")
-def export_journal(request: Request, ctx: CtxDep) -> Response:
+def export_journal(ctx: CtxDep) -> Response:
     tmp = Path(tempfile.mkdtemp(prefix="nightleaf-export-")) / "journal.json"
     transfer.export_json(ctx, tmp)
     name = f"nightleaf-journal-{clock.local_datetime(ctx.now(), ctx.profile().tz):%Y-%m-%d}.json"
@@ -109,7 +109,7 @@ def export_journal(request: Request, ctx: CtxDep) -> Response:
 
 
 @router.get("/settings/reminders.ics")
-def reminders_ics(request: Request, ctx: CtxDep) -> Response:
+def reminders_ics(ctx: CtxDep) -> Response:
     """Daily evening reminders (routine start, planned intake, lights out, morning check-in)."""
     tmp = Path(tempfile.mkdtemp(prefix="nightleaf-ics-")) / "nightleaf.ics"
     plan.write_reminders(ctx, tmp)
