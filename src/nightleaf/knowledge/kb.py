@@ -11,6 +11,7 @@ from typing import Any
 
 from nightleaf.errors import FormatError, NotFound
 from nightleaf.knowledge.names import normalise_name
+from nightleaf.knowledge.regions import LegalStatus, legal_status
 from nightleaf.knowledge.schema import (
     ConditionRule,
     ConditionsFile,
@@ -280,8 +281,6 @@ class Knowledge:
 
     # ---------------------------------------------------------------- legal
     def legal_status(self, code: str, on: date) -> LegalStatus:
-        from nightleaf.knowledge.regions import legal_status  # noqa: PLC0415
-
         return legal_status(self, code, on)
 
 
@@ -295,5 +294,3 @@ def unknown_medicine_message(name: str, suggestions: list[str]) -> str:
         f"here{closest}. Ask a pharmacist about it and kratom."
     )
 
-
-from nightleaf.knowledge.regions import LegalStatus  # noqa: E402  (re-export for typing)

@@ -9,6 +9,7 @@ from nightleaf.errors import Conflict
 from nightleaf.io import journal_json
 from nightleaf.model.entities import Journal
 from nightleaf.services.context import Context
+from nightleaf.services.download import Download
 
 
 @dataclass
@@ -22,10 +23,12 @@ def load_journal(ctx: Context) -> Journal:
         return repo.load_journal()
 
 
-def export_json(ctx: Context, out: Path) -> dict[str, int]:
+def export_json(ctx: Context) -> tuple[Download, dict[str, int]]:
+    """The whole journal as the nightleaf-journal JSON file (bytes), and its record counts."""
     j = load_journal(ctx)
-    journal_json.write_journal(j, out)
-    return counts(j)
+    return (Download(journal_json.journal_bytes(j),
+                     f"nightleaf-journal-{ctx.now():%Y-%m-%d}.json", "application/json"),
+            counts(j))
 
 
 def counts(j: Journal) -> dict[str, int]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from nightleaf.errors import FormatError, NightleafError
@@ -17,6 +15,7 @@ from nightleaf.services import journal as journal_svc
 from nightleaf.services import plan, transfer
 from nightleaf.services import routine as routine_svc
 from nightleaf.services.entries import remove_routine_item
+from nightleaf.web.downloads import send
 from nightleaf.web.pages._common import ctx_of, text
 from nightleaf.web.render import form_error, form_values, page, redirect
 
@@ -118,32 +117,14 @@ def remove_routine(request: Request, item_id: int) -> Response:
 
 @router.get("/settings/export.json")
 def export_journal(request: Request) -> Response:
-    ctx = ctx_of(request)
-    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-export-")) / "journal.json"
-    transfer.export_json(ctx, tmp)
-    name = f"nightleaf-journal-{date.today().isoformat()}.json"
-
-    def _cleanup() -> None:
-        tmp.unlink(missing_ok=True)
-        tmp.parent.rmdir()
-
-    return FileResponse(tmp, media_type="application/json", filename=name,
-                        background=BackgroundTask(_cleanup))
+    download, _ = transfer.export_json(ctx_of(request))
+    return send(download)
 
 
 @router.get("/settings/reminders.ics")
 def reminders_ics(request: Request) -> Response:
     """Daily evening reminders (routine start, planned intake, lights out, morning check-in)."""
-    ctx = ctx_of(request)
-    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-ics-")) / "nightleaf.ics"
-    plan.write_reminders(ctx, tmp)
-
-    def _cleanup() -> None:
-        tmp.unlink(missing_ok=True)
-        tmp.parent.rmdir()
-
-    return FileResponse(tmp, media_type="text/calendar", filename="nightleaf-reminders.ics",
-                        background=BackgroundTask(_cleanup))
+    return send(plan.reminders_calendar(ctx_of(request)).download)
 
 
 @router.post("/settings/import")
