@@ -38,25 +38,14 @@ def _namespace(cls: type) -> dict[str, Any]:
     return ns
 
 
-def _resolve(annotation: Any, ns: dict[str, Any]) -> Any:
-    if isinstance(annotation, str):
-        try:
-            return eval(annotation, ns)  # noqa: S307  (our own modules' annotations)
-        except NameError:  # a TYPE_CHECKING-only name: import its home lazily
-            return _resolve_late(annotation)
-    return annotation
-
-
-def _resolve_late(annotation: str) -> Any:
-    """Names imported only for type checking (e.g. ``WindowSummary`` in model/report.py)."""
-    from nightleaf.stats import window
-    from nightleaf.stats.describe import Describe
-
-    ns = {**vars(window), "Describe": Describe, "date": date, "datetime": datetime, "time": time}
+def _resolve(annotation: Any, ns: dict[str, Any], where: str) -> Any:
+    if not isinstance(annotation, str):
+        return annotation
     try:
-        return eval(annotation, ns)  # noqa: S307
-    except NameError:
-        return Any
+        return eval(annotation, ns)  # noqa: S307  (our own modules' annotations)
+    except NameError as exc:  # e.g. a name imported only for type checking
+        raise TypeError(f"cannot derive a response schema: {where} is annotated {annotation!r} "
+                        f"and {exc}; import that name at run time in its module") from None
 
 
 def _convert(tp: Any) -> Any:
@@ -110,12 +99,13 @@ def plain_model(cls: type) -> type[BaseModel]:
     ns = _namespace(cls)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        fields[f.name] = (_convert(_resolve(f.type, ns)), ...)
+        fields[f.name] = (_convert(_resolve(f.type, ns, f"{cls.__name__}.{f.name}")), ...)
     for extra in getattr(cls, "__json_extra__", ()):
         attr = inspect.getattr_static(cls, extra)
         fget = attr.fget if isinstance(attr, property) else None
         ann = inspect.signature(fget).return_annotation if fget else Any
-        fields[extra] = (_convert(_resolve(ann, ns)) if ann is not inspect.Signature.empty
+        fields[extra] = (_convert(_resolve(ann, ns, f"{cls.__name__}.{extra}"))
+                         if ann is not inspect.Signature.empty
                          else Any, ...)
     doc = inspect.getdoc(cls) or ""
     if doc.startswith(f"{cls.__name__}("):  # dataclass's generated signature: no description
