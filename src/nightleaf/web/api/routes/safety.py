@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Query
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from nightleaf.model import clock
 from nightleaf.model.finding import Finding
@@ -17,6 +17,7 @@ from nightleaf.web.api.common import Ctx, Out, api_router, plain
 from nightleaf.web.api.schemas import plain_model, schema
 
 router = api_router(tags=["safety"])
+Name = Annotated[str, StringConstraints(max_length=200)]
 
 SafetyOut = schema("SafetyOut", "Every finding for a night, with its sources.", night=date,
                    findings=list[Finding])
@@ -76,10 +77,10 @@ def api_check(ctx: Ctx, amount: str | None = Query(None, max_length=32),
 
 
 @router.get("/interactions", response_model=list[plain_model(safety.MedicineReport)])  # type: ignore[misc]
-def api_interactions(ctx: Ctx, name: Annotated[list[str], Query(min_length=1, max_length=20)]
+def api_interactions(ctx: Ctx, name: Annotated[list[Name], Query(min_length=1, max_length=20)]
                      ) -> JSONResponse:
     """What nightleaf's sources say about these medicines with kratom (``?name=a&name=b``)."""
-    return plain(safety.interactions(ctx, [n[:200] for n in name]))
+    return plain(safety.interactions(ctx, name))
 
 
 @router.get("/legal", response_model=LegalOut)
