@@ -73,6 +73,6 @@ def test_nightly_metrics_match_the_shared_calculators(exported: Path, ctx: Conte
     assert all(r["grams"] == "" for r in rows if r["used"] == "false")  # unknown, not zero
 
 
-def test_an_empty_journal_says_there_is_nothing_to_export(ctx: Context, tmp_path: Path) -> None:
+def test_an_empty_journal_says_there_is_nothing_to_export(ctx: Context) -> None:
     with pytest.raises(NotFound, match="journal is empty"):
         svc.export_csv(ctx)

@@ -56,8 +56,8 @@ def filled(ctx: Context) -> Context:
     return ctx
 
 
-def test_every_export_is_bytes_with_a_name_and_a_type(filled: Context, no_tempfiles: Path
-                                                      ) -> None:
+@pytest.mark.usefixtures("no_tempfiles")
+def test_every_export_is_bytes_with_a_name_and_a_type(filled: Context) -> None:
     fhir = export_svc.export_fhir(filled).download
     assert fhir.media_type == "application/fhir+json" and fhir.filename.endswith(".json")
     assert json.loads(fhir.content)["resourceType"] == "Bundle"
@@ -82,7 +82,8 @@ def test_every_export_is_bytes_with_a_name_and_a_type(filled: Context, no_tempfi
     assert html.download.content.startswith(b"<!doctype html>") and html.pages is None
 
 
-def test_web_downloads_stream_the_bytes(filled: Context, no_tempfiles: Path) -> None:
+@pytest.mark.usefixtures("no_tempfiles")
+def test_web_downloads_stream_the_bytes(filled: Context) -> None:
     from nightleaf.web.app import create_app
 
     with TestClient(create_app(context=filled), base_url="http://127.0.0.1") as client:

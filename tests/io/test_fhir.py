@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -30,7 +29,7 @@ def _code(res, system: str) -> str | None:  # type: ignore[no-untyped-def]
     return next((c.code for c in res.code.coding if c.system == system), None)
 
 
-def test_bundle_validates_and_round_trips_counts_and_values(ctx: Context, tmp_path: Path) -> None:
+def test_bundle_validates_and_round_trips_counts_and_values(ctx: Context) -> None:
     _seed(ctx)
     result = svc.export_fhir(ctx)
     assert result.download.media_type == "application/fhir+json"
@@ -69,7 +68,7 @@ def test_bundle_validates_and_round_trips_counts_and_values(ctx: Context, tmp_pa
     assert answers["8"].valueCoding.code == str(j.sleep[0].quality)
 
 
-def test_reexport_is_byte_identical_and_ids_are_unique(ctx: Context, tmp_path: Path) -> None:
+def test_reexport_is_byte_identical_and_ids_are_unique(ctx: Context) -> None:
     _seed(ctx, 14)
     a = svc.export_fhir(ctx).download.content
     b = svc.export_fhir(ctx).download.content
@@ -136,6 +135,6 @@ def test_an_invalid_bundle_is_refused_before_it_is_rendered() -> None:
         fhir.bundle_bytes(bad)
 
 
-def test_an_empty_journal_says_there_is_nothing_to_export(ctx: Context, tmp_path: Path) -> None:
+def test_an_empty_journal_says_there_is_nothing_to_export(ctx: Context) -> None:
     with pytest.raises(NotFound, match="journal is empty"):
         svc.export_fhir(ctx)

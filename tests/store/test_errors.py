@@ -38,8 +38,9 @@ def _count(ctx: Context, cls: type) -> int:
         return len(repo.all(cls))
 
 
-def test_a_locked_sqlite_journal_raises_busy_and_saves_nothing(
-        short_wait: None, sqlite_url: str, clock: object) -> None:
+@pytest.mark.usefixtures("short_wait")
+def test_a_locked_sqlite_journal_raises_busy_and_saves_nothing(sqlite_url: str, clock: object
+                                                              ) -> None:
     from nightleaf.store import open_store
 
     ctx = Context(store=open_store(sqlite_url), clock=clock)  # type: ignore[arg-type]
@@ -97,7 +98,8 @@ def test_translate_maps_driver_errors_to_one_line(exc: Exception, kind: type, wo
     assert "nothing was saved" in err.message.lower()
 
 
-def test_opening_a_locked_journal_is_busy_not_a_crash(short_wait: None, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("short_wait")
+def test_opening_a_locked_journal_is_busy_not_a_crash(tmp_path: Path) -> None:
     from nightleaf.store import open_store
 
     url = f"sqlite:///{tmp_path / 'j.db'}"

@@ -263,11 +263,11 @@ def _dates(ax: Any, first: date, last: date) -> None:
     ax.set_xlim(first - timedelta(days=0.7), last + timedelta(days=0.7))
     days = (last - first).days + 1
     if days <= 21:  # whole days only; the automatic locator would repeat a date at 6-h ticks
-        loc: Any = mdates.DayLocator(interval=max(1, round(days / 8)))
+        loc: Any = mdates.DayLocator(interval=max(1, round(days / 8)))  # type: ignore[no-untyped-call]
     else:
-        loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        loc = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
 
 
 def _legend(ax: Any, ncol: int) -> None:
@@ -438,7 +438,7 @@ def _font_dir() -> Path:
 def _pdf_class() -> type:
     from fpdf import FPDF
 
-    class ReportPDF(FPDF):  # type: ignore[misc]
+    class ReportPDF(FPDF):
         footer_text = ""
 
         def footer(self) -> None:

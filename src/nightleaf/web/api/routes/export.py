@@ -20,7 +20,7 @@ JournalExport = create_model(
     __doc__="The whole journal, as `nightleaf export json` writes it (and `import json` reads).",
     format=(Literal["nightleaf-journal"], ...),  # type: ignore[arg-type, maybe-unrecognized-str-typeform, unused-ignore]
     version=(int, ...))
-assert FORMAT == "nightleaf-journal"  # noqa: S101  (the Literal above names it)
+assert FORMAT == "nightleaf-journal"  # the Literal above names it
 
 
 @router.get("/export", response_model=JournalExport)

@@ -60,7 +60,7 @@ async def api_start_import(
                                      "for messages"),
         wait: bool = Query(False, description="Import before answering (200) instead of "
                            "answering at once with a job to poll (202)"),
-        x_csrf_token: str | None = Header(None, description="The nl_csrf cookie's value; the "
+        x_csrf_token: str | None = Header(None, description="The nl_csrf cookie's value; the "  # noqa: ARG001  (declared for the OpenAPI document; require_upload_csrf reads it)
                                           "?csrf= query works too")) -> dict[str, Any]:
     """Import a wearable export (Apple Health, Fitbit, Oura, Sleep as Android). The upload needs
     the CSRF token whatever its content type. Poll ``/api/imports/{id}`` for progress."""

@@ -98,7 +98,7 @@ def plain_model(cls: type) -> type[BaseModel]:
         return model
     ns = _namespace(cls)
     fields: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         fields[f.name] = (_convert(_resolve(f.type, ns, f"{cls.__name__}.{f.name}")), ...)
     for extra in getattr(cls, "__json_extra__", ()):
         attr = inspect.getattr_static(cls, extra)
