@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result
+from tests.support.common import Result
 
 
 def test_an_integrity_conflict_is_one_line_and_exit_2(cli: Callable[..., Result],
