@@ -98,6 +98,8 @@ MORNING = {"night": "2026-11-23", "into_bed": "22:45", "tried_to_sleep": "23:00"
 
 def test_morning_saves_diary_and_pain_together(profiled) -> None:
     r = post(profiled, "/morning", {**MORNING, "nrs": "3", "side_effects": "nausea:1"})
+    assert r.status_code == 303  # post/redirect/get
+    r = profiled.get(r.headers["location"])
     assert r.status_code == 200 and "Saved the night of" in r.text
     assert "total sleep time (TST)" in r.text and "7.1 h" in r.text  # 23:00-06:40 minus 20 + 15
     night = profiled.get("/api/nights/2026-11-23").json()

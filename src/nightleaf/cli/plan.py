@@ -257,9 +257,16 @@ def morning(
     out_of_bed: str = Diary.out_of_bed,
     quality: str = Diary.quality,
     rested: str = Diary.rested,
-    nrs: str = typer.Option(None, "--pain", help="Morning pain now, 0-10."),
+    nrs: str = typer.Option(None, "--pain", help="Morning pain now, 0-10 (replaces a saved "
+                            "morning rating of that night)."),
+    peg_pain: str = typer.Option(None, "--peg-pain", help="PEG 1: average pain past week, 0-10."),
+    peg_enjoyment: str = typer.Option(None, "--peg-enjoyment",
+                                      help="PEG 2: pain's interference with enjoyment, 0-10."),
+    peg_activity: str = typer.Option(None, "--peg-activity",
+                                     help="PEG 3: pain's interference with activity, 0-10."),
     side_effects: list[str] = typer.Option(None, "--side-effect",
-                                          help="name:severity (0-4), repeatable."),
+                                          help="name:severity (0-4), repeatable; replaces the "
+                                          "morning's saved side effects."),
     withdrawal: list[str] = typer.Option(None, "--withdrawal",
                                          help="A withdrawal sign, name:severity, repeatable."),
     note: str = typer.Option(None, "--note", help="A note of your own about the night."),
@@ -276,8 +283,10 @@ def morning(
     a = MorningInput(night=d.night.isoformat(), into_bed=into_bed,
                      tried_to_sleep=tried_to_sleep, sol=sol, awakenings=awakenings, waso=waso,
                      final_awakening=final_awakening, out_of_bed=out_of_bed, quality=quality,
-                     rested=rested, nrs=nrs, side_effects=list(side_effects or []),
-                     withdrawal=list(withdrawal or []), note=note)
+                     rested=rested, nrs=nrs, peg_pain=peg_pain, peg_enjoyment=peg_enjoyment,
+                     peg_activity=peg_activity,
+                     side_effects=list(side_effects) if side_effects else None,
+                     withdrawal=list(withdrawal) if withdrawal else None, note=note)
     interactive = not (yes or no_input or json_) and sys.stdin.isatty()
     questions = {
         "into_bed": "What time did you get into bed?",
@@ -306,14 +315,14 @@ def morning(
     if interactive:
         if a.nrs is None:
             a.nrs = _ask("Pain right now, 0 (none) to 10 (worst imaginable)", None, "nrs")
-        if not a.side_effects:
+        if a.side_effects is None:
             se = _ask("Side effects? name:severity 0-4, comma-separated (Enter for none)", None,
                       "side_effects")
-            a.side_effects = [x for x in (se or "").split(",") if x.strip()]
-        if not a.withdrawal:
+            a.side_effects = [x for x in se.split(",") if x.strip()] if se else None
+        if a.withdrawal is None:
             wd = _ask("Withdrawal signs? name:severity 0-4, comma-separated (Enter for none)",
                       None, "withdrawal")
-            a.withdrawal = [x for x in (wd or "").split(",") if x.strip()]
+            a.withdrawal = [x for x in wd.split(",") if x.strip()] if wd else None
     r = svc.save_morning(ctx, a)
     if json_:
         print_json(r)

@@ -28,7 +28,7 @@ class _Input:
             v = values.get(k)
             if v is None:
                 continue
-            if f.type in ("list[str]",):
+            if f.type in ("list[str]", "list[str] | None"):
                 kwargs[k] = ([x.strip() for x in v.split(",") if x.strip()]
                              if isinstance(v, str) else [str(x) for x in v])
             else:
@@ -65,9 +65,13 @@ MORNING_DIARY_FIELDS = ("into_bed", "tried_to_sleep", "sol", "awakenings", "waso
 class MorningInput(SleepInput):
     """The morning check-in: the diary, the morning pain rating and symptoms."""
 
-    nrs: str | None = None  # morning NRS 0-10
-    side_effects: list[str] = field(default_factory=list)  # "nausea:2"
-    withdrawal: list[str] = field(default_factory=list)  # "restlessness:1"
+    nrs: str | None = None  # morning NRS 0-10; None keeps a saved rating, "" removes it
+    peg_pain: str | None = None  # PEG, offered weekly, saved with the morning rating
+    peg_enjoyment: str | None = None
+    peg_activity: str | None = None
+    #: "nausea:2"; None keeps the saved ones of the morning, a list (even empty) replaces them
+    side_effects: list[str] | None = None
+    withdrawal: list[str] | None = None  # "restlessness:1"
 
     def sleep(self) -> SleepInput:
         return SleepInput(**{k: getattr(self, k) for k in SleepInput.field_ids()})

@@ -7,7 +7,7 @@ onset and peak cites its sources; what the sources do not say is called unknown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from nightleaf.errors import InputError
@@ -309,9 +309,57 @@ def check_answer(field: str, raw: str) -> None:
         raise InputError(f"no morning question {field!r}", field=field, code="unknown")
 
 
+#: the side effects and withdrawal signs offered for picking (the person may type others);
+#: withdrawal signs as listed in knowledge/data/patterns.toml ("withdrawal" pattern)
+KNOWN_SYMPTOMS: dict[str, tuple[str, ...]] = {
+    "side_effect": ("nausea", "constipation", "itching", "dizziness", "headache", "drowsiness",
+                    "dry mouth", "loss of appetite"),
+    "withdrawal": ("restlessness", "muscle aches", "sleeping difficulty", "runny nose and eyes",
+                   "hot flashes", "diarrhoea", "irritability"),
+}
+#: PEG (pain, enjoyment of life, general activity) is offered once a week
+PEG_INTERVAL_DAYS = 7
+
+
+def is_morning_part(instant: datetime, night: date, tz: str) -> bool:
+    """An entry of ``night`` written in its morning part (after local midnight)."""
+    return clock.local_datetime(instant, tz).date() > night
+
+
+@dataclass
+class MorningSaved:
+    """What a morning check-in saved for one night: the diary entry, the morning pain rating and
+    the side effects and withdrawal signs of the morning (what the form shows again)."""
+
+    night: date
+    entry: SleepEntry | None
+    pain: PainRating | None
+    symptoms: list[Symptom]
+    peg_due: bool  # no PEG in the last PEG_INTERVAL_DAYS nights
+
+
+def morning_saved(ctx: Context, night: date) -> MorningSaved:
+    tz = ctx.profile().tz
+    with ctx.tx() as repo:
+        entry = repo.sleep_entry(night)
+        pains = [p for p in repo.all(PainRating, first=night, last=night)
+                 if p.context == "morning"]
+        syms = [s for s in repo.all(Symptom, first=night, last=night)
+                if is_morning_part(s.at, night, tz)]
+        recent = repo.all(PainRating, first=night - timedelta(days=PEG_INTERVAL_DAYS - 1),
+                          last=night)
+    peg_due = not any(p.peg_pain is not None for p in recent)
+    return MorningSaved(night, entry, pains[-1] if pains else None, syms, peg_due)
+
+
 def save_morning(ctx: Context, a: MorningInput) -> MorningResult:
     """Validate every answer, then save them together: the diary entry, morning pain and
-    symptoms. A bad answer saves nothing."""
+    symptoms. A bad answer saves nothing.
+
+    Idempotent per night: the night keeps one diary entry and one morning pain rating however
+    often it is saved, and the morning's side effects and withdrawal signs are replaced by the
+    ones given. ``nrs`` None (not asked) keeps a saved rating, ``""`` removes it; symptom lists
+    None keep the saved ones, a list (even empty) replaces them."""
     profile = ctx.profile()
     tz = profile.tz
     n = morning_night(ctx, a.night)
@@ -322,17 +370,41 @@ def save_morning(ctx: Context, a: MorningInput) -> MorningResult:
     at_instant = now
     if clock.night_of(now, tz) != n:  # filled in later: attach to that morning
         at_instant = entry.out_of_bed or entry.final_awakening or now
+    if not is_morning_part(at_instant, n, tz):  # the morning part of the night, after midnight
+        seven = clock.resolve_local(n + timedelta(days=1), time(7, 0), tz)
+        at_instant = seven if seven <= now else at_instant
     at = at_instant.isoformat()
     pain = None
     if a.nrs is not None and str(a.nrs).strip():
-        pain = diary.pain_rating(ctx, PainInput(nrs=a.nrs, context="morning", at=at))
-    symptoms = _symptoms(ctx, a.side_effects, "side_effect", at) + \
-        _symptoms(ctx, a.withdrawal, "withdrawal", at)
+        pain = diary.pain_rating(ctx, PainInput(
+            nrs=a.nrs, context="morning", at=at, peg_pain=a.peg_pain,
+            peg_enjoyment=a.peg_enjoyment, peg_activity=a.peg_activity))
+    elif any(v and v.strip() for v in (a.peg_pain, a.peg_enjoyment, a.peg_activity)):
+        raise InputError("PEG goes with the pain rating: give pain now (0-10) too",
+                         field="nrs", code="required")
+    replace = {kind: specs is not None for kind, specs in
+               (("side_effect", a.side_effects), ("withdrawal", a.withdrawal))}
+    symptoms = _symptoms(ctx, a.side_effects or [], "side_effect", at) + \
+        _symptoms(ctx, a.withdrawal or [], "withdrawal", at)
     with ctx.tx() as repo:
         entry = repo.save_sleep_entry(entry)
-        if pain is not None:
-            pain = repo.add(pain)
-        symptoms = [repo.add(s) for s in symptoms]
+        old_pain = [p for p in repo.all(PainRating, first=n, last=n) if p.context == "morning"]
+        if pain is not None or a.nrs is not None:  # given (a value or "" to remove)
+            for p in old_pain:
+                repo.delete(PainRating, p.id)  # type: ignore[arg-type]
+            if pain is not None:
+                pain = repo.add(pain)
+        elif old_pain:
+            pain = old_pain[-1]
+        kept = []
+        for s in repo.all(Symptom, first=n, last=n):
+            if not is_morning_part(s.at, n, tz):
+                continue
+            if replace.get(s.kind, False):
+                repo.delete(Symptom, s.id)  # type: ignore[arg-type]
+            else:
+                kept.append(s)
+        symptoms = kept + [repo.add(s) for s in symptoms]
         first = n - timedelta(days=MORNING_AVERAGE_NIGHTS)
         recent = repo.all(SleepEntry, first=first, last=n - timedelta(days=1))
     source, rows = compare_nights(entry, recent)

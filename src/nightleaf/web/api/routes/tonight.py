@@ -25,8 +25,12 @@ class MorningIn(Body):
     quality: str | None = Field(None, max_length=4)
     rested: str | None = Field(None, max_length=4)
     nrs: str | None = Field(None, max_length=4)
-    side_effects: list[str] = Field(default_factory=list, max_length=20)
-    withdrawal: list[str] = Field(default_factory=list, max_length=20)
+    peg_pain: str | None = Field(None, max_length=4)
+    peg_enjoyment: str | None = Field(None, max_length=4)
+    peg_activity: str | None = Field(None, max_length=4)
+    #: None keeps the morning's saved side effects / withdrawal signs; a list replaces them
+    side_effects: list[str] | None = Field(None, max_length=20)
+    withdrawal: list[str] | None = Field(None, max_length=20)
     note: str | None = Text
 
 
