@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from nightleaf.services import plan
 from nightleaf.services.inputs import MorningInput
 from tests.support.web import post
@@ -86,7 +88,8 @@ def test_a_bad_answer_is_shown_beside_its_field_and_saves_nothing(profiled) -> N
     assert _night(profiled)["sleep"] is None and _night(profiled)["symptoms"] == []
 
 
-def test_the_service_is_idempotent_for_the_cli_too(ctx, profiled) -> None:
+@pytest.mark.usefixtures("profiled")
+def test_the_service_is_idempotent_for_the_cli_too(ctx) -> None:
     a = MorningInput(night="2026-11-23", into_bed="23:00", out_of_bed="07:00", nrs="4",
                      side_effects=["nausea:1"])
     for _ in range(3):
