@@ -6,7 +6,12 @@ rendering from :mod:`nightleaf.io.report`. The form only reads, so it is a GET f
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -42,6 +47,53 @@ def _build(request: Request, ctx: Context, show_name: bool = True) -> report_svc
     return report_svc.build_report(ctx, str(start), str(end), show_name=show_name)
 
 
+class RenderCache:
+    """Rendered HTML reports keyed by what they show: a digest of the report's data (the
+    period, the name choice and every figure, so any change to the journal that the report shows
+    is a new key), without the moment it was generated. Rendering (the charts) takes seconds
+    and is done once per key, on one worker thread; the report page starts it, so the frame
+    finds it under way or done."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.items: OrderedDict[str, Future[str]] = OrderedDict()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
+
+    @staticmethod
+    def key(data: report_svc.ReportData) -> str:
+        fixed = dataclasses.replace(data, generated_at=datetime(2000, 1, 1))
+        return hashlib.sha256(repr(fixed).encode()).hexdigest()
+
+    def start(self, data: report_svc.ReportData) -> Future[str]:
+        from nightleaf.io.report import render_report_html
+
+        k = self.key(data)
+        with self.lock:
+            fut = self.items.get(k)
+            if fut is not None:
+                self.items.move_to_end(k)
+                return fut
+            fut = self.pool.submit(render_report_html, data)
+            self.items[k] = fut
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return fut
+
+    def html(self, data: report_svc.ReportData) -> str:
+        fut = self.start(data)
+        try:
+            return fut.result()
+        except Exception:
+            with self.lock:  # a failed render is not kept
+                self.items.pop(self.key(data), None)
+            raise
+
+
+#: one per process: the app serves one journal (server mode: the key holds the person's data)
+CACHE = RenderCache()
+
+
 @router.get("/report")
 def report_page(request: Request, ctx: CtxDep) -> Response:
     q = request.query_params
@@ -56,6 +108,7 @@ def report_page(request: Request, ctx: CtxDep) -> Response:
         status = exc.status_code
     if data is not None:
         values.update({"from": str(data.first_night), "to": str(data.last_night)})
+        CACHE.start(data)  # the frame's document renders while this page is shown
     query = urlencode({k: v for k, v in values.items() if v})
     return page(request, "report.html", {
         "active": "report", "data": data, "values": values, "errors": errors, "query": query,
@@ -64,12 +117,11 @@ def report_page(request: Request, ctx: CtxDep) -> Response:
 
 @router.get("/report/view")
 def report_view(request: Request, ctx: CtxDep) -> Response:
-    """The HTML report as its own document, shown in the report page's frame (self-contained:
-    inline style and data: images, no script; see ``REPORT_CSP``)."""
-    from nightleaf.io.report import render_report_html
-
+    """The HTML report as its own document, shown in the report page's frame on a wide screen and
+    opened as a page of its own on a phone (self-contained: inline style and data: images, no
+    script; see ``REPORT_CSP``). Cached by its data (:class:`RenderCache`)."""
     data = _build(request, ctx, show_name=not request.query_params.get("no_name"))
-    return HTMLResponse(render_report_html(data),
+    return HTMLResponse(CACHE.html(data),
                         headers={"Content-Security-Policy": REPORT_CSP})
 
 
