@@ -11,7 +11,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -62,7 +62,7 @@ class RenderCache:
 
     @staticmethod
     def key(data: report_svc.ReportData) -> str:
-        fixed = dataclasses.replace(data, generated_at=datetime(2000, 1, 1))
+        fixed = dataclasses.replace(data, generated_at=datetime(2000, 1, 1, tzinfo=UTC))
         return hashlib.sha256(repr(fixed).encode()).hexdigest()
 
     def start(self, data: report_svc.ReportData) -> Future[str]:
