@@ -3,6 +3,9 @@ exports, the install files."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from datetime import date
 
 import pytest
@@ -40,3 +43,26 @@ def test_the_report_page_offers_a_page_of_its_own_for_phones(seeded) -> None:
     r = seeded.get("/report")
     assert 'class="report-open"' in r.text and 'href="/report/view?from=' in r.text
     assert "Preparing the report" in r.text
+
+
+def test_the_dashboard_without_javascript_shows_drawn_charts_and_a_weekly_table(seeded) -> None:
+    r = seeded.get("/dashboard?days=28&last=2026-11-23")
+    assert r.status_code == 200
+    svgs = re.findall(r'<svg class="fallback"[^>]*aria-label="([^"]+)"', r.text)
+    assert len(svgs) == 6 and all("7-night means" in s for s in svgs)
+    assert re.search(r'<path d="M[\d.]+ [\d.]+ L', r.text)  # a drawn line, not an empty box
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>', r.text.split('id="h-weeks"')[1])
+    assert rows[0] == "Tue 17 Nov – Mon 23 Nov" and len(rows) == 4
+
+
+def test_the_dashboard_data_name_each_night_and_carry_the_7_night_mean(seeded) -> None:
+    r = seeded.get("/dashboard?days=14&last=2026-11-23")
+    data = json.loads(html.unescape(re.search(r"data-series='([^']+)'", r.text).group(1)))
+    assert data["label"][-1] == "Mon 23 Nov" and data["label"][0] == "Tue 10 Nov"
+    known = [v for v in data["tst_h"][-7:] if v is not None]
+    assert len(known) >= 4
+    assert data["tst_h_7"][-1] == pytest.approx(sum(known) / len(known), abs=0.01)
+    week = seeded.get("/dashboard?days=14&last=2026-11-23&view=week").text
+    wdata = json.loads(html.unescape(re.search(r"data-series='([^']+)'", week).group(1)))
+    assert wdata["label"] == ["Tue 10 Nov – Mon 16 Nov", "Tue 17 Nov – Mon 23 Nov"]
+    assert 'data-view="week"' in week

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from nightleaf.model import clock
+from nightleaf.stats.rolling import block_means, rolling_mean
 
 #: window lengths offered on the page (nights)
 WINDOWS = ((14, "2 weeks"), (28, "4 weeks"), (90, "3 months"), (180, "6 months"),
@@ -70,6 +71,104 @@ def series(summary: Any) -> dict[str, list[Any]]:
         "tst_with": [t if i else None for t, i in zip(tst_h, its, strict=True)],
         "tst_without": [None if i else t for t, i in zip(tst_h, its, strict=True)],
     }
+
+
+#: the columns that get a 7-night trailing mean (``<column>_7``)
+SMOOTHED = ("tst_h", "se", "sol", "pain_evening", "pain_morning", "grams", "lights_out", "wake")
+WEEKDAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def night_label(night: date) -> str:
+    """How a chart names a night: ``Tue 11 Nov``."""
+    return f"{WEEKDAY[night.weekday()]} {night.day} {MONTH[night.month - 1]}"
+
+
+def with_views(summary: Any, cols: dict[str, list[Any]], view: str) -> dict[str, list[Any]]:
+    """The chart columns with the 7-night trailing means and the nights' labels; for
+    ``view="week"``, one point per block of 7 nights (the last block ends with the last night),
+    labelled by the week's nights."""
+    nights = [r.night for r in summary.nights]
+    out = dict(cols)
+    for k in SMOOTHED:
+        out[f"{k}_7"] = [_r(v, 2) for v in rolling_mean(cols[k], 7, 4)]
+    out["label"] = [night_label(n) for n in nights]
+    if view != "week":
+        return out
+    weekly: dict[str, list[Any]] = {}
+    size = 7
+    start = len(nights) % size  # the same blocks as stats.rolling.block_means
+    edges = ([0] if start else []) + list(range(start, len(nights), size))
+    blocks = list(zip(edges, [*edges[1:], len(nights)], strict=True)) if nights else []
+    weekly["x"] = [cols["x"][b - 1] for _, b in blocks]
+    weekly["label"] = [f"{night_label(nights[a])} – {night_label(nights[b - 1])}"
+                       for a, b in blocks]
+    for k, v in cols.items():
+        if k != "x":
+            weekly[k] = [_r(m, 2) for m in block_means(v, size)]
+    for k in SMOOTHED:  # in the weekly view the line is the weekly mean itself
+        weekly[f"{k}_7"] = weekly[k]
+    return weekly
+
+
+def sparkline(xs: list[int], lines: list[tuple[list[float | None], str, str]],
+              lo: float | None = None, hi: float | None = None, width: int = 600,
+              height: int = 200) -> dict[str, Any]:
+    """Paths for a server-drawn SVG of a chart (shown without JavaScript): each line as SVG
+    path data in a ``width`` × ``height`` box, gaps where a value is missing."""
+    known = [v for vals, _, _ in lines for v in vals if v is not None]
+    if not xs or not known:
+        return {"paths": [], "lo": None, "hi": None, "width": width, "height": height}
+    lo = min(known) if lo is None else lo
+    hi = max(known) if hi is None else hi
+    span = (hi - lo) or 1.0
+    x0, x1 = xs[0], xs[-1]
+    xspan = (x1 - x0) or 1
+    paths = []
+    for vals, color, label in lines:
+        d, pen = [], "M"
+        for x, v in zip(xs, vals, strict=True):
+            if v is None:
+                pen = "M"
+                continue
+            px = (x - x0) / xspan * (width - 10) + 5
+            py = height - 5 - (v - lo) / span * (height - 10)
+            d.append(f"{pen}{px:.1f} {py:.1f}")
+            pen = "L"
+        paths.append({"d": " ".join(d), "color": color, "label": label})
+    return {"paths": paths, "lo": round(lo, 1), "hi": round(hi, 1), "width": width,
+            "height": height}
+
+
+#: (chart, [(column, color, legend)], fixed range) of the server-drawn fallbacks
+FALLBACKS = (
+    ("sleep", [("tst_h_7", "#2c5a4c", "total sleep time, h")], None),
+    ("sol", [("sol_7", "#b3541e", "minutes to fall asleep")], None),
+    ("pain", [("pain_evening_7", "#b3541e", "evening pain"),
+              ("pain_morning_7", "#1d4f91", "morning pain")], (0.0, 10.0)),
+    ("intake", [("grams_7", "#2c5a4c", "grams")], None),
+    ("regularity", [("lights_out_7", "#6a4fb3", "lights out"),
+                    ("wake_7", "#2c5a4c", "final awakening")], None),
+    ("withwithout", [("tst_h_7", "#2c5a4c", "total sleep time, h")], None),
+)
+
+
+def fallbacks(cols: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+    """The server-drawn SVG of each chart (7-night means, or weekly means in the week view)."""
+    out = {}
+    for chart, lines, rng in FALLBACKS:
+        lo, hi = rng if rng else (None, None)
+        out[chart] = sparkline(cols["x"], [(cols[c], color, label) for c, color, label in lines],
+                               lo, hi)
+    return out
+
+
+def weekly_rows(summary: Any, cols: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Rows of the weekly table (shown without JavaScript, and to screen readers)."""
+    week = with_views(summary, cols, "week")
+    keys = ("tst_h", "se", "sol", "pain_evening", "pain_morning", "grams")
+    return [{"label": week["label"][i], **{k: week[k][i] for k in keys}}
+            for i in range(len(week["x"]))][::-1]
 
 
 def with_without(summary: Any) -> list[Any]:

@@ -24,10 +24,14 @@ def window_days(raw: str | None) -> int:
 @router.get("/dashboard")
 def dashboard_page(request: Request, ctx: CtxDep) -> Response:
     days = window_days(request.query_params.get("days"))
+    view = "week" if request.query_params.get("view") == "week" else "night"
     s = summary_svc.dashboard_summary(ctx, days=days, last=request.query_params.get("last") or None)
+    cols = dashboard.series(s)
+    shown = dashboard.with_views(s, cols, view)
     return page(request, "dashboard.html", {
-        "active": "dashboard", "s": s, "days": days,
+        "active": "dashboard", "s": s, "days": days, "view": view,
         "windows": [(d, label) for d, label in dashboard.WINDOWS if d <= summary_svc.MAX_DAYS],
-        "series_json": json.dumps(dashboard.series(s), separators=(",", ":")),
+        "series_json": json.dumps(shown, separators=(",", ":")),
+        "fallbacks": dashboard.fallbacks(shown), "weeks": dashboard.weekly_rows(s, cols),
         "compared": dashboard.with_without(s), "labels": dashboard.labels(),
         "last": request.query_params.get("last") or ""})

@@ -4,6 +4,9 @@
   var root = document.getElementById("dash");
   if (!root || typeof uPlot === "undefined") return;
   var d = JSON.parse(root.getAttribute("data-series"));
+  var weekly = root.getAttribute("data-view") === "week";
+  // the hover label names the night (or the week's nights), from the server: "Tue 11 Nov"
+  function night(u, ts, si, i) { return i == null || d.label[i] == null ? "—" : d.label[i]; }
   var C = { a: "#2c5a4c", b: "#6a4fb3", c: "#b3541e", d: "#1d4f91" };
   function pt(color) { return { show: true, size: 5, stroke: color, fill: color }; }
   function line(label, color, scale, opts) {
@@ -19,17 +22,30 @@
     return (hh < 10 ? "0" : "") + hh + ":" + (mm < 10 ? "0" : "") + mm;
   }
   var dots = { stroke: null, width: 0 };
+  var faint = { width: 1, points: { show: true, size: 3 } };
+  function mean(label, color, scale) {  // the 7-night trailing mean, drawn over the nights
+    return line(label + (weekly ? "" : ", 7-night mean"), color, scale, { width: 2.5, points: { show: false }, spanGaps: true });
+  }
+  function pair(label, color, scale, col) {  // nights faint + their 7-night mean; weekly: means only
+    if (weekly) return [[line(label + ", weekly mean", color, scale)], [d[col]]];
+    return [[line(label, color, scale, faint), mean(label, color, scale)], [d[col], d[col + "_7"]]];
+  }
+  function spec(pairs, axes, more) {
+    var s = { series: [], data: [], axes: axes };
+    pairs.forEach(function (p) { s.series = s.series.concat(p[0]); s.data = s.data.concat(p[1]); });
+    for (var k in (more || {})) s[k] = more[k];
+    return s;
+  }
   var specs = {
-    sleep: { series: [line("TST (h)", C.a, "h"), line("SE (%)", C.b, "%")],
-             data: [d.tst_h, d.se], axes: [{ scale: "h", label: "hours" }, { scale: "%", side: 1, label: "%", grid: { show: false } }] },
-    sol: { series: [line("SOL (min)", C.c, "min")], data: [d.sol], axes: [{ scale: "min", label: "minutes" }] },
-    pain: { series: [line("Evening", C.c, "nrs"), line("Morning", C.d, "nrs")], data: [d.pain_evening, d.pain_morning],
-            axes: [{ scale: "nrs", label: "NRS 0–10" }], scales: { nrs: { range: [0, 10] } } },
+    sleep: spec([pair("TST (h)", C.a, "h", "tst_h"), pair("SE (%)", C.b, "%", "se")],
+                [{ scale: "h", label: "hours" }, { scale: "%", side: 1, label: "%", grid: { show: false } }]),
+    sol: spec([pair("SOL (min)", C.c, "min", "sol")], [{ scale: "min", label: "minutes" }]),
+    pain: spec([pair("Evening", C.c, "nrs", "pain_evening"), pair("Morning", C.d, "nrs", "pain_morning")],
+               [{ scale: "nrs", label: "NRS 0–10" }], { scales: { nrs: { range: [0, 10] } } }),
     intake: { series: [line("Grams", C.a, "g", dots), line("Last intake → trying to sleep (min)", C.b, "min", dots)],
               data: [d.grams, d.interval_min], axes: [{ scale: "g", label: "g" }, { scale: "min", side: 1, label: "min", grid: { show: false } }] },
-    regularity: { series: [line("Lights out", C.b, "clk"), line("Final awakening", C.a, "clk")], data: [d.lights_out, d.wake],
-                  axes: [{ scale: "clk", label: "clock", values: function (u, v) { return v.map(clock); } }],
-                  fmt: clock },
+    regularity: spec([pair("Lights out", C.b, "clk", "lights_out"), pair("Final awakening", C.a, "clk", "wake")],
+                     [{ scale: "clk", label: "clock", values: function (u, v) { return v.map(clock); } }], { fmt: clock }),
     withwithout: { series: [line("TST, with kratom (h)", C.c, "h", dots), line("TST, without (h)", C.d, "h", dots)],
                    data: [d.tst_with, d.tst_without], axes: [{ scale: "h", label: "hours" }] }
   };
@@ -37,7 +53,7 @@
   root.querySelectorAll("[data-chart]").forEach(function (el) {
     var sp = specs[el.getAttribute("data-chart")];
     if (!sp) return;
-    var series = [{}].concat(sp.series.map(function (s) {
+    var series = [{ label: weekly ? "Nights" : "Night", value: night }].concat(sp.series.map(function (s) {
       if (sp.fmt) s.value = function (u, v) { return clock(v); };
       return s;
     }));
@@ -45,6 +61,8 @@
     var opts = { width: Math.max(el.clientWidth, 260), height: 220, series: series, axes: axes,
                  scales: Object.assign({ x: { time: true } }, sp.scales || {}),
                  legend: { live: true }, cursor: { points: { size: 7 } } };
+    el.textContent = "";  // the server-drawn SVG is for pages without JavaScript
+    el.setAttribute("role", "img");
     var p = new uPlot(opts, [d.x].concat(sp.data), el);
     el.setAttribute("data-drawn", String(sp.data.reduce(function (n, col) {
       return n + col.filter(function (v) { return v != null; }).length; }, 0)));
