@@ -57,7 +57,7 @@ class RenderCache:
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self.lock = threading.Lock()
-        self.items: OrderedDict[str, Future[str]] = OrderedDict()
+        self.items: OrderedDict[str, Future[bytes]] = OrderedDict()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
 
     @staticmethod
@@ -65,7 +65,7 @@ class RenderCache:
         fixed = dataclasses.replace(data, generated_at=datetime(2000, 1, 1, tzinfo=UTC))
         return hashlib.sha256(repr(fixed).encode()).hexdigest()
 
-    def start(self, data: report_svc.ReportData) -> Future[str]:
+    def start(self, data: report_svc.ReportData) -> Future[bytes]:
         from nightleaf.io.report import render_report_html
 
         k = self.key(data)
@@ -80,7 +80,7 @@ class RenderCache:
                 self.items.popitem(last=False)
         return fut
 
-    def html(self, data: report_svc.ReportData) -> str:
+    def html(self, data: report_svc.ReportData) -> bytes:
         fut = self.start(data)
         try:
             return fut.result()
