@@ -4,6 +4,8 @@ exports, the install files."""
 from __future__ import annotations
 
 import html
+import io
+import zipfile
 import json
 import re
 from datetime import date
@@ -66,3 +68,22 @@ def test_the_dashboard_data_name_each_night_and_carry_the_7_night_mean(seeded) -
     wdata = json.loads(html.unescape(re.search(r"data-series='([^']+)'", week).group(1)))
     assert wdata["label"] == ["Tue 10 Nov – Mon 16 Nov", "Tue 17 Nov – Mon 23 Nov"]
     assert 'data-view="week"' in week
+
+
+def test_settings_offers_csv_and_fhir_downloads(seeded) -> None:
+    page = seeded.get("/settings").text
+    assert 'href="/settings/export.csv.zip"' in page and 'href="/settings/export.fhir.json"' in page
+    z = seeded.get("/settings/export.csv.zip")
+    assert z.status_code == 200 and z.headers["content-type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(z.content)).namelist()
+    assert "nightly_metrics.csv" in names and "README.txt" in names
+    f = seeded.get("/settings/export.fhir.json")
+    assert f.status_code == 200 and "attachment" in f.headers["content-disposition"]
+    bundle = f.json()
+    assert bundle["resourceType"] == "Bundle" and len(bundle["entry"]) > 10
+
+
+def test_an_empty_journal_export_is_one_clear_line(client) -> None:
+    r = client.get("/settings/export.csv.zip")
+    assert r.status_code == 404 and "nothing to export yet" in r.text
+    assert "Traceback" not in r.text

@@ -100,6 +100,25 @@ def export_journal(ctx: CtxDep) -> Response:
     return send(download)
 
 
+@router.get("/settings/export.csv.zip")
+def export_csv(ctx: CtxDep) -> Response:
+    """The journal for a spreadsheet: one CSV per kind of entry and the nightly metrics, zipped
+    (as ``nightleaf export csv``)."""
+    from nightleaf.services import export
+
+    return send(export.export_csv(ctx).download)
+
+
+@router.get("/settings/export.fhir.json")
+def export_fhir(request: Request, ctx: CtxDep) -> Response:
+    """The journal as a FHIR R4 Bundle for a clinician's record system (as ``nightleaf export
+    fhir``); the name is left out unless asked for."""
+    from nightleaf.services import export
+
+    include = request.query_params.get("name") == "1"
+    return send(export.export_fhir(ctx, include_name=include).download)
+
+
 @router.get("/settings/reminders.ics")
 def reminders_ics(ctx: CtxDep) -> Response:
     """Daily evening reminders (routine start, planned intake, lights out, morning check-in)."""
