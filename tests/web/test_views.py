@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import html
 import io
-import zipfile
 import json
 import re
+import zipfile
 from datetime import date
 
 import pytest
