@@ -87,3 +87,25 @@ def test_an_empty_journal_export_is_one_clear_line(client) -> None:
     r = client.get("/settings/export.csv.zip")
     assert r.status_code == 404 and "nothing to export yet" in r.text
     assert "Traceback" not in r.text
+
+
+def test_the_app_can_be_installed_with_a_manifest_icons_and_a_shell_worker(client) -> None:
+    from PIL import Image
+
+    m = client.get("/manifest.webmanifest")
+    assert m.status_code == 200 and m.headers["content-type"].startswith("application/manifest")
+    manifest = m.json()
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/tonight"
+    for icon in manifest["icons"]:
+        r = client.get(icon["src"])
+        assert r.status_code == 200, icon["src"]
+        if icon["type"] == "image/png":
+            w, h = Image.open(io.BytesIO(r.content)).size
+            assert f"{w}x{h}" == icon["sizes"] and len(r.content) < 20_000
+    sw = client.get("/sw.js")
+    assert sw.status_code == 200 and "javascript" in sw.headers["content-type"]
+    assert "script-src 'self'" in sw.headers["content-security-policy"]
+    # the worker caches the shell only: no page and no /api answer is ever put in its cache
+    cached = re.search(r"var FILES = \[([^\]]+)\]", sw.text).group(1)
+    assert all(f.strip().strip('"').startswith("/static/") for f in cached.split(","))
+    assert "journal is unreachable" in client.get("/static/offline.html").text

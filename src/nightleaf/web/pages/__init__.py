@@ -11,6 +11,7 @@ from nightleaf.web.pages import (
     health,
     home,
     imports,
+    install,
     journal,
     morning,
     products,
@@ -22,7 +23,7 @@ from nightleaf.web.pages import (
 from nightleaf.web.security import require_csrf, require_upload_csrf
 
 MODULES: tuple[ModuleType, ...] = (home, tonight, morning, journal, dashboard, report, products,
-                                   health, safety, settings)
+                                   health, safety, settings, install)
 
 
 def register(app: FastAPI) -> None:
