@@ -21,6 +21,10 @@
     if (mm === 60) { hh = (hh + 1) % 24; mm = 0; }
     return (hh < 10 ? "0" : "") + hh + ":" + (mm < 10 ? "0" : "") + mm;
   }
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function days(u, vals) {  // axis ticks as "28 Oct" (not the locale's 10/28)
+    return vals.map(function (v) { var t = new Date(v * 1000); return t.getDate() + " " + MONTHS[t.getMonth()]; });
+  }
   var dots = { stroke: null, width: 0 };
   var faint = { width: 1, points: { show: true, size: 3 } };
   function mean(label, color, scale) {  // the 7-night trailing mean, drawn over the nights
@@ -57,7 +61,7 @@
       if (sp.fmt) s.value = function (u, v) { return clock(v); };
       return s;
     }));
-    var axes = [{}].concat(sp.axes.map(function (a) { a.size = 50; return a; }));
+    var axes = [{ values: days }].concat(sp.axes.map(function (a) { a.size = 50; return a; }));
     var opts = { width: Math.max(el.clientWidth, 260), height: 220, series: series, axes: axes,
                  scales: Object.assign({ x: { time: true } }, sp.scales || {}),
                  legend: { live: true }, cursor: { points: { size: 7 } } };
