@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import httpx
@@ -42,7 +42,7 @@ def server(tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "m.db"
     ctx = open_context(f"sqlite:///{db}", clock=lambda: datetime.fromisoformat(NOW))
     with ctx.tx() as repo:  # a profile and 60 nights up to 2026-11-20; the 23rd is empty
-        repo.save_journal(simulate_journal(60, seed=5, last_night=datetime(2026, 11, 20).date()))
+        repo.save_journal(simulate_journal(60, seed=5, last_night=date(2026, 11, 20)))
     port = free_port()
     proc = start_server(db, port)
     try:
