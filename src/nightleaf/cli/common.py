@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
-from nightleaf.io.journal_json import to_plain
-from nightleaf.model.finding import Finding
-from nightleaf.services import Context, open_context
+from nightleaf.model.plain import to_plain
+
+if TYPE_CHECKING:
+    from nightleaf.model.finding import Finding
+    from nightleaf.services import Context
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -38,6 +40,8 @@ _state: dict[str, Any] = {"db": None, "ctx": None}
 
 def get_ctx() -> Context:
     if _state["ctx"] is None:
+        from nightleaf.services import open_context  # SQLAlchemy loads here, not at start-up
+
         _state["ctx"] = open_context(_state["db"])
     ctx: Context = _state["ctx"]
     return ctx

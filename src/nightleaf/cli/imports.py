@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.progress import (
@@ -18,8 +18,13 @@ from rich.progress import (
 from typer.core import TyperGroup
 
 from nightleaf.cli.common import JsonOpt, console, err_console, get_ctx, print_json
+from nightleaf.cli.lazy import lazy
 from nightleaf.io.detect import ImportProgress
-from nightleaf.services import imports as svc
+
+if TYPE_CHECKING:
+    from nightleaf.services import imports as svc
+else:
+    svc = lazy("nightleaf.services.imports")
 
 LABELS = {"apple_health": "Apple Health", "fitbit": "Fitbit", "oura": "Oura",
           "sleep_as_android": "Sleep as Android"}

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
+from nightleaf.cli.lazy import lazy
 from nightleaf.model.entities import Profile
 from nightleaf.model.region import region_name
-from nightleaf.services import journal as svc
+
+if TYPE_CHECKING:
+    from nightleaf.services import journal as svc
+else:
+    svc = lazy("nightleaf.services.journal")
 
 profile_app = typer.Typer(help="Show or change your settings (zone, region, bedtime, limits).",
                           no_args_is_help=True)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.lazy import lazy
 from nightleaf.model import clock
-from nightleaf.services import journal as svc
+
+if TYPE_CHECKING:
+    from nightleaf.services import journal as svc
+else:
+    svc = lazy("nightleaf.services.journal")
 
 log_app = typer.Typer(help="Record an intake, another substance, the night, pain, symptoms.",
                       no_args_is_help=True)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
-from nightleaf.services import nights as svc
+from nightleaf.cli.lazy import lazy
+
+if TYPE_CHECKING:
+    from nightleaf.services import nights as svc
+else:
+    svc = lazy("nightleaf.services.nights")
 
 
 def nights(

@@ -5,16 +5,23 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import typer
 from rich.prompt import Prompt
 from rich.table import Table
 
 from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.lazy import lazy
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.services import plan as svc
-from nightleaf.services import routine as routine_svc
+
+if TYPE_CHECKING:
+    from nightleaf.services import plan as svc
+    from nightleaf.services import routine as routine_svc
+else:
+    svc = lazy("nightleaf.services.plan")
+    routine_svc = lazy("nightleaf.services.routine")
 
 routine_app = typer.Typer(help="Your pre-sleep routine: a checklist you tick each night.",
                           no_args_is_help=True)

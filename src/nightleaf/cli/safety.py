@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json, render_findings
+from nightleaf.cli.lazy import lazy
 from nightleaf.model import clock
-from nightleaf.services import safety as svc
+
+if TYPE_CHECKING:
+    from nightleaf.services import safety as svc
+else:
+    svc = lazy("nightleaf.services.safety")
 
 _STYLE = {"info": "cyan", "caution": "yellow", "warning": "bold dark_orange",
           "danger": "bold white on red"}

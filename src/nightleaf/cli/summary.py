@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
-from nightleaf.services import summary as svc
-from nightleaf.stats.compare import NOT_ENOUGH
-from nightleaf.stats.window import NOTE, WindowSummary
+from nightleaf.cli.lazy import lazy
+
+if TYPE_CHECKING:
+    from nightleaf.services import summary as svc
+    from nightleaf.stats.window import WindowSummary
+else:
+    svc = lazy("nightleaf.services.summary")
 
 #: (field, label, digits) of the diary metrics shown as window means/medians
 DIARY_ROWS = (
@@ -88,6 +94,7 @@ OUTCOME_LABELS = {"tst_minutes": "TST (min)", "se_percent": "SE (%)", "sol_minut
 
 
 def _comparisons_table(s: WindowSummary) -> Table:
+    from nightleaf.stats.compare import NOT_ENOUGH, NOTE
     t = Table("nights", "outcome", "n", "n without", "difference", "95% interval",
               title="Compared with nights without kratom", caption=f"{NOTE}; Welch t intervals")
     groups: dict[str, list] = {}
@@ -111,7 +118,7 @@ def _comparisons_table(s: WindowSummary) -> Table:
 
 
 def summary(
-    days: int = typer.Option(28, "--days", min=1, max=svc.MAX_DAYS, help="How many nights back."),
+    days: int = typer.Option(28, "--days", help="How many nights back (1 to 3660)."),
     last: str = typer.Option(None, "--to", help="Last night, YYYY-MM-DD (default: last night)."),
     json_: bool = JsonOpt,
 ) -> None:
