@@ -35,23 +35,47 @@ class Diary:
     quality = typer.Option(None, "--quality", help="Sleep quality, 1 very poor .. 5 very good.")
     rested = typer.Option(None, "--rested", help="How rested, 1 not at all .. 5 very well-rested.")
 
-_state: dict[str, Any] = {"db": None, "ctx": None}
+_state: dict[str, Any] = {"db": None, "ctx": None, "needs_profile": False}
+
+NOT_INITIALISED = ("no journal set up yet: run `nightleaf init` first (it asks for your time zone, "
+                   "region and bedtime)")
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """True when ``url`` names an SQLite file that does not exist yet (nothing to open)."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return False
+    from pathlib import Path
+
+    return not Path(url.removeprefix("sqlite:///")).expanduser().exists()
 
 
 def get_ctx() -> Context:
+    """The journal of this command. Commands that need a profile (all but ``init``, ``profile``,
+    ``med``, ``condition``, ``product``, ``batch``, ``import``, ``interactions``, ``legal`` and
+    ``serve``) stop with "run `nightleaf init` first" rather than create a journal silently."""
     if _state["ctx"] is None:
+        from nightleaf.config import database_url
+        from nightleaf.errors import ConfigError
         from nightleaf.services import open_context  # SQLAlchemy loads here, not at start-up
 
-        _state["ctx"] = open_context(_state["db"])
-    ctx: Context = _state["ctx"]
-    return ctx
+        url = database_url(_state["db"])
+        if _state["needs_profile"] and _missing_sqlite_file(url):
+            raise ConfigError(NOT_INITIALISED)
+        ctx = open_context(url)
+        if _state["needs_profile"] and not ctx.has_profile():
+            ctx.store.dispose()
+            raise ConfigError(NOT_INITIALISED)
+        _state["ctx"] = ctx
+    ctx_: Context = _state["ctx"]
+    return ctx_
 
 
 def reset() -> None:
     ctx = _state.get("ctx")
     if ctx is not None:
         ctx.store.dispose()
-    _state.update(db=None, ctx=None)
+    _state.update(db=None, ctx=None, needs_profile=False)
 
 
 def print_json(value: Any) -> None:

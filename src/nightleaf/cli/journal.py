@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
+from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.cli.lazy import lazy
-from nightleaf.model.entities import Profile
+from nightleaf.errors import NightleafError
+from nightleaf.model.entities import Medicine, Profile
 from nightleaf.model.region import region_name
 
 if TYPE_CHECKING:
+    from nightleaf.services import Context
     from nightleaf.services import journal as svc
 else:
     svc = lazy("nightleaf.services.journal")
@@ -28,20 +32,155 @@ batch_app = typer.Typer(help="Batches of a product, with their lab results.", no
 TZ = typer.Option(None, "--tz", help="Your IANA time zone, e.g. Europe/Berlin.")
 REGION = typer.Option(None, "--region", help="Where you live: ISO 3166 code, e.g. US-CA, GB, TH.")
 BEDTIME = typer.Option(None, "--bedtime", help="Target bedtime, HH:MM.")
+WAKE = typer.Option(None, "--wake", help="Target wake time, HH:MM.")
 LEAD = typer.Option(None, "--lead", help="Your planned minutes between intake and bedtime.")
+NOTE = typer.Option(None, "--note", help="A note of your own (optional).")
 
 
-def init(tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, lead: str = LEAD,
-         json_: bool = JsonOpt) -> None:
-    """Create your journal and profile (safe to run again: it only updates what you give)."""
+def _ask(label: str, default: str | None, check: Callable[[str], object]) -> str | None:
+    """Ask until the answer passes ``check``; Enter keeps ``default``, "-" leaves it empty."""
+    from rich.prompt import Prompt
+
+    while True:
+        answer = (Prompt.ask(label, default=default or "", console=console,
+                             show_default=bool(default)) or "").strip()
+        if answer == "-" or not answer:
+            return None
+        try:
+            check(answer)
+            return answer
+        except NightleafError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+
+
+def _checker(key: str) -> Callable[[str], object]:
+    """Validate one profile answer the way ``profile set`` would, without saving it."""
+    return lambda value: svc.apply_profile_changes(Profile(), {key: value})
+
+
+def _list_answers(label: str) -> list[str]:
+    """Names typed one per prompt until an empty answer."""
+    from rich.prompt import Prompt
+
+    names: list[str] = []
+    while True:
+        answer = (Prompt.ask(label if not names else "Another (Enter when done)", default="",
+                             console=console, show_default=False) or "").strip()
+        if not answer:
+            return names
+        names.append(answer)
+
+
+def init(
+    tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, wake: str = WAKE,
+    lead: str = LEAD,
+    med: list[str] = typer.Option(None, "--med", help="A medicine you take (repeatable)."),
+    condition: list[str] = typer.Option(None, "--condition",
+                                        help="A health condition you have (repeatable)."),
+    no_input: bool = typer.Option(False, "--no-input",
+                                  help="Do not ask; use the flags and the defaults (for scripts)."),
+    json_: bool = JsonOpt,
+) -> None:
+    """Set up your journal: time zone, region, bedtime, wake and lead time, your medicines and
+    conditions; then the first safety check and the law where you live. In a terminal it asks,
+    with defaults (Enter keeps one); every question is also a flag. Safe to run again: it only
+    changes what you give."""
+    from nightleaf.services.context import system_zone
+
     ctx = get_ctx()
-    p = svc.init_journal(ctx, tz=tz, region=region, bedtime=bedtime, lead=lead)
+    had_profile = ctx.has_profile()
+    current = ctx.profile()
+    answers: dict[str, str | None] = {"tz": tz, "region": region, "bedtime": bedtime,
+                                      "wake": wake, "lead": lead}
+    meds, conds = list(med or []), list(condition or [])
+    interactive = not (no_input or json_) and sys.stdin.isatty()
+    if interactive:
+        console.print("[bold]Setting up nightleaf.[/bold] [dim]Enter keeps the value in "
+                      "brackets; type - to leave an item empty.[/dim]")
+        zone = current.tz if had_profile else system_zone()
+        questions = [
+            ("tz", f"Your time zone{'' if had_profile else ' (detected from this machine)'}",
+             zone),
+            ("region", "Where you live, for the law there: an ISO 3166 code such as US-CA, GB, "
+             "DE, TH", current.region),
+            ("bedtime", "Your target bedtime (HH:MM)", f"{current.target_bedtime:%H:%M}"),
+            ("wake", "Your target wake time (HH:MM)",
+             f"{current.target_wake:%H:%M}" if current.target_wake else "07:00"),
+            ("lead", "Your lead time: minutes between your intake and bedtime. Your own "
+             "setting, not a recommendation", str(current.lead_minutes)),
+        ]
+        for key, label, default in questions:
+            if answers[key] is None:
+                answers[key] = _ask(label, default, _checker(key)) or ""
+        if not meds:
+            meds = _list_answers("A medicine you take, for interaction checks (Enter for none)")
+        if not conds:
+            conds = _list_answers("A health condition, for safety checks (Enter for none)")
+    if not had_profile and answers["tz"] is None:
+        answers["tz"] = system_zone()  # the machine's zone, said below, rather than UTC
+    changes = {k: v for k, v in answers.items() if v is not None and (v != "" or k in
+                                                                       ("region", "wake"))}
+    p = svc.init_journal(ctx, **changes)
+    added_meds = [_add_medicine(ctx, name, interactive, quiet=json_) for name in meds]
+    added_conds = [svc.add_condition(ctx, name) for name in conds]
     if json_:
-        print_json(p)
+        print_json({"profile": p, "medicines": added_meds, "conditions": added_conds})
         return
-    console.print(f"Journal ready. Time zone {p.tz}, bedtime {p.target_bedtime:%H:%M}, "
-                  f"lead time {p.lead_minutes} min. Region: {p.region or 'not set'}.")
-    console.print("Next: [bold]nightleaf product add[/bold], then [bold]nightleaf log intake[/bold].")
+    detected = not had_profile and tz is None and not interactive
+    console.print(f"Journal ready. Time zone {p.tz}{' (detected; change with --tz)' if detected else ''}"
+                  f", bedtime {p.target_bedtime:%H:%M}"
+                  f"{', wake ' + format(p.target_wake, '%H:%M') if p.target_wake else ''}, "
+                  f"lead time {p.lead_minutes} min (your setting, not a recommendation). "
+                  f"Region: {p.region or 'not set'}.")
+    if added_meds or added_conds:
+        console.print("Added " + ", ".join([f"medicine {m.name}" for m in added_meds] +
+                                           [f"condition {c.name}" for c in added_conds]) + ".")
+    _first_check(ctx, p)
+    console.print("Next: [bold]nightleaf product add[/bold], then [bold]nightleaf log intake[/bold]"
+                  " or [bold]nightleaf tonight[/bold].")
+
+
+def _first_check(ctx: Context, p: Profile) -> None:
+    """The first safety check (your medicines and conditions) and the law where you live."""
+    from nightleaf.services import safety as safety_svc
+
+    console.print("[bold]First safety check[/bold] (your medicines and conditions with kratom):")
+    findings = [f for f in safety_svc.check(ctx).findings if not f.rule.startswith("legal.")]
+    render_findings(findings)
+    if p.region:
+        console.print("[bold]The law where you live[/bold]:")
+        render_findings(safety_svc.legal(ctx).findings)
+    else:
+        console.print("The law where you live: set your region to see it "
+                      "(`nightleaf profile set --region US-CA`).")
+
+
+def _add_medicine(ctx: Context, name: str, interactive: bool, dose: str | None = None,
+                  regimen: str = "regular", quiet: bool = False) -> Medicine:
+    """Add a medicine; a misspelt or unknown name gets "did you mean ...?" now, not later."""
+    from nightleaf.services import safety as safety_svc
+
+    rep = safety_svc.interactions(ctx, [name])[0]
+    guess = rep.name if rep.known and rep.matched_as == "misspelling" else (
+        rep.suggestions[0].split(" (")[0] if not rep.known and rep.suggestions else None)
+    if guess and interactive:
+        from rich.prompt import Confirm
+
+        if Confirm.ask(f"Did you mean {guess}?", default=True, console=console):
+            name = guess
+            guess = None
+    m = svc.add_medicine(ctx, name, dose, regimen)
+    if quiet:
+        return m
+    if guess:
+        console.print(f"Did you mean {guess}? Saved as typed ({name!r}); "
+                      + (f"safety checks read it as {guess}." if rep.known else
+                         "nightleaf cannot check interactions for a name it does not know.")
+                      + f" To correct it: `nightleaf med remove {name!r}` and "
+                      f"`nightleaf med add {guess}`.")
+    elif not rep.known:
+        console.print(f"Note: {rep.message}")
+    return m
 
 
 def _show_profile(p: Profile) -> None:
@@ -69,7 +208,7 @@ def profile_show(json_: bool = JsonOpt) -> None:
 @profile_app.command("set")
 def profile_set(
     tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, lead: str = LEAD,
-    wake: str = typer.Option(None, "--wake", help="Target wake time, HH:MM."),
+    wake: str = WAKE,
     max_grams: str = typer.Option(None, "--max-grams",
                                   help="Your own ceiling of grams per night ('' clears it)."),
     max_nights: str = typer.Option(None, "--max-nights",
@@ -89,8 +228,10 @@ def med_add(name: str = typer.Argument(..., help="As written on the pack, e.g. s
             dose: str = typer.Option(None, "--dose", help="Dose as you take it, e.g. '50 mg daily'."),
             as_needed: bool = typer.Option(False, "--as-needed", help="Taken only as needed."),
             json_: bool = JsonOpt) -> None:
-    """Add a medicine."""
-    m = svc.add_medicine(get_ctx(), name, dose, "as_needed" if as_needed else "regular")
+    """Add a medicine. A misspelt name gets "did you mean ...?" (in a terminal, a question)."""
+    interactive = not json_ and sys.stdin.isatty()
+    m = _add_medicine(get_ctx(), name, interactive, dose, "as_needed" if as_needed else "regular",
+                      quiet=json_)
     print_json(m) if json_ else console.print(f"Added medicine #{m.id}: {m.name}.")
 
 
@@ -116,7 +257,7 @@ def med_remove(key: str = typer.Argument(..., help="Id or name.")) -> None:
 
 @cond_app.command("add")
 def cond_add(name: str = typer.Argument(..., help="e.g. sleep apnea, liver disease."),
-             note: str = typer.Option(None, "--note"), json_: bool = JsonOpt) -> None:
+             note: str = NOTE, json_: bool = JsonOpt) -> None:
     """Add a condition."""
     c = svc.add_condition(get_ctx(), name, note)
     print_json(c) if json_ else console.print(f"Added condition #{c.id}: {c.name}.")
@@ -145,13 +286,13 @@ def cond_remove(key: str = typer.Argument(..., help="Id or name.")) -> None:
 @product_app.command("add")
 def product_add(
     name: str = typer.Argument(..., help="Your name for it, e.g. 'Red Bali (Vendor X)'."),
-    vendor: str = typer.Option(None, "--vendor"),
+    vendor: str = typer.Option(None, "--vendor", help="Who sells it (optional)."),
     label: str = typer.Option(None, "--label", help="The strain name on the label."),
     vein: str = typer.Option("unknown", "--vein", help="red, green, white, yellow, gold, mixed..."),
     form: str = typer.Option("powder", "--form",
                              help="leaf, powder, capsule, tea, extract, tablet, other."),
     capsule_mg: str = typer.Option(None, "--capsule-mg", help="mg of material per capsule."),
-    note: str = typer.Option(None, "--note"),
+    note: str = NOTE,
     json_: bool = JsonOpt,
 ) -> None:
     """Add a product."""
@@ -196,7 +337,7 @@ def product_show(key: str = typer.Argument(..., help="Id or name."), json_: bool
 @batch_app.command("add")
 def batch_add(
     product: str = typer.Argument(..., help="Product id or name."),
-    lot: str = typer.Option(None, "--lot"),
+    lot: str = typer.Option(None, "--lot", help="The lot or batch number on the pack."),
     purchased: str = typer.Option(None, "--purchased", help="Date bought, YYYY-MM-DD."),
     mitragynine: str = typer.Option(None, "--mitragynine", help="Mitragynine, % of dry weight."),
     seven_oh: str = typer.Option(None, "--7oh", "--seven-oh",
@@ -206,7 +347,7 @@ def batch_add(
     metals: str = typer.Option("unknown", "--metals", help="Heavy metals: pass, fail, unknown."),
     microbial: str = typer.Option("unknown", "--microbial", help="pass, fail, unknown."),
     pesticides: str = typer.Option("unknown", "--pesticides", help="pass, fail, unknown."),
-    note: str = typer.Option(None, "--note"),
+    note: str = NOTE,
     json_: bool = JsonOpt,
 ) -> None:
     """Add a batch of a product, with lab results if you have them."""

@@ -18,13 +18,14 @@ else:
 log_app = typer.Typer(help="Record an intake, another substance, the night, pain, symptoms.",
                       no_args_is_help=True)
 
-AT = typer.Option(None, "--at", help="When: 21:30, 'yesterday 22:40', ISO 8601 (default: now).")
-NOTE = typer.Option(None, "--note")
+AT = typer.Option(None, "--at", help="When: 21:30, 9:30pm, 'yesterday 22:40', '2 days ago 21:00', "
+                  "'2026-11-20 21:30' (default: now).")
+NOTE = typer.Option(None, "--note", help="A note of your own for this entry (optional).")
 
 
 @log_app.command("intake", context_settings={"ignore_unknown_options": True})
 def intake(
-    amount: str = typer.Argument(..., help="3g, '3 g', 500mg, '2 caps', '250 ml' (tea)."),
+    amount: list[str] = typer.Argument(..., help="3g, 3 g, 500mg, 2 caps, 250 ml (tea)."),
     product: str = typer.Option(None, "--product", "-p", help="Product id or name."),
     batch: str = typer.Option(None, "--batch", help="Batch id or lot (default: newest batch)."),
     at: str = AT,
@@ -34,7 +35,7 @@ def intake(
     json_: bool = JsonOpt,
 ) -> None:
     """Log an intake. Prints the safety findings for that night."""
-    r = svc.log_intake(get_ctx(), amount, at=at, product=product, batch=batch,
+    r = svc.log_intake(get_ctx(), " ".join(amount), at=at, product=product, batch=batch,
                        capsule_mg=capsule_mg, tea_grams=steeped, note=note)
     if json_:
         print_json(r)
@@ -53,7 +54,8 @@ def intake(
 def substance(
     kind: str = typer.Argument(..., help="alcohol, caffeine, cannabis, medicine, other."),
     amount: str = typer.Option(None, "--amount", help="Standard drinks for alcohol, mg for caffeine."),
-    unit: str = typer.Option(None, "--unit"),
+    unit: str = typer.Option(None, "--unit", help="The unit of --amount when it is not the "
+                             "usual one (drinks for alcohol, mg for caffeine)."),
     name: str = typer.Option(None, "--name", help="Which one (required for medicine/other)."),
     at: str = AT, note: str = NOTE, json_: bool = JsonOpt,
 ) -> None:
@@ -63,8 +65,15 @@ def substance(
         print_json(s)
     else:
         console.print(f"Logged {s.kind}{' (' + s.name + ')' if s.name else ''}"
-                      f"{' ' + fmt(s.amount) + ' ' + (s.unit or '') if s.amount is not None else ''}"
+                      f"{' ' + _quantity(s.amount, s.unit) if s.amount is not None else ''}"
                       f" for the night of {s.night}.")
+
+
+def _quantity(amount: float, unit: str | None) -> str:
+    """``1 drink``, ``2 drinks``, ``95 mg``: plural units in the singular for exactly one."""
+    if unit and amount == 1 and unit.endswith("s") and unit not in ("mg", "g", "ml"):
+        unit = unit[:-1]
+    return f"{fmt(amount)} {unit or ''}".rstrip()
 
 
 @log_app.command("sleep")

@@ -45,7 +45,7 @@ app = typer.Typer(
 #: commands that work before ``nightleaf init``: they set up or bring in a journal, or only
 #: read the knowledge base. Every other command needs the profile (time zone, bedtime).
 WITHOUT_PROFILE = frozenset({"init", "profile", "med", "condition", "product", "batch",
-                             "import", "interactions", "serve"})
+                             "import", "interactions", "legal", "serve"})
 
 
 def _version(value: bool) -> None:

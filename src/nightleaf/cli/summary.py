@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -42,11 +42,18 @@ def _clock(minutes: float | None) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def _logged(r: Any) -> bool:
+    return bool(r.diary or r.intake or r.pain or r.wearable)
+
+
 def _nights_table(s: WindowSummary) -> Table:
+    rows = [r for r in s.nights if _logged(r)]
+    empty = len(s.nights) - len(rows)
     t = Table("night", "g", "intake→sleep", "TST", "SE %", "SOL", "WASO", "quality",
               "device TST", "pain eve", "pain morn",
-              title=f"Nights {s.first_night} – {s.last_night} (diary; device shown apart)")
-    for r in s.nights:
+              title=f"Nights {s.first_night} – {s.last_night} (diary; device shown apart)",
+              caption=f"{empty} night(s) with nothing logged are left out" if empty else None)
+    for r in rows:
         d, i, p = r.diary, r.intake, r.pain
         device = ", ".join(f"{fmt(m.tst_minutes, 0)} {m.source}" for m in r.wearable) or "—"
         grams = "—" if i is None else (fmt(i.total_grams, 2) if i.total_grams is not None
@@ -130,6 +137,12 @@ def summary(
     s = svc.summarise(ctx, days=days, last=last)
     if json_:
         print_json(svc.summary_json(s))
+        return
+    if not any(_logged(r) for r in s.nights):
+        console.print(f"Nothing is logged for the nights {s.first_night} to {s.last_night} yet. "
+                      "A summary counts complete nights only: tonight's entries appear from "
+                      "tomorrow morning (`nightleaf tonight` shows them now). `--days` or `--to` "
+                      "choose another window.")
         return
     console.print(_nights_table(s))
     console.print(_means_table(s))
