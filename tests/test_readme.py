@@ -7,7 +7,6 @@ hours when "last night" is still in progress or just ending.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 from collections.abc import Callable

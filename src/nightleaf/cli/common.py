@@ -7,16 +7,51 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from nightleaf.model.plain import to_plain
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
     from nightleaf.model.finding import Finding
     from nightleaf.services import Context
+else:
+    def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802  rich.table.Table, on first use
+        from rich.table import Table as _Table
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+        return _Table(*args, **kwargs)
+
+
+class _Console:
+    """Rich's Console, created on first use. A plain line (no markup, no options) is written
+    directly: ``nightleaf log pain 6`` then never imports Rich (bench/cli_start.py)."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._rich: Console | None = None
+
+    def _console(self) -> Console:
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(stderr=self._stderr, highlight=False)
+        return self._rich
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if (self._rich is None and not options and objects
+                and all(type(o) is str and "[" not in o for o in objects)):
+            stream = sys.stderr if self._stderr else sys.stdout
+            stream.write(" ".join(objects) + "\n")
+            return
+        self._console().print(*objects, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console(), name)
+
+
+console: Console = _Console()  # type: ignore[assignment]
+err_console: Console = _Console(stderr=True)  # type: ignore[assignment]
 
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
 

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.common import JsonOpt, Table, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.cli.lazy import lazy
 from nightleaf.errors import NightleafError
 from nightleaf.model.entities import Medicine, Profile

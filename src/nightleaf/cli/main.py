@@ -89,6 +89,34 @@ class _Argument(TyperArgument):
         return None
 
 
+try:  # Typer >= 0.29 coerces every value through a pydantic TypeAdapter, built on first use
+    from typer._coercion import RuntimeParam
+except ImportError:  # another Typer: its own coercion is used as is
+    RuntimeParam = None  # type: ignore[assignment,misc]
+
+if RuntimeParam is not None:
+    class _Text(RuntimeParam):  # type: ignore[misc,valid-type]
+        """Text options as typed, and flags. Nightleaf's options are strings parsed by its
+        services, so importing pydantic and building an adapter per option (≈ 0.1 s) buys
+        nothing; int and Path options keep Typer's coercion."""
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            if self.annotation is bool:
+                if isinstance(value, bool):
+                    return value
+                return str(value).strip().lower() in ("1", "true", "yes", "on", "y", "t")
+            if isinstance(value, (list, tuple)):
+                return [str(v) for v in value]
+            return str(value)
+
+
+def _text_only(p: Any) -> None:
+    annotation = p.type_descriptor.annotation
+    if RuntimeParam is not None and (annotation in (str, bool) or annotation == list[str]):
+        p._runtime_param = _Text(parameter_info=p.type_descriptor.parameter_info,
+                                 annotation=annotation)
+
+
 #: the tag after an option that takes a value (flags have none), by the option's Python type
 _TAGS: dict[Any, str] = {str: "TEXT", int: "INTEGER", Path: "PATH"}
 
@@ -96,6 +124,8 @@ _TAGS: dict[Any, str] = {str: "TEXT", int: "INTEGER", Path: "PATH"}
 def _tidy(command: Any) -> Any:
     """One help style everywhere: ``--at TEXT``, ``--json`` (a flag, no tag), ``AMOUNT``."""
     for p in command.params:
+        if isinstance(p, (TyperArgument, TyperOption)):
+            _text_only(p)
         if isinstance(p, TyperArgument):
             p.__class__ = _Argument
             if p.metavar is None:
@@ -105,6 +135,9 @@ def _tidy(command: Any) -> Any:
             if get_origin(annotation) is list:
                 annotation = get_args(annotation)[0]
             p.metavar = _TAGS.get(annotation, "TEXT")
+    help_option = command.get_help_option(typer.Context(command))  # made once, then cached
+    if help_option is not None:
+        _text_only(help_option)
     for sub in getattr(command, "commands", {}).values():
         _tidy(sub)
     return command

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
+from nightleaf.cli.common import JsonOpt, Table, console, fmt, get_ctx, print_json
 from nightleaf.cli.lazy import lazy
 
 if TYPE_CHECKING:

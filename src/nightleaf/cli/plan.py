@@ -8,10 +8,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import typer
-from rich.prompt import Prompt
-from rich.table import Table
 
-from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.common import Diary, JsonOpt, Table, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.cli.lazy import lazy
 from nightleaf.errors import InputError
 from nightleaf.model import clock
@@ -234,6 +232,8 @@ def reminders_cmd(out: str = typer.Option("nightleaf.ics", "--out", "-o",
 
 # -- morning -----------------------------------------------------------------------------------
 def _ask(label: str, default: str | None, check: Callable[[str], object]) -> str | None:
+    from rich.prompt import Prompt
+
     while True:
         answer = Prompt.ask(label, default=default or "", console=console, show_default=True)
         answer = (answer or "").strip()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import socket
-
 import typer
 
 from nightleaf.cli.common import _state, console
@@ -14,6 +11,9 @@ from nightleaf.errors import ConfigError
 
 def _check_port_free(host: str, port: int) -> None:
     """Fail in one line, before anything is printed, when ``host:port`` cannot be bound."""
+    import errno
+    import socket
+
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
