@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -57,8 +57,8 @@ def _checker(key: str) -> Callable[[str], object]:
     return lambda value: svc.apply_profile_changes(Profile(), {key: value})
 
 
-def _list_answers(label: str) -> list[str]:
-    """Names typed one per prompt until an empty answer."""
+def _list_answers(label: str, check: Callable[[str], str] | None = None) -> list[str]:
+    """Names typed one per prompt until an empty answer; ``check`` may correct each one."""
     from rich.prompt import Prompt
 
     names: list[str] = []
@@ -67,7 +67,7 @@ def _list_answers(label: str) -> list[str]:
                              console=console, show_default=False) or "").strip()
         if not answer:
             return names
-        names.append(answer)
+        names.append(check(answer) if check else answer)
 
 
 def init(
@@ -112,7 +112,8 @@ def init(
             if answers[key] is None:
                 answers[key] = _ask(label, default, _checker(key)) or ""
         if not meds:
-            meds = _list_answers("A medicine you take, for interaction checks (Enter for none)")
+            meds = _list_answers("A medicine you take, for interaction checks (Enter for none)",
+                                 lambda name: _confirm_medicine(ctx, name))
         if not conds:
             conds = _list_answers("A health condition, for safety checks (Enter for none)")
     if not had_profile and answers["tz"] is None:
@@ -120,7 +121,8 @@ def init(
     changes = {k: v for k, v in answers.items() if v is not None and (v != "" or k in
                                                                        ("region", "wake"))}
     p = svc.init_journal(ctx, **changes)
-    added_meds = [_add_medicine(ctx, name, interactive, quiet=json_) for name in meds]
+    notes: list[str] = []
+    added_meds = [_add_medicine(ctx, name, False, notes=notes) for name in meds]
     added_conds = [svc.add_condition(ctx, name) for name in conds]
     if json_:
         print_json({"profile": p, "medicines": added_meds, "conditions": added_conds})
@@ -134,6 +136,8 @@ def init(
     if added_meds or added_conds:
         console.print("Added " + ", ".join([f"medicine {m.name}" for m in added_meds] +
                                            [f"condition {c.name}" for c in added_conds]) + ".")
+    for note in notes if not interactive else ():  # in a terminal, each was asked already
+        console.print(note)
     _first_check(ctx, p)
     console.print("Next: [bold]nightleaf product add[/bold], then [bold]nightleaf log intake[/bold]"
                   " or [bold]nightleaf tonight[/bold].")
@@ -154,23 +158,48 @@ def _first_check(ctx: Context, p: Profile) -> None:
                       "(`nightleaf profile set --region US-CA`).")
 
 
-def _add_medicine(ctx: Context, name: str, interactive: bool, dose: str | None = None,
-                  regimen: str = "regular", quiet: bool = False) -> Medicine:
-    """Add a medicine; a misspelt or unknown name gets "did you mean ...?" now, not later."""
+def _medicine_guess(ctx: Context, name: str) -> tuple[str | None, Any]:
+    """The name nightleaf would read ``name`` as, when it looks misspelt, and the report."""
     from nightleaf.services import safety as safety_svc
 
     rep = safety_svc.interactions(ctx, [name])[0]
-    guess = rep.name if rep.known and rep.matched_as == "misspelling" else (
-        rep.suggestions[0].split(" (")[0] if not rep.known and rep.suggestions else None)
-    if guess and interactive:
-        from rich.prompt import Confirm
+    if rep.known and rep.matched_as == "misspelling":
+        return rep.name, rep
+    if not rep.known and rep.suggestions:
+        return rep.suggestions[0].split(" (")[0], rep
+    return None, rep
 
-        if Confirm.ask(f"Did you mean {guess}?", default=True, console=console):
-            name = guess
-            guess = None
+
+def _confirm_medicine(ctx: Context, name: str) -> str:
+    """In a terminal: "Did you mean sertraline?" right after the name is typed."""
+    from rich.prompt import Confirm
+
+    guess, _ = _medicine_guess(ctx, name)
+    if guess and Confirm.ask(f"Did you mean {guess}?", default=True, console=console):
+        return guess
+    return name
+
+
+def _add_medicine(ctx: Context, name: str, interactive: bool, dose: str | None = None,
+                  regimen: str = "regular", notes: list[str] | None = None) -> Medicine:
+    """Add a medicine; a misspelt or unknown name gets "did you mean ...?" now, not later
+    (a question in a terminal, else a line in ``notes`` or printed)."""
+    if interactive:
+        name = _confirm_medicine(ctx, name)
+    guess, rep = _medicine_guess(ctx, name)
     m = svc.add_medicine(ctx, name, dose, regimen)
-    if quiet:
-        return m
+    line = None
+    if guess and not interactive:
+        line = (f"Did you mean {guess}? Saved as typed ({name!r}); "
+                + (f"safety checks read it as {guess}." if rep.known else
+                   "nightleaf cannot check interactions for a name it does not know.")
+                + f" To correct it: `nightleaf med remove {name!r}` and "
+                f"`nightleaf med add {guess}`.")
+    elif not rep.known:
+        line = f"Note: {rep.message}"
+    if line is not None:
+        notes.append(line) if notes is not None else console.print(line, markup=False)
+    return m
     if guess:
         console.print(f"Did you mean {guess}? Saved as typed ({name!r}); "
                       + (f"safety checks read it as {guess}." if rep.known else
@@ -229,9 +258,15 @@ def med_add(name: str = typer.Argument(..., help="As written on the pack, e.g. s
             json_: bool = JsonOpt) -> None:
     """Add a medicine. A misspelt name gets "did you mean ...?" (in a terminal, a question)."""
     interactive = not json_ and sys.stdin.isatty()
+    notes: list[str] = []
     m = _add_medicine(get_ctx(), name, interactive, dose, "as_needed" if as_needed else "regular",
-                      quiet=json_)
-    print_json(m) if json_ else console.print(f"Added medicine #{m.id}: {m.name}.")
+                      notes=notes)
+    if json_:
+        print_json(m)
+        return
+    console.print(f"Added medicine #{m.id}: {m.name}.")
+    for note in notes:
+        console.print(note, markup=False)
 
 
 @med_app.command("list")
