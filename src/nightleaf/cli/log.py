@@ -148,7 +148,8 @@ def routine(
 
 
 @log_app.command("note")
-def note_cmd(text: str = typer.Argument(...), at: str = AT, json_: bool = JsonOpt) -> None:
+def note_cmd(text: str = typer.Argument(..., help="The note, e.g. 'long day at work'."),
+             at: str = AT, json_: bool = JsonOpt) -> None:
     """Add a free-text note to the night."""
     n = svc.log_note(get_ctx(), text, at=at)
     print_json(n) if json_ else console.print(f"Noted for the night of {n.night}.")

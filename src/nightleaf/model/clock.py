@@ -174,7 +174,7 @@ def parse_when(text: str, *, now: datetime, tz: str, night: date | None = None) 
         if parsed.tzinfo is None:
             return resolve_local(parsed.date(), parsed.time(), tz)
         return parsed.astimezone(UTC)
-    if not re.fullmatch(r"[\d:h.\s]*(am|pm)?", low):  # not a clock time: name every form
+    if not _HHMM.match(low.replace(" ", "")):  # not a clock time: name every form
         raise InputError(f"cannot read the time {text!r}: use {WHEN_FORMS}")
     wall = parse_wall_time(raw)
     return night_time(night if night is not None else night_of(now, tz), wall, tz)
