@@ -156,6 +156,10 @@ class CombinationEntry(Cited):
     ingredients: Annotated[list[str], Check(min_length=2)]
     brands: list[str] = field(default_factory=list)
     misspellings: list[str] = field(default_factory=list)
+    #: ingredient classes that do not apply to the combination as taken (e.g. the naloxone in
+    #: buprenorphine/naloxone is not a rescue dose); ``note`` says why
+    without_classes: list[str] = field(default_factory=list)
+    note: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +167,9 @@ class MedicinesFile(_Strict):
     version: int
     medicine: Annotated[list[MedicineEntry], Check(min_length=1)]
     combination: list[CombinationEntry] = field(default_factory=list)
+    #: foods, drinks and drugs that are not medicines (alcohol, grapefruit, cannabis): looked up
+    #: like medicines, not counted as medicines
+    substance: list[MedicineEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,8 +199,8 @@ class ConditionsFile(_Strict):
 @dataclass(frozen=True, kw_only=True)
 class ProductRule(Cited):
     id: Literal[
-        "seven_oh_share", "seven_oh_product", "concentrated_extract", "no_lab_results",
-        "contaminant_failed",
+        "seven_oh_share", "seven_oh_weight", "seven_oh_product", "concentrated_extract",
+        "no_lab_results", "contaminant_failed",
     ]
     severity: Severity
     explanation: Annotated[str, Check(min_length=20)]
@@ -260,6 +267,15 @@ class AlcoholRule(Cited):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CarryOverRule(Cited):
+    """How long a medicine or other substance taken earlier still counts for tonight."""
+
+    hours: Annotated[int, Check(gt=0, le=168)]
+    chosen_by_nightleaf: bool
+    explanation: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class WithdrawalRule(Cited):
     lookback_nights: Annotated[int, Check(gt=0)]
     min_use_nights: Annotated[int, Check(gt=0)]
@@ -283,6 +299,7 @@ class PatternsFile(_Strict):
     same_night: SameNightRule
     timing: TimingRule
     alcohol: AlcoholRule
+    carry_over: CarryOverRule
     withdrawal: WithdrawalRule
     legal: LegalRule
 
