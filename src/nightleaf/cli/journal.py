@@ -175,7 +175,9 @@ def _confirm_medicine(ctx: Context, name: str) -> str:
     from rich.prompt import Confirm
 
     guess, _ = _medicine_guess(ctx, name)
-    if guess and Confirm.ask(f"Did you mean {guess}?", default=True, console=console):
+    # rich types Confirm.ask's default as a str (PromptBase's); a bool is what Confirm uses
+    if guess and Confirm.ask(f"Did you mean {guess}?", default=True,  # type: ignore[arg-type]
+                             console=console):
         return guess
     return name
 
