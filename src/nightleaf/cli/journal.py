@@ -80,10 +80,12 @@ def init(
                                   help="Do not ask; use the flags and the defaults (for scripts)."),
     json_: bool = JsonOpt,
 ) -> None:
-    """Set up your journal: time zone, region, bedtime, wake and lead time, your medicines and
-    conditions; then the first safety check and the law where you live. In a terminal it asks,
-    with defaults (Enter keeps one); every question is also a flag. Safe to run again: it only
-    changes what you give."""
+    """Set up your journal, then see your first safety check.
+
+    Asks for your time zone, region, bedtime, wake and lead time, your medicines and
+    conditions; then shows the first safety check and the law where you live. In a terminal it
+    asks, with defaults (Enter keeps one); every question is also a flag. Safe to run again: it
+    only changes what you give."""
     from nightleaf.services.context import system_zone
 
     ctx = get_ctx()

@@ -39,7 +39,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
-    rich_markup_mode=None,
+    rich_markup_mode=None,  # click's plain help: one style, and Rich is not imported for it
+    context_settings={"max_content_width": 100},  # the commands' first sentences fit
 )
 
 #: commands that work before ``nightleaf init``: they set up or bring in a journal, or only
