@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import Result
+from tests.support.common import Result
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nightleaf.cli.main import command
-from tests.conftest import Result
+from tests.support.common import Result
 
 Cli = Callable[..., Result]
 
@@ -125,7 +125,7 @@ def test_postgres_urls_use_psycopg(url: str) -> None:
 
 @pytest.mark.pg
 def test_a_postgres_url_opens_a_journal(cli: Cli, pg_admin_url: str) -> None:
-    from tests.conftest import _fresh_pg_db
+    from tests.support.db import fresh_pg_db as _fresh_pg_db
 
     url = _fresh_pg_db(pg_admin_url).replace("postgresql+psycopg://", "postgres://")
     assert cli("--db", url, "init", "--tz", "Europe/Berlin", "--no-input").code == 0

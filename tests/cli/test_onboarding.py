@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Result
+from tests.support.common import Result
 
 Cli = Callable[..., Result]
 SRC = Path(__file__).resolve().parents[2] / "src"

@@ -23,7 +23,7 @@ from nightleaf.safety import (
     timing,
     withdrawal,
 )
-from tests.safety.conftest import NOW, TONIGHT, TZ, ctx, intake, nightly, rules
+from tests.support.safety import NOW, TONIGHT, TZ, ctx, intake, nightly, rules
 
 
 def sub(kind, name=None, night=TONIGHT, amount=None, unit=None):

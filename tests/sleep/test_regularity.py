@@ -27,8 +27,8 @@ from nightleaf.sleep.regularity import (
     sri_from_episodes,
     window_regularity,
 )
-from tests.conftest import real_fixture
-from tests.sleep.helpers import NY, at, entry
+from tests.support.common import real_fixture
+from tests.support.sleep_helpers import NY, at, entry
 
 
 def _golden_states() -> np.ndarray:

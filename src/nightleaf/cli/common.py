@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from nightleaf.model.finding import Finding
     from nightleaf.services import Context
 else:
-    def Table(*args: Any, **kwargs: Any) -> Any:  # noqa: N802  rich.table.Table, on first use
+    def Table(*args: Any, **kwargs: Any) -> Any:  # rich.table.Table, imported on first use
         from rich.table import Table as _Table
 
         return _Table(*args, **kwargs)
@@ -104,6 +104,12 @@ def get_ctx() -> Context:
         _state["ctx"] = ctx
     ctx_: Context = _state["ctx"]
     return ctx_
+
+
+def start(db: str | None, *, needs_profile: bool) -> None:
+    """Begin a command: which journal (``--db``), and whether it needs a profile."""
+    reset()
+    _state.update(db=db, needs_profile=needs_profile)
 
 
 def reset() -> None:

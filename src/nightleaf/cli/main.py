@@ -60,12 +60,10 @@ def _root(
     ctx: typer.Context,
     db: str = typer.Option(None, "--db", metavar="URL", envvar="NIGHTLEAF_DATABASE_URL",
                            help="Journal database URL (default: SQLite in your data folder)."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    _show_version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit."),
 ) -> None:
-    common.reset()
-    common._state["db"] = db
-    common._state["needs_profile"] = ctx.invoked_subcommand not in WITHOUT_PROFILE
+    common.start(db, needs_profile=ctx.invoked_subcommand not in WITHOUT_PROFILE)
 
 
 journal.register(app)
@@ -86,7 +84,7 @@ class _Argument(TyperArgument):
         name = self.display_name_raw + ("..." if self.nargs != 1 else "")
         return name if self.required else f"[{name}]"
 
-    def display_type_rich(self, ctx: Any) -> str | None:
+    def display_type_rich(self, ctx: Any) -> str | None:  # noqa: ARG002  (Typer's signature)
         return None
 
 
@@ -101,7 +99,7 @@ if RuntimeParam is not None:
         services, so importing pydantic and building an adapter per option (≈ 0.1 s) buys
         nothing; int and Path options keep Typer's coercion."""
 
-        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:  # noqa: ARG002
             if self.annotation is bool:
                 if isinstance(value, bool):
                     return value
@@ -114,7 +112,8 @@ if RuntimeParam is not None:
 def _text_only(p: Any) -> None:
     annotation = p.type_descriptor.annotation
     if RuntimeParam is not None and (annotation in (str, bool) or annotation == list[str]):
-        p._runtime_param = _Text(parameter_info=p.type_descriptor.parameter_info,
+        # Typer has no public hook for a parameter's coercion; this is its lazy cache
+        p._runtime_param = _Text(parameter_info=p.type_descriptor.parameter_info,  # noqa: SLF001
                                  annotation=annotation)
 
 

@@ -102,7 +102,7 @@ def render(kb: Knowledge) -> str:
         f"{w.min_use_nights} of the {w.lookback_nights} nights before with use; severity >= "
         f"{w.severe_symptom}/4 raises it | caution / warning | {_cites(kb, w.sources)} |",
         "| `legal.status` | always (region from the profile); banned/controlled = warning, "
-        "prescription-only = caution, otherwise info | info-warning | per region |",
+        "prescription-only/restricted = caution, otherwise info | info-warning | per region |",
         f"| `legal.stale` | the region's newest source is > {p.legal.stale_after_days} days old "
         f"| info | per region |",
         "", f"Timing: {t.explanation}", "", "## Legal status by region", "",

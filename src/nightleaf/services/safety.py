@@ -189,4 +189,31 @@ def legal(ctx: Context, region: str | None = None) -> LegalReport:
     from nightleaf.safety import legal as legal_rule
 
     sc = SafetyContext(profile=replace(profile, region=st.code), now=ctx.now())
-    return LegalReport(st.code, st.as_dict(), legal_rule.check(sc, kb))
+    return LegalReport(st.code, st.as_dict(kb.patterns.legal.stale_after_days),
+                       legal_rule.check(sc, kb))
+
+
+@dataclass
+class LegalOverview:
+    """Every covered jurisdiction (``legal --all``), judged against ``today``."""
+
+    today: str
+    count: int
+    stale_count: int
+    regions: list[dict[str, Any]]
+
+
+def legal_all(ctx: Context) -> LegalOverview:
+    """Every jurisdiction nightleaf has an entry for, with status, dates, sources and staleness."""
+    from nightleaf.knowledge.regions import all_statuses
+
+    profile = ctx.profile()
+    kb = load_knowledge()
+    today = clock.local_datetime(ctx.now(), profile.tz).date()
+    days = kb.patterns.legal.stale_after_days
+    rows = []
+    for st in all_statuses(kb, today):
+        d = st.as_dict(days)
+        d.pop("parent", None)  # each national entry is listed in its own right
+        rows.append(d)
+    return LegalOverview(today.isoformat(), len(rows), sum(1 for r in rows if r["stale"]), rows)
