@@ -12,7 +12,7 @@ from nightleaf.model.plain import to_plain
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
+    from rich.table import Table as Table  # re-exported: command modules import it from here
 
     from nightleaf.model.finding import Finding
     from nightleaf.services import Context

@@ -129,7 +129,7 @@ def init(
     if json_:
         print_json({"profile": p, "medicines": added_meds, "conditions": added_conds})
         return
-    detected = not had_profile and tz is None and not interactive
+    detected = not had_profile and not tz and not interactive
     console.print(f"Journal ready. Time zone {p.tz}{' (detected; change with --tz)' if detected else ''}"
                   f", bedtime {p.target_bedtime:%H:%M}"
                   f"{', wake ' + format(p.target_wake, '%H:%M') if p.target_wake else ''}, "
@@ -203,15 +203,6 @@ def _add_medicine(ctx: Context, name: str, interactive: bool, dose: str | None =
         line = f"Note: {rep.message}"
     if line is not None:
         notes.append(line) if notes is not None else console.print(line, markup=False)
-    return m
-    if guess:
-        console.print(f"Did you mean {guess}? Saved as typed ({name!r}); "
-                      + (f"safety checks read it as {guess}." if rep.known else
-                         "nightleaf cannot check interactions for a name it does not know.")
-                      + f" To correct it: `nightleaf med remove {name!r}` and "
-                      f"`nightleaf med add {guess}`.")
-    elif not rep.known:
-        console.print(f"Note: {rep.message}")
     return m
 
 

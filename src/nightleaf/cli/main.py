@@ -94,7 +94,7 @@ except ImportError:  # another Typer: its own coercion is used as is
     RuntimeParam = None  # type: ignore[assignment,misc]
 
 if RuntimeParam is not None:
-    class _Text(RuntimeParam):  # type: ignore[misc,valid-type]
+    class _Text(RuntimeParam):
         """Text options as typed, and flags. Nightleaf's options are strings parsed by its
         services, so importing pydantic and building an adapter per option (≈ 0.1 s) buys
         nothing; int and Path options keep Typer's coercion."""
@@ -131,7 +131,7 @@ def _tidy(command: Any) -> Any:
             if p.metavar is None:
                 p.metavar = p.name.upper()
         elif isinstance(p, TyperOption) and not p.is_flag and p.metavar is None:
-            annotation = p.type_descriptor.annotation
+            annotation: Any = p.type_descriptor.annotation
             if get_origin(annotation) is list:
                 annotation = get_args(annotation)[0]
             p.metavar = _TAGS.get(annotation, "TEXT")

@@ -103,7 +103,7 @@ def _comparisons_table(s: WindowSummary) -> Table:
     from nightleaf.stats.compare import NOT_ENOUGH, NOTE
     t = Table("nights", "outcome", "n", "n without", "difference", "95% interval",
               title="Compared with nights without kratom", caption=f"{NOTE}; Welch t intervals")
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Any]] = {}
     for c in s.comparisons:
         groups.setdefault(c.group, []).append(c)
     for group, cs in groups.items():
