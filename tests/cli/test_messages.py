@@ -280,6 +280,21 @@ def test_relative_nights(cli: Cli, tmp_path: Path) -> None:
     assert "nights 2026-10-27 to 2026-11-23" in r.out
 
 
+def test_last_night_before_getting_up_says_what_to_do(cli: Cli,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    _init(cli)
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2026-11-25T00:30:00+01:00")  # the night is not over
+    r = cli("log", "sleep", "--night", "yesterday", "--tried", "23:00", "--final", "06:30",
+            "--out", "06:50")
+    assert r.code == 2
+    assert _one_line(r) == ("error: the entry for the night of 2026-11-24 ends in the future "
+                            "(Wed 06:50): log a night once you are up, or choose an earlier night "
+                            "(e.g. 2 days ago); check the times")
+    r = cli("log", "sleep", "--night", "2 days ago", "--tried", "23:00", "--final", "06:30",
+            "--out", "06:50")
+    assert r.code == 0, r.err
+
+
 def test_med_add_says_did_you_mean_at_once(cli: Cli) -> None:
     _init(cli)
     r = cli("med", "add", "sertralin")
