@@ -13,6 +13,7 @@ from nightleaf.cli.lazy import lazy
 from nightleaf.errors import NightleafError
 from nightleaf.model.entities import Medicine, Profile
 from nightleaf.model.region import region_name
+from nightleaf.services.inputs import BatchInput, ProductInput, ProfileInput
 
 if TYPE_CHECKING:
     from nightleaf.services import Context
@@ -54,7 +55,7 @@ def _ask(label: str, default: str | None, check: Callable[[str], object]) -> str
 
 def _checker(key: str) -> Callable[[str], object]:
     """Validate one profile answer the way ``profile set`` would, without saving it."""
-    return lambda value: svc.apply_profile_changes(Profile(), {key: value})
+    return lambda value: svc.apply_profile_changes(Profile(), ProfileInput(**{key: value}))
 
 
 def _list_answers(label: str, check: Callable[[str], str] | None = None) -> list[str]:
@@ -122,7 +123,7 @@ def init(
         answers["tz"] = system_zone()  # the machine's zone, said below, rather than UTC
     changes = {k: v for k, v in answers.items() if v is not None and (v != "" or k in
                                                                        ("region", "wake"))}
-    p = svc.init_journal(ctx, **changes)
+    p = svc.init_journal(ctx, ProfileInput(**changes))
     notes: list[str] = []
     added_meds = [_add_medicine(ctx, name, False, notes=notes) for name in meds]
     added_conds = [svc.add_condition(ctx, name) for name in conds]
@@ -241,8 +242,9 @@ def profile_set(
     json_: bool = JsonOpt,
 ) -> None:
     """Change settings; only the options you give change."""
-    p = svc.set_profile(get_ctx(), tz=tz, region=region, bedtime=bedtime, lead=lead, wake=wake,
-                        max_grams=max_grams, max_nights=max_nights, work_days=work_days, name=name)
+    p = svc.set_profile(get_ctx(), ProfileInput(
+        tz=tz, region=region, bedtime=bedtime, lead=lead, wake=wake, max_grams=max_grams,
+        max_nights=max_nights, work_days=work_days, name=name))
     print_json(p) if json_ else _show_profile(p)
 
 
@@ -325,8 +327,8 @@ def product_add(
     json_: bool = JsonOpt,
 ) -> None:
     """Add a product."""
-    p = svc.add_product(get_ctx(), name, vendor=vendor, label=label, vein=vein, form=form,
-                        capsule_mg=capsule_mg, note=note)
+    p = svc.add_product(get_ctx(), ProductInput(name=name, vendor=vendor, label=label, vein=vein,
+                                                form=form, capsule_mg=capsule_mg, note=note))
     print_json(p) if json_ else console.print(f"Added product #{p.id}: {p.name} ({p.form}).")
 
 
@@ -367,23 +369,25 @@ def product_show(key: str = typer.Argument(..., help="Id or name."), json_: bool
 def batch_add(
     product: str = typer.Argument(..., help="Product id or name."),
     lot: str = typer.Option(None, "--lot", help="The lot or batch number on the pack."),
-    purchased: str = typer.Option(None, "--purchased", help="Date bought, YYYY-MM-DD."),
-    mitragynine: str = typer.Option(None, "--mitragynine", help="Mitragynine, % of dry weight."),
-    seven_oh: str = typer.Option(None, "--7oh", "--seven-oh",
+    purchased_on: str = typer.Option(None, "--purchased", help="Date bought, YYYY-MM-DD."),
+    mitragynine_pct: str = typer.Option(None, "--mitragynine",
+                                        help="Mitragynine, % of dry weight."),
+    seven_oh_pct: str = typer.Option(None, "--7oh", "--seven-oh",
                                  help="7-hydroxymitragynine, % of dry weight."),
     lab: str = typer.Option(None, "--lab", help="The laboratory that tested it."),
-    tested: str = typer.Option(None, "--tested", help="Test date, YYYY-MM-DD."),
-    metals: str = typer.Option("unknown", "--metals", help="Heavy metals: pass, fail, unknown."),
+    test_date: str = typer.Option(None, "--tested", help="Test date, YYYY-MM-DD."),
+    heavy_metals: str = typer.Option("unknown", "--metals",
+                                     help="Heavy metals: pass, fail, unknown."),
     microbial: str = typer.Option("unknown", "--microbial", help="pass, fail, unknown."),
     pesticides: str = typer.Option("unknown", "--pesticides", help="pass, fail, unknown."),
     note: str = NOTE,
     json_: bool = JsonOpt,
 ) -> None:
     """Add a batch of a product, with lab results if you have them."""
-    b = svc.add_batch(get_ctx(), product, lot=lot, purchased_on=purchased,
-                      mitragynine_pct=mitragynine, seven_oh_pct=seven_oh, lab=lab,
-                      test_date=tested, heavy_metals=metals, microbial=microbial,
-                      pesticides=pesticides, note=note)
+    b = svc.add_batch(get_ctx(), BatchInput(
+        product=product, lot=lot, purchased_on=purchased_on, mitragynine_pct=mitragynine_pct,
+        seven_oh_pct=seven_oh_pct, lab=lab, test_date=test_date, heavy_metals=heavy_metals,
+        microbial=microbial, pesticides=pesticides, note=note))
     print_json(b) if json_ else console.print(f"Added batch #{b.id}"
                                               f"{' (lot ' + b.lot + ')' if b.lot else ''}.")
 

@@ -11,6 +11,7 @@ from nightleaf.cli.lazy import lazy
 
 if TYPE_CHECKING:
     from nightleaf.services import summary as svc
+    from nightleaf.stats.compare import Comparison
     from nightleaf.stats.window import WindowSummary
 else:
     svc = lazy("nightleaf.services.summary")
@@ -103,7 +104,7 @@ def _comparisons_table(s: WindowSummary) -> Table:
     from nightleaf.stats.compare import NOT_ENOUGH, NOTE
     t = Table("nights", "outcome", "n", "n without", "difference", "95% interval",
               title="Compared with nights without kratom", caption=f"{NOTE}; Welch t intervals")
-    groups: dict[str, list[Any]] = {}
+    groups: dict[str, list[Comparison]] = {}
     for c in s.comparisons:
         groups.setdefault(c.group, []).append(c)
     for group, cs in groups.items():
