@@ -17,10 +17,15 @@ from nightleaf.services.inputs import (  # plain dataclasses: no store, no SQLAl
     SymptomInput,
 )
 
+# each command loads only its own use case: `log pain` never loads the knowledge base (pydantic)
 if TYPE_CHECKING:
-    from nightleaf.services import journal as svc
+    from nightleaf.services import diary as svc
+    from nightleaf.services import intake as intake_svc
+    from nightleaf.services import routine as routine_svc
 else:
-    svc = lazy("nightleaf.services.journal")
+    svc = lazy("nightleaf.services.diary")
+    intake_svc = lazy("nightleaf.services.intake")
+    routine_svc = lazy("nightleaf.services.routine")
 
 log_app = typer.Typer(help="Record an intake, another substance, the night, pain, symptoms.",
                       no_args_is_help=True)
@@ -42,10 +47,9 @@ def intake(
     json_: bool = JsonOpt,
 ) -> None:
     """Log an intake. Prints the safety findings for that night."""
-    r = svc.log_intake(get_ctx(), IntakeInput(amount=" ".join(amount), at=at, product=product,
-                                              batch=batch,
-                                              capsule_mg=capsule_mg, tea_grams=tea_grams,
-                                              note=note))
+    r = intake_svc.log_intake(get_ctx(), IntakeInput(
+        amount=" ".join(amount), at=at, product=product, batch=batch, capsule_mg=capsule_mg,
+        tea_grams=tea_grams, note=note))
     if json_:
         print_json(r)
         return
@@ -155,7 +159,7 @@ def routine(
     json_: bool = JsonOpt,
 ) -> None:
     """Tick a routine item for tonight."""
-    c = svc.log_routine(get_ctx(), item, night=night, done=not undo)
+    c = routine_svc.log_routine(get_ctx(), item, night=night, done=not undo)
     print_json(c) if json_ else console.print(
         f"Routine item #{c.item_id} {'done' if c.done else 'not done'} for the night of {c.night}.")
 
