@@ -255,7 +255,7 @@ def test_an_unreadable_time_lists_the_accepted_forms(cli: Cli) -> None:
     for raw in ("11/20", "tomorrow"):
         r = cli("log", "pain", "5", "--at", raw)
         assert r.code == 2
-        assert _one_line(r) == (f"error: cannot read the time {raw!r}: use 21:30, 9:30pm, now, "
+        assert _one_line(r) == (f"error: --at: cannot read the time {raw!r}: use 21:30, 9:30pm, now, "
                                 "yesterday 22:40, tomorrow 07:00, 2 days ago 21:00 or "
                                 "2026-11-20 21:30")
 
@@ -287,7 +287,7 @@ def test_last_night_before_getting_up_says_what_to_do(cli: Cli,
     r = cli("log", "sleep", "--night", "yesterday", "--tried", "23:00", "--final", "06:30",
             "--out", "06:50")
     assert r.code == 2
-    assert _one_line(r) == ("error: the entry for the night of 2026-11-24 ends in the future "
+    assert _one_line(r) == ("error: --night: the entry for the night of 2026-11-24 ends in the future "
                             "(Wed 06:50): log a night once you are up, or choose an earlier night "
                             "(e.g. 2 days ago); check the times")
     r = cli("log", "sleep", "--night", "2 days ago", "--tried", "23:00", "--final", "06:30",
@@ -336,7 +336,7 @@ def test_morning_names_its_metrics_in_words(cli: Cli) -> None:
 def test_too_many_grams_does_not_repeat_itself(cli: Cli) -> None:
     _init(cli)
     r = cli("log", "intake", "300g")
-    assert _one_line(r) == ("error: 300 g in one intake is beyond what this journal accepts "
+    assert _one_line(r) == ("error: AMOUNT: 300 g in one intake is beyond what this journal accepts "
                             "(100 g); check the number and the unit")
     r = cli("log", "intake", "100 caps", "--capsule-mg", "2000")
     assert "100 capsules × 2000 mg is 200 g of material in one intake" in r.err
