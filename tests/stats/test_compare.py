@@ -79,8 +79,8 @@ def _streaky_journal(seed: int, nights: int = 60, rho: float = 0.7):
     rng = np.random.default_rng(seed)
     u = np.empty(nights)
     u[0] = rng.normal()
-    for t in range(1, nights):
-        u[t] = rho * u[t - 1] + math.sqrt(1 - rho**2) * rng.normal()
+    for k in range(1, nights):
+        u[k] = rho * u[k - 1] + math.sqrt(1 - rho**2) * rng.normal()
     used = (np.arange(nights) // 6) % 2 == 1  # six-night streaks
     y = 400 + 45 * u
     days = np.arange(nights)
