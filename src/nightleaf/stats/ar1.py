@@ -157,14 +157,22 @@ def whiten(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whiten columns of ``values`` (n, k) for every ``rho`` (G,): returns (G, n, k) and the
     log-determinant of ``R`` per ``rho`` (G,)."""
-    gaps = np.diff(positions).astype(float)  # (n-1,)
-    phi = np.power(rho[:, None], gaps[None, :])  # (G, n-1)
-    one_minus = 1.0 - phi * phi
-    scale = np.sqrt(one_minus)
+    gaps = np.diff(positions)  # (n-1,)
+    # powers and scales for the few distinct gaps only (mostly 1), then gathered: (G, n-1)
+    distinct, which = np.unique(gaps, return_inverse=True)
+    phi_d = np.power(rho[:, None], distinct[None, :].astype(float))
+    one_minus_d = 1.0 - phi_d * phi_d
+    inv_scale_d = 1.0 / np.sqrt(one_minus_d)
+    phi = phi_d[:, which]
+    inv_scale = inv_scale_d[:, which]
     out = np.empty((rho.size,) + values.shape)
     out[:, 0, :] = values[0]
-    out[:, 1:, :] = (values[None, 1:, :] - phi[:, :, None] * values[None, :-1, :]) / scale[:, :, None]
-    return out, np.log(one_minus).sum(axis=1)
+    body = out[:, 1:, :]
+    np.multiply(phi[:, :, None], values[None, :-1, :], out=body)
+    np.subtract(values[None, 1:, :], body, out=body)
+    body *= inv_scale[:, :, None]
+    counts = np.bincount(which, minlength=distinct.size).astype(float)
+    return out, np.log(one_minus_d) @ counts
 
 
 def fit(

@@ -155,12 +155,14 @@ def ar1_interval(
     """
     from nightleaf.stats.ar1 import TMixture, fit, quadratic_form_ar1
 
-    rows = sorted([(t, v, 1.0) for t, v in group] + [(t, v, 0.0) for t, v in reference])
-    pos = np.array([r[0] for r in rows], dtype=np.int64)
+    pos = np.array([t for t, _ in group] + [t for t, _ in reference], dtype=np.int64)
+    y = np.array([v for _, v in group] + [v for _, v in reference], dtype=float)
+    g = np.zeros(pos.size)
+    g[: len(group)] = 1.0
+    order = np.argsort(pos, kind="stable")
+    pos, y, g = pos[order], y[order], g[order]
     if np.any(np.diff(pos) == 0):
         raise ValueError("a night cannot be in both groups, nor twice in one")
-    y = np.array([r[1] for r in rows])
-    g = np.array([r[2] for r in rows])
     n_g, n_r = g.sum(), g.size - g.sum()
     f = fit(y, np.column_stack([np.ones_like(g), g]), pos)
     c = np.where(g == 1.0, 1.0 / n_g, -1.0 / n_r)
