@@ -75,6 +75,7 @@ class ObservationalStats:
     rho: float
     use: str
     people: int
+    missing: float
     compared: int  # people with >= 5 nights in each group
     false_difference: int  # intervals that exclude zero
 
@@ -88,8 +89,11 @@ class ObservationalStats:
         return float(np.sqrt(p * (1 - p) / self.compared)) if self.compared else float("nan")
 
 
-def observational_cell(nights: int, rho: float, use: str, people: int, seed: int) -> ObservationalStats:
-    """False-difference rate of the observational comparison with no true effect."""
+def observational_cell(
+    nights: int, rho: float, use: str, people: int, seed: int, missing: float = 0.0
+) -> ObservationalStats:
+    """False-difference rate of the observational comparison with no true effect; ``missing``
+    is the share of nights without a value (at random)."""
     from nightleaf.stats.compare import NOT_ENOUGH, compare
 
     rng = np.random.default_rng(seed)
@@ -100,17 +104,19 @@ def observational_cell(nights: int, rho: float, use: str, people: int, seed: int
         used = streaky_use(rng, people, nights, 0.8)
     else:
         raise ValueError(f"use must be 'random' or 'streaky', not {use!r}")
+    seen = rng.random((people, nights)) >= missing
     days = np.arange(nights)
     compared = false = 0
     for i in range(people):
-        g = used[i]
-        c = compare("tst_minutes", y[i, g].tolist(), y[i, ~g].tolist(),
-                    group_nights=days[g].tolist(), reference_nights=days[~g].tolist())
+        g = used[i] & seen[i]
+        r = ~used[i] & seen[i]
+        c = compare("tst_minutes", y[i, g].tolist(), y[i, r].tolist(),
+                    group_nights=days[g].tolist(), reference_nights=days[r].tolist())
         if c.status == NOT_ENOUGH or c.ci_low is None or c.ci_high is None:
             continue
         compared += 1
         false += int(c.ci_low > 0 or c.ci_high < 0)
-    return ObservationalStats(nights, rho, use, people, compared, false)
+    return ObservationalStats(nights, rho, use, people, missing, compared, false)
 
 
 @dataclass(frozen=True)
