@@ -10,6 +10,11 @@ fewer than 5 nights in a group get "not enough data" and are not counted. Goal: 
 cell. Monte Carlo SE of a rate p over R people: sqrt(p(1-p)/R) (0.49 points at 5%, R = 2,000).
 
     PYTHONPATH=src python bench/observational_calibration.py [PEOPLE]     # default 2000
+    PYTHONPATH=src python bench/observational_calibration.py --cost       # time per comparison
+
+``--cost`` times one comparison (half the nights with kratom, streaky) by window length, the
+AR(1)-adjusted interval against the Welch one in the same run (alternating, median of 30), and the
+whole ``summarise_window`` (35 comparisons) on the generated journals of bench/summary_window.py.
 """
 
 from __future__ import annotations
@@ -68,5 +73,47 @@ def main(people: int = 2000) -> None:
           "(both methods, simulation included)")
 
 
+def cost() -> None:
+    import statistics
+    from datetime import timedelta
+
+    from nightleaf.simulate import simulate_journal
+    from nightleaf.stats.window import summarise_window
+
+    rng = np.random.default_rng(0)
+    print("| nights | AR(1)-adjusted ms | Welch ms | ratio | summarise_window ms (35 comparisons) |")
+    print("|---|---|---|---|---|")
+    for nights in (28, 90, 365, 1825):
+        y = 400 + 45 * ar1_noise(rng, 1, nights, 0.5)[0]
+        used = streaky_use(rng, 1, nights, 0.8)[0]
+        days = np.arange(nights)
+        a, b = y[used].tolist(), y[~used].tolist()
+        ga, gb = days[used].tolist(), days[~used].tolist()
+        ours, peer = [], []
+        for _ in range(30):
+            t = time.perf_counter()
+            compare("tst_minutes", a, b, group_nights=ga, reference_nights=gb)
+            ours.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            compare("tst_minutes", a, b)
+            peer.append(time.perf_counter() - t)
+        j = simulate_journal(nights, seed=1)
+        assert j.profile is not None
+        last = max(e.night for e in j.sleep)
+        first = last - timedelta(days=nights - 1)
+        whole = []
+        for _ in range(5):
+            t = time.perf_counter()
+            summarise_window(first_night=first, last_night=last, profile=j.profile, entries=j.sleep,
+                             intakes=j.intakes, pain=j.pain, products=j.products)
+            whole.append(time.perf_counter() - t)
+        o, p = 1000 * statistics.median(ours), 1000 * statistics.median(peer)
+        print(f"| {nights} | {o:.2f} | {p:.2f} | {o / p:.1f}x | {1000 * statistics.median(whole):.1f} |",
+              flush=True)
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    if "--cost" in sys.argv:
+        cost()
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)

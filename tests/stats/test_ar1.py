@@ -130,3 +130,26 @@ def test_fit_refuses_bad_inputs() -> None:
         fit([1.0, 2, 3, 4], X, [0, 2, 2, 3])
     with pytest.raises(ValueError, match="more nights"):
         fit([1.0, 2], X[:2], [0, 1])
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])
+def test_long_series_coarse_pass_keeps_all_the_posterior_mass(rho: float) -> None:
+    """Above COARSE_ABOVE nights the full grid is evaluated only where rho's posterior is; the
+    answer equals the full-grid one (forced by passing a flat rho_prior)."""
+    from nightleaf.stats.ar1 import COARSE_ABOVE
+
+    rng = np.random.default_rng(int(rho * 10))
+    n = COARSE_ABOVE + 200
+    u = np.empty(n)
+    u[0] = rng.normal()
+    for t in range(1, n):
+        u[t] = rho * u[t - 1] + np.sqrt(1 - rho**2) * rng.normal()
+    pos = np.sort(rng.choice(n + 100, n, replace=False))
+    X = np.column_stack([np.ones(n), rng.integers(0, 2, n)])
+    y = 3 + 45 * u
+    quick = fit(y, X, pos)
+    full = fit(y, X, pos, rho_prior=np.ones(RHO_GRID.size))
+    assert quick.rho.size < RHO_GRID.size
+    a, b = quick.coefficient(1), full.coefficient(1)
+    np.testing.assert_allclose(a.interval(), b.interval(), rtol=1e-9)
+    assert float(a.cdf(0.0)) == pytest.approx(float(b.cdf(0.0)), abs=1e-12)

@@ -47,6 +47,11 @@ RHO_GRID = np.linspace(-0.3, 0.95, 51)
 #: grid points whose posterior weight is below this share of the largest are dropped from the
 #: mixture (their total mass is < 51e-12, far below any probability shown)
 PRUNE = 1e-12
+#: above this many nights (longer than any self-experiment) :func:`fit` locates rho's posterior on
+#: every COARSE_STEP-th grid point before evaluating the full grid there
+COARSE_ABOVE = 400
+COARSE_STEP = 5
+COARSE_DROP = 30.0
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,30 @@ def fit(
     if n > 1 and np.any(np.diff(pos) <= 0):
         raise ValueError("positions must be strictly increasing")
     rho = np.asarray(rho, dtype=float)
-    W, logdet = whiten(np.column_stack([X, y]), pos, rho)
+    Z = np.column_stack([X, y])
+    if n > COARSE_ABOVE and rho_prior is None and rho.size > 2 * COARSE_STEP and not conditional:
+        # a long series: rho's posterior is sharp, so find its region on every 5th grid point
+        # first and evaluate the full grid only there (the points left out have posterior weight
+        # below exp(-COARSE_DROP) relative to the best coarse point)
+        idx = np.unique(np.r_[np.arange(0, rho.size, COARSE_STEP), rho.size - 1])
+        *_, ll = _gls(Z, pos, rho[idx], p, y, conditional)
+        good = np.flatnonzero(ll >= ll.max() - COARSE_DROP)
+        lo, hi = idx[max(int(good.min()) - 1, 0)], idx[min(int(good.max()) + 1, idx.size - 1)]
+        rho = rho[lo:hi + 1]
+    coef, cov, ss, n_used, loglik = _gls(Z, pos, rho, p, y, conditional)
+    if rho_prior is not None:
+        loglik = loglik + np.log(np.asarray(rho_prior, dtype=float))
+    w = np.exp(loglik - loglik.max())
+    w /= w.sum()
+    return AR1Fit(rho, w, coef, cov, ss / (n_used - p), n_used, p)
+
+
+def _gls(
+    Z: np.ndarray, pos: np.ndarray, rho: np.ndarray, p: int, y: np.ndarray, conditional: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
+    """GLS given each rho: coefficients, (X'R^-1X)^-1, residual SS, nights used, log p(y|rho)."""
+    W, logdet = whiten(Z, pos, rho)
+    n = Z.shape[0]
     if conditional:
         W = W[:, 1:, :]
         n -= 1
@@ -218,11 +246,7 @@ def fit(
     ss = np.maximum(ss, np.finfo(float).tiny * max(1.0, float(np.dot(y, y))))
     _, logdet_xtx = np.linalg.slogdet(xtx)
     loglik = -0.5 * logdet - 0.5 * logdet_xtx - 0.5 * (n - p) * np.log(ss)
-    if rho_prior is not None:
-        loglik = loglik + np.log(np.asarray(rho_prior, dtype=float))
-    w = np.exp(loglik - loglik.max())
-    w /= w.sum()
-    return AR1Fit(rho, w, coef, cov, ss / (n - p), n, p)
+    return coef, cov, ss, n, loglik
 
 
 @lru_cache(maxsize=8)
