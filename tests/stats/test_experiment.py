@@ -58,6 +58,19 @@ def test_schedule_is_balanced_per_pair_seeded_and_flags_the_first_nights(
     assert sum(n.arm == "B" for n in s) == period * pairs
     assert schedule(START, period, pairs, washout, seed) == s  # same seed, same schedule
     assert all(isinstance(n, ScheduledNight) and n.arm in ("A", "B") for n in s)
+    night, arm, washout_flag = s[0]  # unpacks like a tuple
+    assert (night, arm, washout_flag) == (s[0].night, s[0].arm, s[0].washout)
+
+
+def test_schedule_is_json_ready_in_the_clis_shape() -> None:
+    import json
+
+    from nightleaf.model.plain import to_plain
+
+    plain = to_plain(schedule(START, 7, 1, 3, 5))
+    assert plain[0] == {"night": "2027-01-04", "arm": plain[0]["arm"], "washout": True}
+    assert plain[0]["arm"] in ("A", "B")
+    json.dumps(plain)
 
 
 def test_pair_orders_are_a_fair_draw_and_differ_between_seeds() -> None:

@@ -102,7 +102,7 @@ class TMixture:
         x = comp @ self.weights
         resolution = tol * float(np.min(self.scale))
         if not np.all(hi - lo > resolution):
-            return x
+            return np.asarray(x)
         for _ in range(100):
             f = self.cdf(x) - q
             lo = np.where(f < 0, x, lo)
@@ -115,7 +115,7 @@ class TMixture:
             x = nxt
             if done:
                 break
-        return x
+        return np.asarray(x)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         tail = (1.0 - level) / 2
@@ -252,7 +252,7 @@ def _gls(
 @lru_cache(maxsize=8)
 def _lag_powers(span: int, grid: tuple[float, ...]) -> np.ndarray:
     rho = np.asarray(grid)
-    return np.power(rho[:, None], np.arange(span)[None, :])  # (G, span); 0**0 == 1
+    return np.asarray(np.power(rho[:, None], np.arange(span)[None, :]))  # (G, span); 0**0 == 1
 
 
 def quadratic_form_ar1(c: np.ndarray, positions: np.ndarray, rho: np.ndarray) -> np.ndarray:

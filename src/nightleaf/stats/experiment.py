@@ -62,10 +62,10 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 
@@ -140,10 +140,17 @@ def pain_mid_from_usual(usual_nrs: float) -> float:
     return max(0.5, round(PAIN_RELATIVE_MID * usual_nrs, 1))
 
 
-class ScheduledNight(NamedTuple):
+@dataclass(frozen=True)
+class ScheduledNight:
+    """One planned night. Unpacks like a tuple (``night, arm, washout = n``); ``to_plain`` gives
+    ``{"night": "YYYY-MM-DD", "arm": "A"|"B", "washout": bool}``, the CLI's JSON shape."""
+
     night: date
     arm: Arm
     washout: bool
+
+    def __iter__(self) -> Iterator[date | str | bool]:
+        return iter((self.night, self.arm, self.washout))
 
 
 @dataclass(frozen=True)
