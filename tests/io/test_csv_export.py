@@ -23,7 +23,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture
 def exported(ctx: Context, tmp_path: Path) -> Path:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(21, seed=8))
     out = tmp_path / "csv"
     svc.export_csv(ctx, out)

@@ -18,7 +18,7 @@ from nightleaf.sleep.diary import diary_metrics
 
 
 def _seed(ctx: Context, nights: int = 30, seed: int = 5) -> None:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(nights, seed=seed))
 
 

@@ -14,14 +14,14 @@ from tests.support.common import real_fixture
 
 
 def _set_zone(ctx: Context, tz: str) -> None:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         p = ctx.profile()
         p.tz = tz
         repo.save_profile(p)
 
 
 def _episodes(ctx: Context) -> int:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         return len(repo.episodes(with_stages=False))
 
 
@@ -33,7 +33,7 @@ def test_same_file_twice_adds_nothing(any_ctx: Context) -> None:
     again = import_wearable(any_ctx, path)
     assert (again.added, again.updated, again.skipped) == (0, 0, 59)
     assert _episodes(any_ctx) == 59
-    with any_ctx.store.tx() as repo:
+    with any_ctx.tx() as repo:
         ep = next(e for e in repo.episodes() if e.external_id == "24500516491")
     assert ep.tst_minutes == 459.0 and len(ep.stages) > 30
 

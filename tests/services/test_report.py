@@ -22,6 +22,7 @@ from nightleaf.errors import InputError, NotFound
 from nightleaf.io import report as render
 from nightleaf.services import Context, journal
 from nightleaf.services import report as svc
+from nightleaf.services.inputs import PainInput, ProfileInput
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
 from tests.support.common import NOW, Result
@@ -40,7 +41,7 @@ def ctx90(request: pytest.FixtureRequest,
     j = simulate_journal(90, seed=42)
     assert j.profile is not None
     j.profile.name = "Alex Example"
-    with c.store.tx() as repo:
+    with c.tx() as repo:
         repo.save_journal(j)
     yield c
     c.store.dispose()
@@ -133,9 +134,9 @@ def test_html_is_self_contained_and_shows_the_same_tables(data: svc.ReportData) 
 
 
 def test_html_escapes_what_the_person_typed(ctx: Context) -> None:
-    journal.init_journal(ctx, tz="Europe/Berlin")
+    journal.init_journal(ctx, ProfileInput(tz="Europe/Berlin"))
     journal.add_medicine(ctx, "<script>alert(1)</script>")
-    journal.log_pain(ctx, 6, context="evening", at="2026-11-23 21:00")
+    journal.log_pain(ctx, PainInput("6", context="evening", at="2026-11-23 21:00"))
     html = render.render_report_html(svc.build_report(ctx, "2026-11-20", "2026-11-23"))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
@@ -196,7 +197,7 @@ def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(ctx: Cont
     from nightleaf.services import export
     from tests.support.io_helpers import sample_episodes
 
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(20, seed=3, last_night=date(2026, 11, 10)))
         repo.upsert_episodes(sample_episodes())  # night of 31 Oct, 360 min
     d = svc.build_report(ctx, "2026-10-22", "2026-11-10")

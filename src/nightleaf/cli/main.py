@@ -6,6 +6,7 @@ import os
 import sys
 
 import typer
+from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from nightleaf import __version__
@@ -68,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="nightleaf", standalone_mode=False)
         return 0
     except NightleafError as exc:
-        common.err_console.print(f"[bold red]error:[/bold red] {exc.message}", soft_wrap=True)
+        line = common.error_line(exc, app, sys.argv[1:] if argv is None else argv)
+        common.err_console.print("[bold red]error:[/bold red] " + escape(line), soft_wrap=True)
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)

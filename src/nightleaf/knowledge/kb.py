@@ -255,7 +255,7 @@ class Knowledge:
     def suggest_medicines(self, name: str, limit: int = 3) -> list[str]:
         """Closest known names to ``name`` (rapidfuzz), best first, as canonical names with the
         matched alias, e.g. ``"zolpidem (Ambien)"`` -> ``["zolpidem"]``."""
-        from rapidfuzz import fuzz, process  # noqa: PLC0415  (only needed for unknown names)
+        from rapidfuzz import fuzz, process
 
         key = normalise_name(name)
         if not key:
@@ -293,7 +293,7 @@ class Knowledge:
 
     # ---------------------------------------------------------------- legal
     def legal_status(self, code: str, on: date) -> LegalStatus:
-        from nightleaf.knowledge.regions import legal_status  # noqa: PLC0415
+        from nightleaf.knowledge.regions import legal_status
 
         return legal_status(self, code, on)
 

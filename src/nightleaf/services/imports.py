@@ -58,11 +58,12 @@ def import_wearable(ctx: Context, path: Path, *, fmt: str | None = None,
     if name == "apple_health":
         options = {"prefer": tuple(prefer), "all_sources": all_sources}
     elif prefer or all_sources:
-        raise InputError("--prefer and --all-sources apply to Apple Health exports only")
+        raise InputError("preferring sources and keeping all sources apply to Apple Health "
+                         "exports only", field="prefer", code="apple_only")
     tz = ctx.profile().tz
     episodes = [replace(ep, person_id=ctx.person_id)
                 for ep in read_episodes(p, tz=tz, fmt=name, on_progress=on_progress, **options)]
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         added, updated, skipped = repo.upsert_episodes(episodes)
     nights = sorted({ep.night for ep in episodes})
     return WearableImport(

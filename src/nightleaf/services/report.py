@@ -32,7 +32,7 @@ from nightleaf.model.finding import Finding
 from nightleaf.services import safety as safety_svc
 from nightleaf.services import summary as summary_svc
 from nightleaf.services.context import Context
-from nightleaf.services.journal import resolve_night
+from nightleaf.services.parse import resolve_night
 from nightleaf.stats.describe import Describe
 from nightleaf.stats.window import WindowSummary, summarise_window
 
@@ -222,7 +222,7 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
     """Everything the report shows for the nights ``first..last`` (default: the last 28)."""
     if not ctx.has_profile():
         raise NotFound("the journal has no profile yet, so the report cannot tell your time zone "
-                       "or nights; run `nightleaf init --tz Your/Zone` first")
+                       "or nights; set up your profile (time zone) first", field="tz")
     profile = ctx.profile()
     if first is None or not first.strip():
         start, end = summary_svc.summary_window(ctx, days, last)
@@ -235,7 +235,7 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
     if (end - start).days + 1 > summary_svc.MAX_DAYS:
         raise InputError(f"the period is longer than {summary_svc.MAX_DAYS // 366} years; choose a "
                          "shorter one", field="from")
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         intakes = repo.intakes(first=start, last=end)
         sleep = repo.all(SleepEntry, first=start, last=end)
         pain = repo.all(PainRating, first=start, last=end)

@@ -18,7 +18,7 @@ class ImportResult:
 
 
 def load_journal(ctx: Context) -> Journal:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         return repo.load_journal()
 
 
@@ -39,7 +39,7 @@ def import_json(ctx: Context, path: Path, *, replace: bool = False) -> ImportRes
     wipes the journal first, in the same transaction, so a failure leaves it untouched).
     """
     j = journal_json.read_journal(path)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         if not repo.is_empty():
             if not replace:
                 raise Conflict("the journal already has entries; import into an empty journal, or "

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
@@ -21,6 +21,9 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from nightleaf.errors import ConfigError
 from nightleaf.store import tables as t
+
+if TYPE_CHECKING:
+    from nightleaf.store.repo import Repo
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -156,12 +159,13 @@ class Store:
                                                       created_at=datetime.now(UTC)))
 
     @contextmanager
-    def tx(self) -> Iterator[Any]:
-        """A repository bound to one transaction: committed on success, rolled back on error."""
+    def tx(self, person_id: int) -> Iterator[Repo]:
+        """A repository of ``person_id``'s journal bound to one transaction: committed on
+        success, rolled back on error. There is no default person."""
         from nightleaf.store.repo import Repo
 
         with self.engine.begin() as conn:
-            yield Repo(conn)
+            yield Repo(conn, person_id)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -31,7 +31,18 @@ from nightleaf.services.entries import (
     update_intake,
 )
 from nightleaf.services.imports import format_name
+from nightleaf.services.inputs import (
+    BatchInput,
+    IntakeInput,
+    MorningInput,
+    PainInput,
+    ProductInput,
+    ProfileInput,
+    SleepInput,
+    SubstanceInput,
+)
 from nightleaf.web import dashboard
+from nightleaf.web.deps import get_context
 from nightleaf.web.import_jobs import ImportJobs
 from nightleaf.web.security import require_api_csrf, require_upload_csrf
 from nightleaf.web.uploads import save_body, upload_folder
@@ -162,11 +173,7 @@ class RoutineItemIn(Body):
 
 
 def _ctx(request: Request) -> Context:
-    return request.app.state.ctx  # type: ignore[no-any-return]
-
-
-def _args(body: BaseModel, *skip: str) -> dict[str, Any]:
-    return {k: v for k, v in body.model_dump().items() if k not in skip}
+    return get_context(request)
 
 
 # -- nights ---------------------------------------------------------------------------------------
@@ -201,9 +208,7 @@ def api_profile(request: Request) -> Json:
 def api_set_profile(request: Request, body: ProfileIn) -> Json:
     """Change the profile (only the fields given)."""
     ctx = _ctx(request)
-    changes = {k: v for k, v in body.model_dump().items() if v is not None}
-    first = not ctx.has_profile()
-    p = (journal_svc.init_journal if first else journal_svc.set_profile)(ctx, **changes)
+    p = journal_svc.init_journal(ctx, ProfileInput.from_mapping(body.model_dump()))
     return to_plain({"profile": p, "saved": True})
 
 
@@ -261,19 +266,19 @@ def api_products(request: Request) -> Json:
 
 @router.post("/products", tags=["products"], status_code=201)
 def api_add_product(request: Request, body: ProductIn) -> Json:
-    return to_plain(journal_svc.add_product(_ctx(request), body.name, **_args(body, "name")))
+    return to_plain(journal_svc.add_product(_ctx(request), ProductInput(**body.model_dump())))
 
 
 @router.post("/batches", tags=["products"], status_code=201)
 def api_add_batch(request: Request, body: BatchIn) -> Json:
-    return to_plain(journal_svc.add_batch(_ctx(request), body.product, **_args(body, "product")))
+    return to_plain(journal_svc.add_batch(_ctx(request), BatchInput(**body.model_dump())))
 
 
 # -- intakes and other entries --------------------------------------------------------------------
 @router.post("/intakes/check", tags=["tonight"])
 def api_check_intake(request: Request, body: IntakeIn) -> Json:
     """The intake as it would be saved and its safety findings; nothing is saved."""
-    p = safety.preview_intake(_ctx(request), body.amount, **_args(body, "amount"))
+    p = safety.preview_intake(_ctx(request), IntakeInput(**body.model_dump()))
     return to_plain({"intake": p.draft.intake, "grams": p.draft.intake.grams,
                      "findings": p.findings})
 
@@ -282,7 +287,7 @@ def api_check_intake(request: Request, body: IntakeIn) -> Json:
 def api_log_intake(request: Request, body: IntakeIn) -> Json:
     """Save an intake; the findings for its night as they stand after it."""
     ctx = _ctx(request)
-    li = journal_svc.log_intake(ctx, body.amount, **_args(body, "amount"))
+    li = journal_svc.log_intake(ctx, IntakeInput(**body.model_dump()))
     return to_plain({"intake": li.intake, "grams": li.intake.grams,
                      "findings": li.findings})
 
@@ -291,7 +296,7 @@ def api_log_intake(request: Request, body: IntakeIn) -> Json:
 def api_update_intake(request: Request, body: IntakeIn,
                       intake_id: int = Path(ge=1, le=2**62)) -> Json:
     """Correct an intake (all values are given again; ``at`` is required)."""
-    i = update_intake(_ctx(request), intake_id, body.amount, **_args(body, "amount"))
+    i = update_intake(_ctx(request), intake_id, IntakeInput(**body.model_dump()))
     return to_plain({"intake": i, "grams": i.grams})
 
 
@@ -306,19 +311,19 @@ def api_delete_entry(request: Request, kind: str = Path(pattern="^(intake|" + "|
 
 @router.post("/substances", tags=["tonight"], status_code=201)
 def api_log_substance(request: Request, body: SubstanceIn) -> Json:
-    return to_plain(journal_svc.log_substance(_ctx(request), body.kind, **_args(body, "kind")))
+    return to_plain(journal_svc.log_substance(_ctx(request), SubstanceInput(**body.model_dump())))
 
 
 @router.post("/pain", tags=["tonight", "morning"], status_code=201)
 def api_log_pain(request: Request, body: PainIn) -> Json:
-    return to_plain(journal_svc.log_pain(_ctx(request), body.nrs, **_args(body, "nrs")))
+    return to_plain(journal_svc.log_pain(_ctx(request), PainInput(**body.model_dump())))
 
 
 @router.post("/sleep", tags=["morning"], status_code=201)
 def api_log_sleep(request: Request, body: SleepIn) -> Json:
     """Save (or replace) the sleep-diary entry of one night."""
     ctx = _ctx(request)
-    s = journal_svc.log_sleep(ctx, **body.model_dump())
+    s = journal_svc.log_sleep(ctx, SleepInput(**body.model_dump()))
     return to_plain({"entry": s, "metrics": nights_svc.night_metrics(ctx, s.night)})
 
 
@@ -357,15 +362,15 @@ def api_tonight(request: Request) -> Json:
 class MorningIn(Body):
     night: str | None = Field(None, max_length=16)
     into_bed: str | None = Field(None, max_length=40)
-    tried: str | None = Field(None, max_length=40)
+    tried_to_sleep: str | None = Field(None, max_length=40)
     sol: str | None = Field(None, max_length=16)
     awakenings: str | None = Field(None, max_length=16)
     waso: str | None = Field(None, max_length=16)
-    final: str | None = Field(None, max_length=40)
-    out: str | None = Field(None, max_length=40)
+    final_awakening: str | None = Field(None, max_length=40)
+    out_of_bed: str | None = Field(None, max_length=40)
     quality: str | None = Field(None, max_length=4)
     rested: str | None = Field(None, max_length=4)
-    pain: str | None = Field(None, max_length=4)
+    nrs: str | None = Field(None, max_length=4)
     side_effects: list[str] = Field(default_factory=list, max_length=20)
     withdrawal: list[str] = Field(default_factory=list, max_length=20)
     note: str | None = Text
@@ -374,7 +379,7 @@ class MorningIn(Body):
 @router.post("/morning", tags=["morning"], status_code=201)
 def api_morning(request: Request, body: MorningIn) -> Json:
     """The morning check-in: diary, pain and symptoms saved together, with last night's numbers."""
-    return to_plain(plan.save_morning(_ctx(request), plan.MorningAnswers(**body.model_dump())))
+    return to_plain(plan.save_morning(_ctx(request), MorningInput(**body.model_dump())))
 
 
 @router.get("/summary", tags=["dashboard"])
