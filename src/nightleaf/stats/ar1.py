@@ -162,6 +162,14 @@ def whiten(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whiten columns of ``values`` (n, k) for every ``rho`` (G,): returns (G, n, k) and the
     log-determinant of ``R`` per ``rho`` (G,)."""
+    out, logdet = _whiten_columns(values, positions, rho)
+    return out.transpose(0, 2, 1), logdet
+
+
+def _whiten_columns(
+    values: np.ndarray, positions: np.ndarray, rho: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`whiten` laid out (G, k, n): each whitened column contiguous in memory."""
     gaps = np.diff(positions)  # (n-1,)
     # powers and scales for the few distinct gaps only (mostly 1), then gathered: (G, n-1)
     distinct, which = np.unique(gaps, return_inverse=True)
@@ -170,12 +178,13 @@ def whiten(
     inv_scale_d = 1.0 / np.sqrt(one_minus_d)
     phi = phi_d[:, which]
     inv_scale = inv_scale_d[:, which]
-    out = np.empty((rho.size,) + values.shape)
-    out[:, 0, :] = values[0]
-    body = out[:, 1:, :]
-    np.multiply(phi[:, :, None], values[None, :-1, :], out=body)
-    np.subtract(values[None, 1:, :], body, out=body)
-    body *= inv_scale[:, :, None]
+    cols = np.ascontiguousarray(values.T)  # (k, n)
+    out = np.empty((rho.size,) + cols.shape)
+    out[:, :, 0] = cols[:, 0]
+    body = out[:, :, 1:]
+    np.multiply(phi[:, None, :], cols[None, :, :-1], out=body)
+    np.subtract(cols[None, :, 1:], body, out=body)
+    body *= inv_scale[:, None, :]
     counts = np.bincount(which, minlength=distinct.size).astype(float)
     return out, np.log(one_minus_d) @ counts
 
@@ -229,19 +238,19 @@ def _gls(
     Z: np.ndarray, pos: np.ndarray, rho: np.ndarray, p: int, y: np.ndarray, conditional: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
     """GLS given each rho: coefficients, (X'R^-1X)^-1, residual SS, nights used, log p(y|rho)."""
-    W, logdet = whiten(Z, pos, rho)
+    W, logdet = _whiten_columns(Z, pos, rho)  # (G, p+1, n)
     n = Z.shape[0]
     if conditional:
-        W = W[:, 1:, :]
+        W = W[:, :, 1:]
         n -= 1
         if n <= p:
             raise ValueError(f"needs more nights ({n + 1}) than coefficients + 1 ({p + 1})")
-    Xw, yw = W[:, :, :p], W[:, :, p]
-    cross = np.matmul(W.transpose(0, 2, 1), W)  # (G, p+1, p+1): X'X, X'y in one product
+    Xw, yw = W[:, :p, :], W[:, p, :]
+    cross = np.matmul(W, W.transpose(0, 2, 1))  # (G, p+1, p+1): X'X, X'y in one product
     xtx = cross[:, :p, :p]
     cov = np.linalg.inv(xtx)
     coef = np.matmul(cov, cross[:, :p, p:])[:, :, 0]
-    resid = yw - np.matmul(Xw, coef[:, :, None])[:, :, 0]
+    resid = yw - np.matmul(coef[:, None, :], Xw)[:, 0, :]
     ss = np.square(resid).sum(axis=1)
     ss = np.maximum(ss, np.finfo(float).tiny * max(1.0, float(np.dot(y, y))))
     _, logdet_xtx = np.linalg.slogdet(xtx)
@@ -274,5 +283,13 @@ def quadratic_form_ar1(c: np.ndarray, positions: np.ndarray, rho: np.ndarray) ->
         acf = np.correlate(line, line, mode="full")[span - 1:]
     weights = np.full(span, 2.0)
     weights[0] = 1.0
-    powers = _lag_powers(span, tuple(float(r) for r in rho))
-    return np.asarray(powers @ (acf * weights))
+    # lags beyond which every |rho|**k < 1e-18 add nothing in double precision
+    top = float(np.max(np.abs(rho)))
+    if top == 0.0:
+        lags = 1
+    elif top >= 1.0:
+        lags = span
+    else:
+        lags = min(span, int(np.ceil(-18 / np.log10(top))) + 1)
+    powers = _lag_powers(lags, tuple(float(r) for r in rho))
+    return np.asarray(powers @ (acf[:lags] * weights[:lags]))

@@ -79,6 +79,8 @@ class Comparison:
 
 
 def _positions(nights: Sequence[date | int]) -> list[int]:
+    if all(type(n) is int for n in nights):
+        return list(nights)  # type: ignore[arg-type]
     return [n.toordinal() if isinstance(n, date) else int(n) for n in nights]
 
 

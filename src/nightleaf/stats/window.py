@@ -144,7 +144,9 @@ def _comparisons(
     # each night's outcomes looked up once, not once per group
     values = {id(r): {m: _outcome(r, m) for m in outcomes} for r in rows}
     reference = {m: [values[id(r)][m] for r in without] for m in outcomes}
-    reference_nights = [r.night for r in without]
+    # each night's day number once (the comparisons place values in time by it)
+    day = {id(r): r.night.toordinal() for r in rows}
+    reference_nights = [day[id(r)] for r in without]
     out: list[Comparison] = []
     for label, chosen in groups:
         for metric in outcomes:
@@ -155,7 +157,7 @@ def _comparisons(
                     reference[metric],
                     group=label,
                     reference=WITHOUT,
-                    group_nights=[r.night for r in chosen],
+                    group_nights=[day[id(r)] for r in chosen],
                     reference_nights=reference_nights,
                 )
             )
