@@ -7,7 +7,6 @@ import sys
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from nightleaf import __version__
 from nightleaf.cli import (
@@ -79,11 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.TyperException as exc:  # usage errors (Typer >= 0.29 vendors click)
         exc.show()  # type: ignore[attr-defined]
-        return 2
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        common.err_console.print(f"[bold red]error:[/bold red] the journal database refused the "
-                                 f"change ({reason}); nothing was saved", soft_wrap=True)
         return 2
     except Exception as exc:  # the last resort: never a traceback for a person
         if os.environ.get("NIGHTLEAF_DEBUG"):
