@@ -73,3 +73,28 @@ class ConfigError(NightleafError):
     """The database URL or another setting is wrong or unreachable."""
 
     status_code = 500
+
+
+class StoreError(NightleafError):
+    """The journal database refused or could not complete a unit of work; nothing was saved.
+
+    Raised by :mod:`nightleaf.store` in place of the driver's own errors, so the shells never
+    see (or import) SQLAlchemy."""
+
+    status_code = 500
+
+
+class Busy(StoreError):
+    """Another program holds the journal's write lock (SQLite "database is locked", a
+    PostgreSQL lock timeout, deadlock or serialization failure). Trying again usually works."""
+
+    status_code = 503
+    #: seconds a client should wait before trying again (the web sends it as ``Retry-After``)
+    retry_after = 2
+
+
+class StoreUnavailable(StoreError):
+    """The journal database cannot be reached (the connection was refused or lost)."""
+
+    status_code = 503
+    retry_after = 5

@@ -35,7 +35,8 @@ def test_export_wipe_import_reproduces_the_journal(any_ctx: Context, tmp_path: P
     before = svc.load_journal(any_ctx)
     assert before.episodes and before.episodes[0].stages
     out = tmp_path / "backup.json"
-    svc.export_json(any_ctx, out)
+    download, _ = svc.export_json(any_ctx)
+    out.write_bytes(download.content)
     with any_ctx.tx() as repo:
         repo.wipe()
         assert repo.is_empty()
@@ -53,7 +54,7 @@ def test_export_wipe_import_reproduces_the_journal(any_ctx: Context, tmp_path: P
 def test_import_over_a_non_empty_journal_needs_replace(ctx: Context, tmp_path: Path) -> None:
     _seed(ctx, 10)
     out = tmp_path / "j.json"
-    svc.export_json(ctx, out)
+    out.write_bytes(svc.export_json(ctx)[0].content)
     with pytest.raises(Conflict, match="replace everything"):
         svc.import_json(ctx, out)
     assert svc.import_json(ctx, out, replace=True).replaced

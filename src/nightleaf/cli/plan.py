@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -11,6 +12,7 @@ import typer
 from nightleaf.cli.common import Diary, JsonOpt, Table, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.cli.lazy import lazy
 from nightleaf.errors import InputError
+from nightleaf.io.files import write_atomic
 from nightleaf.services.inputs import MORNING_DIARY_FIELDS, MorningInput
 
 if TYPE_CHECKING:
@@ -218,11 +220,15 @@ def reminders_cmd(out: str = typer.Option("nightleaf.ics", "--out", "-o",
                   json_: bool = JsonOpt) -> None:
     """Write daily reminders (routine start, intake time, lights-out, morning check-in) as an
     .ics calendar with alarms. Re-import it after changing settings: the events update."""
-    r = svc.write_reminders(get_ctx(), out)
+    if not out.strip():
+        raise InputError("give a file name with --out, e.g. nightleaf.ics", field="out")
+    path = Path(out).expanduser()
+    r = svc.reminders_calendar(get_ctx())
+    write_atomic(path, r.download.content)
     if json_:
-        print_json(r)
+        print_json({"path": str(path), "tz": r.tz, "events": r.events})
         return
-    console.print(f"Wrote {len(r.events)} daily reminders to {r.path} ({r.tz}):")
+    console.print(f"Wrote {len(r.events)} daily reminders to {path} ({r.tz}):")
     for ev in r.events:
         console.print(f"  {ev['time']}  {ev['summary']}")
     console.print("[dim]Import it into your calendar app; importing a newer file updates the same "

@@ -11,6 +11,7 @@ from typing import Any
 
 from nightleaf.errors import FormatError, NotFound
 from nightleaf.knowledge.names import normalise_name
+from nightleaf.knowledge.regions import LegalStatus, legal_status
 from nightleaf.knowledge.schema import (
     ConditionRule,
     ConditionsFile,
@@ -293,8 +294,6 @@ class Knowledge:
 
     # ---------------------------------------------------------------- legal
     def legal_status(self, code: str, on: date) -> LegalStatus:
-        from nightleaf.knowledge.regions import legal_status
-
         return legal_status(self, code, on)
 
 
@@ -323,5 +322,3 @@ def unknown_medicine_message(name: str, suggestions: list[str]) -> str:
         f"here{closest}. Ask a pharmacist about it and kratom."
     )
 
-
-from nightleaf.knowledge.regions import LegalStatus  # noqa: E402  (re-export for typing)

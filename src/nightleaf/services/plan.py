@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from nightleaf.errors import InputError
@@ -31,6 +30,7 @@ from nightleaf.plan import Consistency, TonightPlan, build_plan, consistency, re
 from nightleaf.plan.consistency import WINDOW_NIGHTS
 from nightleaf.services import diary, parse, safety
 from nightleaf.services.context import Context
+from nightleaf.services.download import Download
 from nightleaf.services.inputs import IntakeInput, MorningInput, PainInput, SymptomInput
 from nightleaf.services.parse import resolve_night
 from nightleaf.sleep import diary_metrics, regularity
@@ -166,27 +166,22 @@ def _regularity(profile: Profile, entries: list[SleepEntry], first: date,
 
 # -- reminders ---------------------------------------------------------------------------------
 @dataclass
-class RemindersWritten:
-    path: str
+class Reminders:
+    download: Download  # the .ics calendar
     tz: str
     events: list[dict[str, str]]
 
 
-def write_reminders(ctx: Context, out: str | Path) -> RemindersWritten:
-    """Write the daily reminders as an .ics calendar; the same UIDs every time."""
-    if not str(out).strip():
-        raise InputError("give a file name, e.g. nightleaf.ics", field="out", code="required")
-    path = Path(out).expanduser()
-    if not path.parent.exists():
-        raise InputError(f"the folder {path.parent} does not exist", field="out", code="folder")
+def reminders_calendar(ctx: Context) -> Reminders:
+    """The daily reminders as an .ics calendar (bytes); the same UIDs every time."""
     now = ctx.now()
     profile = ctx.profile()
     with ctx.tx() as repo:
         items = repo.all(RoutineItem)
     rs = reminders(profile, items, clock.tonight(now, profile.tz))
     cal = ics.calendar(rs, stamp=now, person_id=ctx.person_id)
-    ics.write_calendar(cal, path)
-    return RemindersWritten(str(path), profile.tz, [
+    download = Download(ics.calendar_bytes(cal), "nightleaf-reminders.ics", "text/calendar")
+    return Reminders(download, profile.tz, [
         {"uid": ics.uid_for(r.key, ctx.person_id), "summary": r.summary,
          "time": f"{r.start:%H:%M}", "first": r.start.isoformat(), "repeats": "daily"}
         for r in rs])

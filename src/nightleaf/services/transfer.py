@@ -7,8 +7,10 @@ from pathlib import Path
 
 from nightleaf.errors import Conflict
 from nightleaf.io import journal_json
+from nightleaf.model import clock
 from nightleaf.model.entities import JOURNAL_LISTS, Journal
 from nightleaf.services.context import Context
+from nightleaf.services.download import Download
 
 
 @dataclass
@@ -22,10 +24,13 @@ def load_journal(ctx: Context) -> Journal:
         return repo.load_journal()
 
 
-def export_json(ctx: Context, out: Path) -> dict[str, int]:
+def export_json(ctx: Context) -> tuple[Download, dict[str, int]]:
+    """The whole journal as the nightleaf-journal JSON file (bytes), and its record counts."""
     j = load_journal(ctx)
-    journal_json.write_journal(j, out)
-    return counts(j)
+    day = clock.local_datetime(ctx.now(), ctx.profile().tz)
+    return (Download(journal_json.journal_bytes(j),
+                     f"nightleaf-journal-{day:%Y-%m-%d}.json", "application/json"),
+            counts(j))
 
 
 def counts(j: Journal) -> dict[str, int]:

@@ -6,20 +6,18 @@ rendering from :mod:`nightleaf.io.report`. The form only reads, so it is a GET f
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import HTMLResponse, Response
 
 from nightleaf.errors import NightleafError
 from nightleaf.services import Context
 from nightleaf.services import report as report_svc
 from nightleaf.services import summary as summary_svc
 from nightleaf.web.deps import CtxDep
+from nightleaf.web.downloads import send
 from nightleaf.web.pages._common import parse_night
 from nightleaf.web.render import form_error, page
 from nightleaf.web.security import REPORT_CSP
@@ -76,28 +74,13 @@ def report_view(request: Request, ctx: CtxDep) -> Response:
 
 
 def _pdf_name(data: report_svc.ReportData) -> str:
-    return f"nightleaf-report-{data.first_night}-to-{data.last_night}.pdf"
+    return report_svc.report_filename(data, "pdf")
 
 
 @router.get("/report.pdf")
 def report_pdf(request: Request, ctx: CtxDep) -> Response:
-    """The PDF, written to a temporary file and streamed from disk, then removed."""
-    from nightleaf.io.report import render_report_pdf
-
-    data = _build(request, ctx, show_name=not request.query_params.get("no_name"))
-    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-report-"))
-    out = tmp / _pdf_name(data)
-
-    def cleanup() -> None:
-        out.unlink(missing_ok=True)
-        tmp.rmdir()
-
-    try:
-        render_report_pdf(data, out)
-    except BaseException:
-        for p in tmp.iterdir():
-            p.unlink()
-        tmp.rmdir()
-        raise
-    return FileResponse(out, media_type="application/pdf", filename=out.name,
-                        background=BackgroundTask(cleanup))
+    """The PDF, rendered in memory and sent as the response body (no file on disk)."""
+    start, end = _period(request, ctx)
+    r = report_svc.render_report(ctx, str(start), str(end), fmt="pdf",
+                                 show_name=not request.query_params.get("no_name"))
+    return send(r.download)

@@ -6,8 +6,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from nightleaf.errors import FormatError, NightleafError
@@ -19,6 +18,7 @@ from nightleaf.services import routine as routine_svc
 from nightleaf.services.entries import remove_routine_item
 from nightleaf.services.inputs import ProfileInput
 from nightleaf.web.deps import CtxDep
+from nightleaf.web.downloads import send
 from nightleaf.web.pages._common import text
 from nightleaf.web.render import form_error, form_values, page, redirect
 
@@ -96,30 +96,14 @@ def remove_routine(ctx: CtxDep, item_id: int) -> Response:
 
 @router.get("/settings/export.json")
 def export_journal(ctx: CtxDep) -> Response:
-    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-export-")) / "journal.json"
-    transfer.export_json(ctx, tmp)
-    name = f"nightleaf-journal-{clock.local_datetime(ctx.now(), ctx.profile().tz):%Y-%m-%d}.json"
-
-    def _cleanup() -> None:
-        tmp.unlink(missing_ok=True)
-        tmp.parent.rmdir()
-
-    return FileResponse(tmp, media_type="application/json", filename=name,
-                        background=BackgroundTask(_cleanup))
+    download, _ = transfer.export_json(ctx)
+    return send(download)
 
 
 @router.get("/settings/reminders.ics")
 def reminders_ics(ctx: CtxDep) -> Response:
     """Daily evening reminders (routine start, planned intake, lights out, morning check-in)."""
-    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-ics-")) / "nightleaf.ics"
-    plan.write_reminders(ctx, tmp)
-
-    def _cleanup() -> None:
-        tmp.unlink(missing_ok=True)
-        tmp.parent.rmdir()
-
-    return FileResponse(tmp, media_type="text/calendar", filename="nightleaf-reminders.ics",
-                        background=BackgroundTask(_cleanup))
+    return send(plan.reminders_calendar(ctx).download)
 
 
 @router.post("/settings/import")
