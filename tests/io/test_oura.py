@@ -62,3 +62,27 @@ def test_bad_files(tmp_path, content, message):
     p.write_bytes(content)
     with pytest.raises(FormatError, match=message):
         list(read_oura(p, tz="UTC"))
+
+
+@pytest.mark.parametrize(("path", "key", "tst_key", "awake_key", "sol_key"), [
+    (V2, "data", "total_sleep_duration", "awake_time", "latency"),
+    (V1, "sleep", "total", "awake", "onset_latency"),
+])
+def test_tst_sol_waso_from_the_files_exact_seconds(real, path, key, tst_key, awake_key,
+                                                   sol_key):
+    """TST and SOL are the file's seconds; WASO is the file's awake time less SOL and less
+    the terminal wake (the one part only the hypnogram gives), so TWT = TIB - TST."""
+    import json
+
+    from nightleaf.sleep.episode import episode_metrics
+
+    raw = json.loads((real / path).read_text())[key]
+    eps = list(read_oura(real / path, tz="America/Los_Angeles"))
+    assert len(eps) == len(raw)
+    for p, ep in zip(raw, eps, strict=True):
+        m = episode_metrics(ep)
+        assert ep.tst_minutes == pytest.approx(p[tst_key] / 60, abs=1e-3)
+        assert ep.sol_minutes == pytest.approx(p[sol_key] / 60, abs=1e-3)
+        assert m.twt_minutes == pytest.approx(m.tib_minutes - m.tst_minutes, abs=0.01)
+        assert ep.waso_minutes == pytest.approx(
+            p[awake_key] / 60 - p[sol_key] / 60 - m.twak_minutes, abs=1e-3)

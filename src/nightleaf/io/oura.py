@@ -151,7 +151,7 @@ def read_oura(path: str | Path, *, tz: str, on_progress: ProgressFn | None = Non
     p = Path(path)
     lim = limits or Limits.from_env()
     try:
-        fh = open(p, "rb")
+        fh = open(p, "rb")  # noqa: SIM115 - closed by the `with fh` below
         size = p.stat().st_size
     except OSError as exc:
         raise FormatError(f"{p}: cannot read the file ({exc.strerror})") from None
