@@ -46,11 +46,13 @@ from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 from nightleaf.errors import FormatError
 from nightleaf.io._common import (
+    MiB,
     ProgressFn,
     Reporter,
     bad_file,
     metrics_from_segments,
     night_in,
+    open_member,
 )
 from nightleaf.model import SleepEpisode, StageSegment, zone
 
@@ -66,6 +68,9 @@ WINDOW = 16 << 20
 OVERLAP = 1 << 20
 #: how far into the file the ``<HealthData`` root must start (the DTD is ~10 KB)
 PROLOG_LIMIT = 4 << 20
+#: the longest start tag either reader waits for (a real Record tag is under 2 KB): a ``<``
+#: with no ``>`` for this long is refused instead of being kept in memory
+MAX_TAG = 4 << 20
 
 _P = "HKCategoryValueSleepAnalysis"
 STAGES: dict[str, str] = {
@@ -156,8 +161,9 @@ def _open_export(path: Path) -> Iterator[tuple[BinaryIO, int | None, str]]:
             raise bad_file(path, "this zip has no export.xml",
                            hint="use the export.zip the Health app wrote "
                            "(apple_health_export/export.xml)")
-        with zf.open(member) as fh:
-            yield fh, member.file_size, f"{path}!{member.filename}"  # type: ignore[misc]
+        name = f"{path}!{member.filename}"
+        with open_member(zf, member, name) as fh:
+            yield fh, member.file_size, name  # type: ignore[misc]
 
 
 def _export_member(zf: Any) -> Any:
@@ -459,7 +465,9 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
     scan = _Scanner(name, rep)
     while True:
         if not eof:
-            if filled == len(buf):  # one tag longer than the buffer: grow it
+            if filled == len(buf):  # one tag longer than the buffer: grow it (boundedly)
+                if filled - pos > MAX_TAG or len(buf) >= 4 * max(CHUNK, MAX_TAG):
+                    raise _tag_too_long(name, base + pos)
                 buf.extend(bytes(len(buf)))
             with memoryview(buf) as mv, mv[filled:] as free:
                 n = stream.readinto(free)  # type: ignore[attr-defined]
@@ -469,7 +477,9 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
             eof = n == 0
             if not eof and filled < len(buf):
                 continue  # short read: fill the buffer before scanning
-        limit = filled if eof else max(pos, buf.rfind(b"<", 0, filled))
+        limit = filled if eof else _complete_until(buf, pos, filled)
+        if not eof and filled - limit > MAX_TAG:
+            raise _tag_too_long(name, base + limit)
         _check_markup(buf, pos, limit, filled)
         yield from scan.window(buf, pos, limit, filled, base)
         if eof:
@@ -481,6 +491,27 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
         pos = 0
     if not bytes(buf[max(0, filled - 256):filled]).rstrip().endswith(b"</HealthData>"):
         raise _Fallback("the document does not end with </HealthData>")
+
+
+#: a tag from its ``<`` to its ``>``, quoted attribute values (which may hold ``>``) included
+_WHOLE_TAG = re.compile(rb'<(?:[^>"\']++|"[^"]*+"|\'[^\']*+\')*+>')
+
+
+def _complete_until(buf: Buffer, pos: int, filled: int) -> int:
+    """Where the unfinished tail of a read buffer begins: the last ``<`` when no ``>`` follows
+    it (a tag cut by the read), else the end (everything read is complete, and nothing needs
+    keeping -- a gigabyte of text after the last tag is never held)."""
+    lt = buf.rfind(b"<", pos, filled)
+    if lt == -1 or _WHOLE_TAG.match(buf, lt, filled):
+        return filled
+    return lt
+
+
+def _tag_too_long(name: str, offset: int) -> FormatError:
+    return FormatError(
+        f"{name} (byte {offset}): a tag runs on for more than {MAX_TAG // MiB} MiB without "
+        "ending; the file is damaged or not an Apple Health export — export again from the "
+        "Health app")
 
 
 def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
@@ -499,17 +530,25 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
         decl_end = head.find(b"?>", 0, root) + 2
     chunk = head[:decl_end] + _blank(head[decl_end:root]) + head[root:]
     carry = b""
+    fed_lines = 1  # line of the first byte not yet fed, for messages lxml gives no line for
+    fed = 0
     try:
         while True:
             data = carry + chunk
             more = stream.read(FEED) if chunk else b""
             if more:
-                cut = data.rfind(b">") + 1
+                # cut after the last ">" (repairs work on whole tags); text after it that holds
+                # no "<" needs no keeping, and a "<" with no ">" for MAX_TAG bytes is refused
+                cut = _complete_until(data, data.rfind(b">") + 1, len(data))
+                if len(data) - cut > MAX_TAG:
+                    raise _tag_too_long(name, fed + cut)
                 carry, data = data[cut:], data[:cut]
             else:
                 carry = b""
             parser.feed(_repair(data))
             yield from _drain(parser, name)
+            fed += len(data)
+            fed_lines += data.count(b"\n")
             if not more:
                 break
             got += len(more)
@@ -518,11 +557,19 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
         parser.close()
         yield from _drain(parser, name)
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
+        line = exc.lineno or _last_error_line(exc) or fed_lines
         msg = exc.msg.split(", line ")[0] if exc.msg else "not well-formed XML"
         raise FormatError(
             f"{name} (line {line}): {msg}; the file looks damaged or cut short — export "
             "again from the Health app") from None
+
+
+def _last_error_line(exc: Any) -> int | None:
+    """The line of the last error lxml logged (some errors, e.g. an entity a DTD that was not
+    loaded should declare, carry no line of their own)."""
+    log = getattr(exc, "error_log", None)
+    lines = [e.line for e in (log or []) if getattr(e, "line", 0)]
+    return lines[-1] if lines else None
 
 
 def _drain(parser: Any, name: str) -> Iterator[SleepRecord]:
