@@ -282,7 +282,7 @@ class Limits:
     max_ratio: int = 200  # real exports deflate 5-30x; bombs 1000x and more
     ratio_after: int = 64 * MiB  # judge the ratio once this much was inflated
     max_line: int = 2 * MiB  # a Sleep as Android row is a few KB (and a field is a list item)
-    max_value: int = 16 * MiB  # one JSON token (a string or number)
+    max_value: int = MiB  # one JSON token (a string or number); yajl re-scans a growing one
     max_events: int = 1_000_000  # JSON events in one record (a day of 30-s stages is ~15,000)
 
     @classmethod
@@ -325,8 +325,18 @@ class GuardedMember(io.RawIOBase):
                 f"{self.name}: inflates more than {lim.max_ratio}x its compressed size; refused "
                 "as a possible zip bomb (raise NIGHTLEAF_IMPORT_MAX_RATIO for a real export)")
 
+    def _read(self, size: int) -> bytes:
+        import zipfile
+        import zlib
+
+        try:
+            return self.raw.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise FormatError(f"{self.name}: a damaged zip archive ({exc}); download the "
+                              "export again") from None
+
     def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.raw.read(len(b))
+        data = self._read(len(b))
         n = len(data)
         b[:n] = data
         self._count(n)
@@ -335,7 +345,7 @@ class GuardedMember(io.RawIOBase):
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
             size = self.limits.max_line  # never inflate a whole member at once
-        data = self.raw.read(size)
+        data = self._read(size)
         self._count(len(data))
         return data
 

@@ -519,7 +519,7 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
 
     parser = etree.XMLPullParser(
         events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
-        huge_tree=True, remove_comments=True, remove_pis=True,
+        huge_tree=True, remove_comments=True, remove_pis=True, remove_blank_text=True,
     )
     head, _ = _read_head(stream)
     got = len(head)
@@ -532,6 +532,7 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
     carry = b""
     fed_lines = 1  # line of the first byte not yet fed, for messages lxml gives no line for
     fed = 0
+    squeezed: list[tuple[int, int]] = []  # (line as lxml counts it, newlines taken out there)
     try:
         while True:
             data = carry + chunk
@@ -545,9 +546,10 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
                 carry, data = data[cut:], data[:cut]
             else:
                 carry = b""
+            fed += len(data)
+            data = _squeeze(data, fed_lines, squeezed)
             parser.feed(_repair(data))
             yield from _drain(parser, name)
-            fed += len(data)
             fed_lines += data.count(b"\n")
             if not more:
                 break
@@ -558,10 +560,36 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
         yield from _drain(parser, name)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or _last_error_line(exc) or fed_lines
+        line += sum(n for at, n in squeezed if at < line)
         msg = exc.msg.split(", line ")[0] if exc.msg else "not well-formed XML"
         raise FormatError(
             f"{name} (line {line}): {msg}; the file looks damaged or cut short — export "
             "again from the Health app") from None
+
+
+#: a long run of text between tags (outside any tag): none in a real export
+_LONG_TEXT = re.compile(rb"(?:^|(?<=>))[^<]{65536,}")
+
+
+def _squeeze(data: bytes, line: int, squeezed: list[tuple[int, int]]) -> bytes:
+    """Take long runs of text between tags out of what lxml is fed: its push parser keeps char
+    data until the next ``<`` arrives, so a gigabyte of whitespace would be held whole. The
+    newlines taken out are noted (at the line lxml will count) to correct its line numbers.
+    ``data`` starts outside a tag (it is cut after a ``>``)."""
+    if len(data) < 65536:
+        return data
+    out: list[bytes] = []
+    pos = 0
+    for m in _LONG_TEXT.finditer(data):
+        out.append(data[pos:m.start()])
+        line_here = line + sum(p.count(b"\n") for p in out)
+        squeezed.append((line_here, m.group().count(b"\n")))
+        out.append(b" ")
+        pos = m.end()
+    if not out:
+        return data
+    out.append(data[pos:])
+    return b"".join(out)
 
 
 def _last_error_line(exc: Any) -> int | None:
