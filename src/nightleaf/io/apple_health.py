@@ -463,6 +463,7 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
     base = 0  # file offset of buf[0]
     pos = root
     scan = _Scanner(name, rep)
+    tail = b""
     while True:
         if not eof:
             if filled == len(buf):  # one tag longer than the buffer: grow it (boundedly)
@@ -477,6 +478,8 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
             eof = n == 0
             if not eof and filled < len(buf):
                 continue  # short read: fill the buffer before scanning
+        if filled:
+            tail = bytes(buf[max(0, filled - 256):filled])
         limit = filled if eof else _complete_until(buf, pos, filled)
         if not eof and filled - limit > MAX_TAG:
             raise _tag_too_long(name, base + limit)
@@ -489,7 +492,7 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
         base += limit
         filled = keep
         pos = 0
-    if not bytes(buf[max(0, filled - 256):filled]).rstrip().endswith(b"</HealthData>"):
+    if not tail.rstrip().endswith(b"</HealthData>"):
         raise _Fallback("the document does not end with </HealthData>")
 
 
@@ -520,7 +523,10 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
     parser = etree.XMLPullParser(
         events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=True, remove_comments=True, remove_pis=True, remove_blank_text=True,
+        recover=True,
     )
+    marks: list[int] = []  # lines (as lxml counts them) that hold the sleep type name
+    seen: list[int] = []  # lines of the sleep records lxml gave back
     head, _ = _read_head(stream)
     got = len(head)
     rep.bytes(got)
@@ -530,6 +536,7 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
         decl_end = head.find(b"?>", 0, root) + 2
     chunk = head[:decl_end] + _blank(head[decl_end:root]) + head[root:]
     carry = b""
+    tail = b""
     fed_lines = 1  # line of the first byte not yet fed, for messages lxml gives no line for
     fed = 0
     squeezed: list[tuple[int, int]] = []  # (line as lxml counts it, newlines taken out there)
@@ -548,16 +555,19 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
                 carry = b""
             fed += len(data)
             data = _squeeze(data, fed_lines, squeezed)
+            _mark_lines(data, fed_lines, marks)
             parser.feed(_repair(data))
-            yield from _drain(parser, name)
+            yield from _drain(parser, name, seen)
             fed_lines += data.count(b"\n")
+            tail = (tail + data)[-256:] if data else tail
             if not more:
                 break
             got += len(more)
             rep.bytes(got)
             chunk = more
         parser.close()
-        yield from _drain(parser, name)
+        yield from _drain(parser, name, seen)
+        _judge(parser.error_log, marks, seen, tail, fed_lines, squeezed, name)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or _last_error_line(exc) or fed_lines
         line += sum(n for at, n in squeezed if at < line)
@@ -600,10 +610,64 @@ def _last_error_line(exc: Any) -> int | None:
     return lines[-1] if lines else None
 
 
-def _drain(parser: Any, name: str) -> Iterator[SleepRecord]:
+_TYPED = re.compile(rb"""\btype\s*=\s*(["'])""" + _MARK + rb"\1")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+
+
+def _mark_lines(data: bytes, line: int, marks: list[int]) -> None:
+    """Note the lines where a sleep record's ``type`` attribute stands (not in comments)."""
+    if data.find(_MARK) == -1:
+        return
+    comments = [m.span() for m in _COMMENT.finditer(data)] if b"<!--" in data else []
+    for m in _TYPED.finditer(data):
+        if not any(a <= m.start() < b for a, b in comments):
+            marks.append(line + data.count(b"\n", 0, m.start()))
+
+
+def _judge(log: Any, marks: list[int], seen: list[int], tail: bytes, last_line: int,
+           squeezed: list[tuple[int, int]], name: str) -> None:
+    """After a recovering parse: damage is ignored only where it touched no sleep record.
+    Refuse a document that does not end with ``</HealthData>`` (cut short), an error on a
+    line holding a sleep record, and a sleep record lxml did not give back whole."""
+
+    def real(line: int) -> int:
+        return line + sum(n for at, n in squeezed if at < line)
+
+    errors = [e for e in log if e.level_name in ("ERROR", "FATAL")]
+    if not tail.rstrip().endswith(b"</HealthData>"):
+        line = errors[-1].line if errors and errors[-1].line else last_line
+        raise FormatError(f"{name} (line {real(line)}): the document does not end with "
+                          "</HealthData>; the file looks damaged or cut short — export again "
+                          "from the Health app")
+    marked = set(marks)
+    for e in errors:
+        if e.line in marked:
+            raise FormatError(f"{name} (line {real(e.line)}): a damaged sleep record "
+                              f"({e.message.strip()}); export again from the Health app")
+    # each record lxml gave back accounts for the last type attribute at or before its line
+    # (a start tag may span lines; lxml numbers it by where the tag ends)
+    import bisect
+
+    order = sorted(marks)
+    matched = [False] * len(order)
+    for line in seen:
+        k = bisect.bisect_right(order, line) - 1
+        while k >= 0 and matched[k]:
+            k -= 1
+        if k >= 0:
+            matched[k] = True
+    missing = [m for m, ok in zip(order, matched, strict=True) if not ok]
+    if missing:
+        raise FormatError(f"{name} (line {real(missing[0])}): a sleep record the XML around it "
+                          "damaged; export again from the Health app")
+
+
+def _drain(parser: Any, name: str, seen: list[int] | None = None) -> Iterator[SleepRecord]:
     for _, el in parser.read_events():
         tag = el.tag
         if tag == "Record" and el.get("type") == SLEEP_TYPE:
+            if seen is not None and el.sourceline:
+                seen.append(el.sourceline)
             rec = _record(dict(el.attrib), name, f"line {el.sourceline}")
             if rec is not None:
                 yield rec
