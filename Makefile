@@ -30,9 +30,13 @@ test: $(STAMP) system-deps
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not pg and not e2e and not slow" $(PYTEST_ARGS)
 
+# each tool runs even when an earlier one fails, so one run shows every broken rule
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/mypy
+	@status=0; \
+	$(VENV)/bin/ruff check src tests bench tools || status=1; \
+	$(VENV)/bin/mypy || status=1; \
+	$(VENV)/bin/lint-imports || status=1; \
+	exit $$status
 
 BENCHMARKS := bench/knowledge_load.py bench/summary_window.py bench/web_dashboard.py \
 	bench/import_apple_health.py

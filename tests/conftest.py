@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from nightleaf.cli.main import main
 from nightleaf.services import Context
 from nightleaf.store import open_store
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REAL = SHARED / "fixtures" / "real"
-
-#: the pinned "now" of most tests: a Tuesday evening in late November
-NOW = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
-
-
-def real_fixture(*parts: str) -> Path:
-    """A real sample export, read in place; skip only where ../shared is absent."""
-    path = REAL.joinpath(*parts)
-    if not SHARED.exists():
-        pytest.skip(f"../shared is absent, so the real sample {'/'.join(parts)} is not here")
-    if not path.exists():
-        raise FileNotFoundError(f"real fixture missing: {path}")
-    return path
+from tests.support.common import Clock, Result
+from tests.support.db import ENGINES, fresh_pg_db
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +21,7 @@ def pg_admin_url() -> Iterator[str]:
     if url:
         yield url
         return
-    from tests.pgserver import PgServer
+    from tests.support.pgserver import PgServer
 
     server = PgServer().start()
     try:
@@ -48,36 +30,17 @@ def pg_admin_url() -> Iterator[str]:
         server.stop()
 
 
-def _fresh_pg_db(admin_url: str) -> str:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    eng = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with eng.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    eng.dispose()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+@pytest.fixture(params=ENGINES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty journal URL on each engine."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'journal.db'}"
-    return _fresh_pg_db(request.getfixturevalue("pg_admin_url"))
+    return fresh_pg_db(request.getfixturevalue("pg_admin_url"))
 
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'journal.db'}"
-
-
-class Clock:
-    """A settable clock for use cases."""
-
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -100,18 +63,17 @@ def any_ctx(db_url: str, clock: Clock) -> Iterator[Context]:
     c.store.dispose()
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
+@pytest.fixture
+def cli_db_url(sqlite_url: str) -> str:
+    """The journal the ``cli`` fixture runs on (a conftest may override it, e.g. with db_url)."""
+    return sqlite_url
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def cli(cli_db_url: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """Run the CLI in-process on a fresh journal, with the clock pinned."""
-    monkeypatch.setenv("NIGHTLEAF_DATABASE_URL", f"sqlite:///{tmp_path / 'journal.db'}")
+    monkeypatch.setenv("NIGHTLEAF_DATABASE_URL", cli_db_url)
     monkeypatch.setenv("NIGHTLEAF_NOW", "2026-11-24T21:00:00+01:00")
     monkeypatch.setenv("COLUMNS", "160")
 

@@ -7,7 +7,9 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import Result
+import pytest
+
+from tests.support.common import Result
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -31,10 +33,8 @@ def test_the_tour_has_the_main_commands() -> None:
 
 
 def test_the_readme_tour_runs(cli: Callable[..., Result], tmp_path: Path,
-                              monkeypatch: object) -> None:
-    import os
-
-    os.chdir(tmp_path)  # export writes backup.json here
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # export writes backup.json here; undone after the test
     for args in tour_commands():
         if args[0] == "serve":
             continue  # started in tests/web/test_serve.py

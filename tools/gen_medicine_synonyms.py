@@ -26,7 +26,7 @@ DATA = Path(__file__).resolve().parents[1] / "src" / "nightleaf" / "knowledge" /
 
 
 def main() -> int:
-    from drug_named_entity_recognition import drugs_finder as df  # noqa: PLC0415
+    from drug_named_entity_recognition import drugs_finder as df  # optional, only for this tool
 
     curated = tomllib.loads((DATA / "medicines.toml").read_text(encoding="utf-8"))
     names = [m["name"] for m in curated["medicine"]]

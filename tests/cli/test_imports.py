@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import Result, real_fixture
+from tests.support.common import Result, real_fixture
 
 Cli = Callable[..., Result]
 SRC = Path(__file__).resolve().parents[2] / "src"

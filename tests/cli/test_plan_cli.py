@@ -12,12 +12,12 @@ import pytest
 
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
-from tests.conftest import Result
+from tests.support.common import Result
 
 Cli = Callable[..., Result]
 
 
-def _big_journal(cli: Cli) -> None:
+def _big_journal() -> None:
     store = open_store(os.environ["NIGHTLEAF_DATABASE_URL"])
     with store.tx() as repo:
         repo.save_journal(simulate_journal(90, seed=42))
@@ -57,7 +57,7 @@ def test_tonight_shows_what_is_logged_and_the_planned_amount_findings(cli: Cli) 
 
 
 def test_tonight_and_morning_on_a_90_night_journal(cli: Cli) -> None:
-    _big_journal(cli)
+    _big_journal()
     r = cli("tonight", "--json")
     assert r.code == 0, r.err
     t = json.loads(r.out)

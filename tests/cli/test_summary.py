@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
-from tests.conftest import Result
+from tests.support.common import Result
 
 Cli = Callable[..., Result]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REAL, SHARED
+from tests.support.common import REAL, SHARED
 
 
 @pytest.fixture

@@ -262,7 +262,7 @@ def test_zipped_export_fast_equals_full(tmp_path):
      'endDate="2024-01-02 07:00:00 +0100" value="1"/>\n', "single-quoted attribute"),
     ("<![CDATA[x]]>\n", "CDATA"),
 ])
-def test_fast_path_falls_back_when_its_assumptions_fail(tmp_path, body, why):
+def test_fast_path_falls_back_when_its_assumptions_fail(tmp_path, body, why):  # noqa: ARG001 - `why` names the case
     p = export(tmp_path, rec("2024-01-02 23:00:00 +0100", "2024-01-03 07:00:00 +0100",
                              "Asleep") + body)
     with pytest.raises(ah._Fallback):

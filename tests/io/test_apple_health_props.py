@@ -92,7 +92,7 @@ def test_fast_path_matches_full_parse(tmp_path: Path, body: list[str], chunk: in
     assert len(full) == sum(1 for b in body if b.startswith("<Record"))
 
 
-@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),  # noqa: DTZ001 - hypothesis's bounds are naive
        st.integers(-23 * 60 - 59, 23 * 60 + 59))
 def test_date_fast_branch_equals_general_reading(wall, off):
     wall = wall.replace(microsecond=0)

@@ -46,7 +46,7 @@ def test_metrics_invariants(items):
     assert m.awakenings == len(merge_intervals((s.start, s.end) for s in segs)) - 1
 
 
-@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1),
+@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1),  # noqa: DTZ001 - naive bounds, as hypothesis wants
                     timezones=st.just(UTC)),
        st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC",
                         "Asia/Kathmandu", "America/St_Johns"]))

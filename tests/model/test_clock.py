@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,13 @@ from hypothesis import strategies as st
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _naive(year: int) -> datetime:
+    """Hypothesis takes naive bounds for ``st.datetimes`` (the zone comes from ``timezones=``)."""
+    return datetime(year, 1, 1)  # noqa: DTZ001 - hypothesis's bounds must be naive
 
 ZONES = ["America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Bangkok", "UTC",
          "Pacific/Chatham", "America/St_Johns"]
@@ -95,7 +103,7 @@ def test_same_instant_is_a_different_night_in_another_zone() -> None:
     assert clock.night_of(instant, "Australia/Sydney") == date(2026, 11, 24)
 
 
-@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 1, 1),
+@given(st.datetimes(min_value=_naive(1990), max_value=_naive(2060),
                     timezones=st.just(UTC)), st.sampled_from(ZONES))
 def test_night_of_is_within_its_window(instant: datetime, tz: str) -> None:
     n = clock.night_of(instant, tz)
@@ -113,7 +121,7 @@ def test_night_time_round_trips_to_its_night(night: date, wall: time, tz: str) -
     assert clock.night_of(instant, tz) == night
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2050, 1, 1),
+@given(st.datetimes(min_value=_naive(2000), max_value=_naive(2050),
                     timezones=st.just(UTC)), st.sampled_from(ZONES))
 def test_tonight_is_the_night_of_now_in_the_evening_and_before_six(now: datetime,
                                                                    tz: str) -> None:
@@ -126,19 +134,20 @@ def test_tonight_is_the_night_of_now_in_the_evening_and_before_six(now: datetime
 
 
 @pytest.mark.parametrize(("text", "expected_local"), [
-    ("21:30", datetime(2026, 11, 24, 21, 30)),
-    ("9:30pm", datetime(2026, 11, 24, 21, 30)),
-    ("01:15", datetime(2026, 11, 25, 1, 15)),
-    ("yesterday 22:40", datetime(2026, 11, 23, 22, 40)),
-    ("today 08:00", datetime(2026, 11, 24, 8, 0)),
-    ("2026-11-20 22:00", datetime(2026, 11, 20, 22, 0)),
-    ("2026-11-20T21:00:00+00:00", datetime(2026, 11, 20, 22, 0)),
-    ("2026-11-20T21:00:00Z", datetime(2026, 11, 20, 22, 0)),
+    ("21:30", datetime(2026, 11, 24, 21, 30, tzinfo=BERLIN)),
+    ("9:30pm", datetime(2026, 11, 24, 21, 30, tzinfo=BERLIN)),
+    ("01:15", datetime(2026, 11, 25, 1, 15, tzinfo=BERLIN)),
+    ("yesterday 22:40", datetime(2026, 11, 23, 22, 40, tzinfo=BERLIN)),
+    ("today 08:00", datetime(2026, 11, 24, 8, 0, tzinfo=BERLIN)),
+    ("2026-11-20 22:00", datetime(2026, 11, 20, 22, 0, tzinfo=BERLIN)),
+    ("2026-11-20T21:00:00+00:00", datetime(2026, 11, 20, 22, 0, tzinfo=BERLIN)),
+    ("2026-11-20T21:00:00Z", datetime(2026, 11, 20, 22, 0, tzinfo=BERLIN)),
 ])
 def test_parse_when_friendly_forms(text: str, expected_local: datetime) -> None:
     now = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)  # 21:00 in Berlin
     got = clock.parse_when(text, now=now, tz="Europe/Berlin")
-    assert clock.local_datetime(got, "Europe/Berlin").replace(tzinfo=None) == expected_local
+    local = clock.local_datetime(got, "Europe/Berlin")
+    assert (local, local.utcoffset()) == (expected_local, expected_local.utcoffset())
 
 
 @pytest.mark.parametrize("text", ["25:00", "21:75", "half past nine", "", "2026-13-01 10:00",

@@ -23,7 +23,7 @@ from nightleaf.safety import (
     timing,
     withdrawal,
 )
-from tests.safety.conftest import NOW, TONIGHT, TZ, ctx, intake, nightly, rules
+from tests.support.safety import NOW, TONIGHT, TZ, ctx, intake, nightly, rules
 
 
 def sub(kind, name=None, night=TONIGHT, amount=None, unit=None):
@@ -50,9 +50,46 @@ def test_medicine_substance_logged_tonight_is_checked(kb):
     assert rules(found) == {"medicine.sedating_antihistamine"}
 
 
-def test_medicine_logged_another_night_is_not_checked(kb):
-    other = TONIGHT - timedelta(days=2)
+def test_medicine_logged_three_days_ago_is_not_checked(kb):
+    other = TONIGHT - timedelta(days=3)
     assert medicines.check(ctx(substances=[sub("medicine", "Benadryl", night=other)]), kb) == []
+
+
+def test_medicine_taken_yesterday_evening_still_counts_tonight(kb):
+    """Mitragynine's half-life is a day or more: last night's as-needed medicine still meets
+    tonight's kratom (patterns.toml [carry_over], 48 h before tonight's target bedtime)."""
+    med = Medicine("zolpidem", regimen="as_needed")
+    yesterday = sub("medicine", "Zolpidem", night=TONIGHT - timedelta(days=1))
+    found = medicines.check(ctx(medicines=[med], substances=[yesterday]), kb)
+    assert rules(found) == {"medicine.z_drug"}
+    assert "within the 48 hours" in found[0].explanation
+    found = medicines.check(ctx(substances=[sub("other", "grapefruit juice",
+                                                night=TONIGHT - timedelta(days=1))]), kb)
+    assert rules(found) == {"medicine.cyp3a_inhibitor"}
+
+
+def test_a_drink_typed_as_other_counts_tonight_but_does_not_carry_over(kb):
+    found = medicines.check(ctx(substances=[sub("other", "wine")]), kb)
+    assert [(f.rule, f.severity) for f in found] == [("medicine.alcohol", "danger")]
+    yesterday = sub("other", "wine", night=TONIGHT - timedelta(days=1))
+    assert medicines.check(ctx(substances=[yesterday]), kb) == []
+
+
+def test_carry_over_window_is_48_hours_before_bedtime(kb):
+    bedtime = ctx().bedtime_tonight()
+    inside = replace(sub("medicine", "Benadryl", night=TONIGHT - timedelta(days=2)),
+                     at=bedtime - timedelta(hours=47, minutes=50))
+    outside = replace(inside, at=bedtime - timedelta(hours=48, minutes=10))
+    assert rules(medicines.check(ctx(substances=[inside]), kb)) == {
+        "medicine.sedating_antihistamine"}
+    assert medicines.check(ctx(substances=[outside]), kb) == []
+
+
+def test_naloxone_logged_is_never_more_than_caution(kb):
+    found = medicines.check(ctx(medicines=[Medicine("Narcan", regimen="as_needed")],
+                                substances=[sub("medicine", "Narcan")]), kb)
+    assert [f.rule for f in found] == ["medicine.naloxone_rescue"]
+    assert found[0].severity in ("info", "caution") and "overdose" in found[0].explanation
 
 
 def test_medicine_without_relevant_class_gives_no_finding(kb):
@@ -79,6 +116,8 @@ def test_unknown_other_substance_is_not_reported(kb):
     ("breastfeeding", "condition.breastfeeding", "warning"),
     ("opioid use disorder (in recovery)", "condition.substance_use_disorder", "warning"),
     ("CKD stage 3", "condition.kidney", "info"),
+    ("history of psychosis", "condition.psychiatric", "warning"),
+    ("Bipolar disorder", "condition.psychiatric", "warning"),
 ])
 def test_condition_fires(kb, name, rule, severity):
     found = conditions.check(ctx(conditions=[Condition(name)]), kb)
@@ -104,11 +143,24 @@ def test_plain_leaf_with_clean_lab_results_is_quiet(kb):
     assert products.check(_pc(Product("Red Bali", id=1), _good_batch()), kb) == []
 
 
-def test_seven_oh_share_above_natural_level(kb):
-    b = replace(_good_batch(), seven_oh_pct=0.1)  # 0.1 / 1.6 = 6.25 %
+def test_seven_oh_share_above_the_mississippi_limit(kb):
+    b = replace(_good_batch(), seven_oh_pct=0.03)  # 0.03 / 1.53 = 1.96 % of measured alkaloids
     found = products.check(_pc(Product("Red Bali", id=1), b), kb)
-    assert rules(found) == {"product.seven_oh_share"}
-    assert "6.2 %" in found[0].title
+    assert rules(found) == {"product.seven_oh_share"}  # 0.03 % of dry weight is under 0.04 %
+    assert "2.0 %" in found[0].title and "Mississippi" in found[0].explanation
+
+
+def test_seven_oh_by_dry_weight_above_the_florida_limit(kb):
+    b = replace(_good_batch(), mitragynine_pct=8.0, seven_oh_pct=0.06)  # 0.74 % share
+    found = products.check(_pc(Product("Bali", id=1), b), kb)
+    assert rules(found) == {"product.seven_oh_weight"}
+    assert "600 ppm" in found[0].explanation and "Florida" in found[0].explanation
+
+
+def test_seven_oh_thresholds_come_from_current_rules(kb):
+    share, weight = kb.product_rules["seven_oh_share"], kb.product_rules["seven_oh_weight"]
+    assert share.threshold_pct == 1.0 and "S26-MS-HB1077" in share.sources
+    assert weight.threshold_pct == 0.04 and "S26-FL-2ER25-2" in weight.sources
 
 
 def test_seven_oh_product_label_is_danger(kb):

@@ -10,7 +10,7 @@ import pytest
 from nightleaf.errors import FormatError, InputError
 from nightleaf.services import Context
 from nightleaf.services.imports import format_name, import_wearable
-from tests.conftest import real_fixture
+from tests.support.common import real_fixture
 
 
 def _set_zone(ctx: Context, tz: str) -> None:

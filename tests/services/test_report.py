@@ -24,15 +24,18 @@ from nightleaf.services import Context, journal
 from nightleaf.services import report as svc
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
-from tests.conftest import NOW, Result
+from tests.support.common import NOW, Result
+from tests.support.db import ENGINES, fresh_pg_db
 
 FIRST, LAST = "2026-08-26", "2026-11-23"  # the 90 nights simulate_journal(90) generates
 
 
-@pytest.fixture(scope="module")
-def ctx90(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
+@pytest.fixture(scope="module", params=ENGINES)
+def ctx90(request: pytest.FixtureRequest,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
     os.environ.setdefault("MPLCONFIGDIR", str(tmp_path_factory.mktemp("mpl")))
-    url = f"sqlite:///{tmp_path_factory.mktemp('j') / 'journal.db'}"
+    url = (f"sqlite:///{tmp_path_factory.mktemp('j') / 'journal.db'}" if request.param == "sqlite"
+           else fresh_pg_db(request.getfixturevalue("pg_admin_url")))
     c = Context(store=open_store(url), clock=lambda: NOW)
     j = simulate_journal(90, seed=42)
     assert j.profile is not None
@@ -188,11 +191,10 @@ def test_cli_messages_are_one_line_and_exit_2(cli: Callable[..., Result], tmp_pa
     assert r.code == 2 and "journal is empty" in r.err
 
 
-def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(
-        ctx: Context, tmp_path: Path) -> None:
+def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(ctx: Context) -> None:
     from nightleaf.io import fhir
     from nightleaf.services import export
-    from tests.io_helpers import sample_episodes
+    from tests.support.io_helpers import sample_episodes
 
     with ctx.store.tx() as repo:
         repo.save_journal(simulate_journal(20, seed=3, last_night=date(2026, 11, 10)))

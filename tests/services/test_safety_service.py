@@ -9,7 +9,7 @@ import pytest
 
 from nightleaf.errors import InputError
 from nightleaf.services import Context, journal, safety
-from tests.conftest import Result
+from tests.support.common import Result
 
 
 def _rules(findings: list) -> set[str]:

@@ -80,7 +80,7 @@ def test_summary_json_is_plain(ctx: Context) -> None:
 
 def test_device_episodes_are_summarised_apart_from_the_diary(any_ctx: Context) -> None:
     """Also on PostgreSQL: stages come back from the store and stay labelled by source."""
-    from tests.io_helpers import sample_episodes
+    from tests.support.io_helpers import sample_episodes
 
     _seed(any_ctx, 40)
     with any_ctx.store.tx() as repo:

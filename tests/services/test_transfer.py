@@ -26,7 +26,7 @@ def test_every_kind_of_entry_is_in_the_generated_journal() -> None:
 
 
 def test_export_wipe_import_reproduces_the_journal(any_ctx: Context, tmp_path: Path) -> None:
-    from tests.io_helpers import sample_episodes
+    from tests.support.io_helpers import sample_episodes
 
     _seed(any_ctx)
     with any_ctx.store.tx() as repo:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from nightleaf.model.clock import minutes_between
 from nightleaf.model.entities import SleepEntry
 from nightleaf.sleep.diary import diary_metrics
-from tests.sleep.helpers import NY, at, entry
+from tests.support.sleep_helpers import NY, at, entry
 
 # Each row: the entry, then TIB, SOL, NWAK, WASO, TWAK, TWT, TST, SE% (rounded to 2), by hand.
 WORKED = [

@@ -8,7 +8,7 @@ import pytest
 
 from nightleaf.model.entities import SleepEpisode, StageSegment
 from nightleaf.sleep.episode import episode_metrics, main_episodes
-from tests.sleep.helpers import NY, at
+from tests.support.sleep_helpers import NY, at
 
 NIGHT = date(2026, 3, 7)  # spring-forward night in New York
 

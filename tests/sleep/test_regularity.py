@@ -28,7 +28,7 @@ from nightleaf.sleep.regularity import (
     sri_from_episodes,
     window_regularity,
 )
-from tests.sleep.helpers import NY, at, entry
+from tests.support.sleep_helpers import NY, at, entry
 
 GOLDEN = Path("/work/shared/fixtures/real/sri/mengelhard_sri_test.csv")
 

@@ -14,8 +14,8 @@ from nightleaf.model.entities import Profile
 from nightleaf.model.plain import to_plain
 from nightleaf.stats.compare import NOT_ENOUGH
 from nightleaf.stats.window import summarise_window
-from tests.sleep.helpers import NY
-from tests.stats.journal_factory import journal
+from tests.support.journal_factory import journal
+from tests.support.sleep_helpers import NY
 
 FIRST = date(2026, 1, 5)
 PROFILE = Profile(tz=NY)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,6 +16,7 @@ with warnings.catch_warnings():  # starlette's TestClient deprecation names http
 from nightleaf.services import open_context
 from nightleaf.services.context import Context
 from nightleaf.web.app import create_app
+from tests.support.web import post
 
 NOW = datetime.fromisoformat("2026-11-24T21:00:00+01:00")
 
@@ -30,19 +30,6 @@ def ctx(tmp_path: Path) -> Context:
 def client(ctx: Context) -> Iterator[TestClient]:
     with TestClient(create_app(context=ctx), base_url="http://127.0.0.1") as c:
         yield c
-
-
-def token(client: TestClient, page: str = "/settings") -> str:
-    """The CSRF token of a page's forms (and the cookie is set on the client)."""
-    r = client.get(page)
-    m = re.search(r'name="csrf" value="([^"]+)"', r.text)
-    assert m, f"no CSRF field on {page}: {r.status_code} {r.text[-800:]}"
-    return m.group(1)
-
-
-def post(client: TestClient, url: str, data: dict | None = None, **kw):  # type: ignore[no-untyped-def]
-    return client.post(url, data={"csrf": token(client), **(data or {})}, follow_redirects=False,
-                       **kw)
 
 
 @pytest.fixture

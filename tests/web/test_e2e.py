@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.test_serve import _free_port, start_server
+from tests.support.server import free_port, start_server
 
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
@@ -36,13 +36,14 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     proc = start_server(tmp_path / "e2e.db", port)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.stop()
+        # captured, so pytest shows it only when the test failed
+        print(f"--- nightleaf serve output ---\n{proc.output()}")
 
 
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -192,7 +193,7 @@ def test_dashboard_draws_a_year_of_simulated_nights(browser, tmp_path) -> None: 
     with ctx.store.tx() as repo:
         repo.save_journal(simulate_journal(400, seed=7))
     ctx.store.dispose()
-    port = _free_port()
+    port = free_port()
     proc = start_server(db, port, {"NIGHTLEAF_NOW": "2026-11-24T21:00:00-05:00"})
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -213,8 +214,8 @@ def test_dashboard_draws_a_year_of_simulated_nights(browser, tmp_path) -> None: 
             shot(page, name)
         page.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.stop()
+        print(f"--- nightleaf serve output ---\n{proc.output()}")
 
 
 def test_import_a_wearable_export_with_progress(browser, server, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -223,7 +224,7 @@ def test_import_a_wearable_export_with_progress(browser, server, tmp_path) -> No
     beside the file input)."""
     from bench.synth_apple_health import generate
 
-    from tests.conftest import REAL, SHARED
+    from tests.support.common import REAL, SHARED
 
     if not SHARED.exists():
         pytest.skip(f"{SHARED} is absent: the real samples are read in place, never copied")

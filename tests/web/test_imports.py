@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from nightleaf.services.context import Context
-from tests.conftest import REAL, SHARED
-from tests.web.conftest import token
+from tests.support.common import REAL, SHARED
+from tests.support.web import token
 
 SAA = "sleep-as-android/ckondek_SleepPhase_Polar_sleep-export.csv"
 FITBIT = "fitbit/redSlug_webapi_v1.2_sleep_2019-11_2020-01.json"

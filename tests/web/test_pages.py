@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.web.conftest import post, token
+from tests.support.web import post, token
 
 
 def test_profile_bad_input_is_shown_beside_each_field_and_keeps_what_was_typed(client) -> None:

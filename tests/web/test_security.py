@@ -10,7 +10,7 @@ from fastapi.routing import APIRoute
 
 from nightleaf.web.app import create_app
 from nightleaf.web.security import CSP
-from tests.web.conftest import post, token
+from tests.support.web import post, token
 
 STATIC = Path(__file__).parents[2] / "src" / "nightleaf" / "web" / "static"
 TEMPLATES = STATIC.parent / "templates"
@@ -58,7 +58,7 @@ def all_routes(routes):
             yield r
 
 
-def _page_post_routes(tmp=Path("/tmp")):
+def _page_post_routes():
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:

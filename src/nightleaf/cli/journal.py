@@ -22,6 +22,7 @@ TZ = typer.Option(None, "--tz", help="Your IANA time zone, e.g. Europe/Berlin.")
 REGION = typer.Option(None, "--region", help="Where you live: ISO 3166 code, e.g. US-CA, GB, TH.")
 BEDTIME = typer.Option(None, "--bedtime", help="Target bedtime, HH:MM.")
 LEAD = typer.Option(None, "--lead", help="Your planned minutes between intake and bedtime.")
+NOTE = typer.Option(None, "--note", help="A note of your own (optional).")
 
 
 def init(tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, lead: str = LEAD,
@@ -109,7 +110,7 @@ def med_remove(key: str = typer.Argument(..., help="Id or name.")) -> None:
 
 @cond_app.command("add")
 def cond_add(name: str = typer.Argument(..., help="e.g. sleep apnea, liver disease."),
-             note: str = typer.Option(None, "--note"), json_: bool = JsonOpt) -> None:
+             note: str = NOTE, json_: bool = JsonOpt) -> None:
     """Add a condition."""
     c = svc.add_condition(get_ctx(), name, note)
     print_json(c) if json_ else console.print(f"Added condition #{c.id}: {c.name}.")
@@ -138,13 +139,13 @@ def cond_remove(key: str = typer.Argument(..., help="Id or name.")) -> None:
 @product_app.command("add")
 def product_add(
     name: str = typer.Argument(..., help="Your name for it, e.g. 'Red Bali (Vendor X)'."),
-    vendor: str = typer.Option(None, "--vendor"),
+    vendor: str = typer.Option(None, "--vendor", help="Who sells it (optional)."),
     label: str = typer.Option(None, "--label", help="The strain name on the label."),
     vein: str = typer.Option("unknown", "--vein", help="red, green, white, yellow, gold, mixed..."),
     form: str = typer.Option("powder", "--form",
                              help="leaf, powder, capsule, tea, extract, tablet, other."),
     capsule_mg: str = typer.Option(None, "--capsule-mg", help="mg of material per capsule."),
-    note: str = typer.Option(None, "--note"),
+    note: str = NOTE,
     json_: bool = JsonOpt,
 ) -> None:
     """Add a product."""
@@ -189,7 +190,7 @@ def product_show(key: str = typer.Argument(..., help="Id or name."), json_: bool
 @batch_app.command("add")
 def batch_add(
     product: str = typer.Argument(..., help="Product id or name."),
-    lot: str = typer.Option(None, "--lot"),
+    lot: str = typer.Option(None, "--lot", help="The lot or batch number on the pack."),
     purchased: str = typer.Option(None, "--purchased", help="Date bought, YYYY-MM-DD."),
     mitragynine: str = typer.Option(None, "--mitragynine", help="Mitragynine, % of dry weight."),
     seven_oh: str = typer.Option(None, "--7oh", "--seven-oh",
@@ -199,7 +200,7 @@ def batch_add(
     metals: str = typer.Option("unknown", "--metals", help="Heavy metals: pass, fail, unknown."),
     microbial: str = typer.Option("unknown", "--microbial", help="pass, fail, unknown."),
     pesticides: str = typer.Option("unknown", "--pesticides", help="pass, fail, unknown."),
-    note: str = typer.Option(None, "--note"),
+    note: str = NOTE,
     json_: bool = JsonOpt,
 ) -> None:
     """Add a batch of a product, with lab results if you have them."""

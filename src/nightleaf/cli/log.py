@@ -12,7 +12,7 @@ log_app = typer.Typer(help="Record an intake, another substance, the night, pain
                       no_args_is_help=True)
 
 AT = typer.Option(None, "--at", help="When: 21:30, 'yesterday 22:40', ISO 8601 (default: now).")
-NOTE = typer.Option(None, "--note")
+NOTE = typer.Option(None, "--note", help="A note of your own for this entry (optional).")
 
 
 @log_app.command("intake", context_settings={"ignore_unknown_options": True})
@@ -46,7 +46,8 @@ def intake(
 def substance(
     kind: str = typer.Argument(..., help="alcohol, caffeine, cannabis, medicine, other."),
     amount: str = typer.Option(None, "--amount", help="Standard drinks for alcohol, mg for caffeine."),
-    unit: str = typer.Option(None, "--unit"),
+    unit: str = typer.Option(None, "--unit", help="The unit of --amount when it is not the "
+                             "usual one (drinks for alcohol, mg for caffeine)."),
     name: str = typer.Option(None, "--name", help="Which one (required for medicine/other)."),
     at: str = AT, note: str = NOTE, json_: bool = JsonOpt,
 ) -> None:
@@ -132,7 +133,8 @@ def routine(
 
 
 @log_app.command("note")
-def note_cmd(text: str = typer.Argument(...), at: str = AT, json_: bool = JsonOpt) -> None:
+def note_cmd(text: str = typer.Argument(..., help="The note, e.g. 'long day at work'."),
+             at: str = AT, json_: bool = JsonOpt) -> None:
     """Add a free-text note to the night."""
     n = svc.log_note(get_ctx(), text, at=at)
     print_json(n) if json_ else console.print(f"Noted for the night of {n.night}.")

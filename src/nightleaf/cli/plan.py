@@ -272,7 +272,7 @@ def morning(
                                           help="name:severity (0-4), repeatable."),
     withdrawal: list[str] = typer.Option(None, "--withdrawal",
                                          help="A withdrawal sign, name:severity, repeatable."),
-    note: str = typer.Option(None, "--note"),
+    note: str = typer.Option(None, "--note", help="A note of your own about the night."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask; use the defaults from last "
                              "night's plan for what is not given."),
     no_input: bool = typer.Option(False, "--no-input", help="Do not ask; save only what is "

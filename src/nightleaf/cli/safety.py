@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json, render_findings
+from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.services import safety as svc
 
@@ -59,14 +60,35 @@ def interactions(
 
 def legal(
     region: str = typer.Argument(None, help="ISO 3166 code such as US-CA, GB, TH (default: yours)."),
+    all_: bool = typer.Option(False, "--all", help="Every jurisdiction nightleaf has an entry for."),
     json_: bool = JsonOpt,
 ) -> None:
     """The legal status of kratom where you live, with sources and their date."""
+    if all_:
+        if region:
+            raise InputError("give a region or --all, not both")
+        _legal_all(json_)
+        return
     r = svc.legal(get_ctx(), region)
     if json_:
         print_json(r)
         return
     render_findings(r.findings)
+
+
+def _legal_all(json_: bool) -> None:
+    ov = svc.legal_all(get_ctx())
+    if json_:
+        print_json(ov)
+        return
+    console.print(f"{ov.count} jurisdictions as of {ov.today}; {ov.stale_count} rest on sources "
+                  "more than 12 months old (marked STALE). This is not legal advice.")
+    for r in ov.regions:
+        age = f", {r['age_limit']}+" if r["age_limit"] else ""
+        stale = " [yellow]STALE[/yellow]" if r["stale"] else ""
+        unv = " [dim](partly unverified)[/dim]" if r["unverified"] else ""
+        console.print(f"[bold]{r['code']}[/bold] {r['name']}: {r['status']}{age} — as of "
+                      f"{r['as_of']}{stale}{unv}; {len(r['sources'])} source(s)")
 
 
 def register(app: typer.Typer) -> None:

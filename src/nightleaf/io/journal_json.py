@@ -22,12 +22,8 @@ from nightleaf.model.units import Amount
 FORMAT = "nightleaf-journal"
 VERSION = 1
 
-_LISTS: dict[str, type] = {
-    "medicines": e.Medicine, "conditions": e.Condition, "products": e.Product,
-    "batches": e.Batch, "intakes": e.Intake, "substances": e.Substance, "sleep": e.SleepEntry,
-    "episodes": e.SleepEpisode, "pain": e.PainRating, "symptoms": e.Symptom,
-    "routine": e.RoutineItem, "routine_checks": e.RoutineCheck, "notes": e.Note,
-}
+#: the journal's lists, by key (the model's one list of them)
+_LISTS: dict[str, type] = e.JOURNAL_LISTS
 
 
 _plain = to_plain

@@ -29,10 +29,16 @@ def render(kb: Knowledge) -> str:
         "",
         "## Medicines (rule `medicine.<class>`)",
         "",
-        "Regular medicines are always checked; as-needed medicines and medicines logged as a "
-        "substance only on the night they are taken. A medicine gets the highest severity of its "
-        "classes. Unknown names give an `info` finding with the closest known names. "
-        f"{len(kb.medicines)} medicines and combinations, {len(kb.name_index)} names.",
+        "Regular medicines are always checked. As-needed medicines, and medicines or other "
+        "substances logged as taken, are checked on the night they are taken and while they are "
+        f"within the {p.carry_over.hours} hours before the night's target bedtime "
+        "(`patterns.toml [carry_over]`): "
+        f"{p.carry_over.explanation} A medicine gets the highest severity of its "
+        "classes. Unknown names give an `info` finding with the closest known names. Typed "
+        "substances (alcohol, beer, wine, grapefruit, cannabis...) are looked up like medicines; "
+        "the `alcohol` class is built from the alcohol rule below, so both always agree. "
+        f"{len(kb.medicines) - len(kb.substance_names)} medicines and combinations "
+        f"({len(kb.substance_names)} substances besides), {len(kb.name_index)} names.",
         "",
         "| Class | Severity | Inferred | Sources |",
         "|---|---|---|---|",
@@ -40,16 +46,32 @@ def render(kb: Knowledge) -> str:
     for c in kb.classes.values():
         out.append(f"| {c.label} (`{c.id}`) | {c.severity} | {'yes' if c.inferred else 'no'} | "
                    f"{_cites(kb, c.sources)} |")
+    out += ["", "### Mechanisms", "",
+            "What each class rests on, as shown in the finding (`inferred = yes`: no "
+            "kratom-specific study or case; the concern rests on kratom's pharmacology).", ""]
+    for c in kb.classes.values():
+        out.append(f"- **{c.label}** (`{c.id}`, {c.severity}): {c.mechanism} "
+                   f"{_cites(kb, c.sources)}")
     out += ["", "## Conditions (rule `condition.<id>`)", "", "| Condition | Severity | Sources |",
             "|---|---|---|"]
     for cond in kb.conditions:
         out.append(f"| {cond.label} | {cond.severity} | {_cites(kb, cond.sources)} |")
+    out += [""]
+    for cond in kb.conditions:
+        out.append(f"- **{cond.label}** (`{cond.id}`): {cond.explanation}")
     out += ["", "## Products and batches (rule `product.<id>`)", "",
             "| Rule | Severity | Threshold | Sources |", "|---|---|---|---|"]
+    basis = {"seven_oh_share": "of measured alkaloids (mitragynine + 7-OH)",
+             "seven_oh_weight": "of dry weight"}
     for r in kb.product_rules.values():
-        thr = f"7-OH > {r.threshold_pct:g} % of measured alkaloids" if r.threshold_pct else (
+        thr = f"7-OH > {r.threshold_pct:g} % {basis.get(r.id, '')}" if r.threshold_pct else (
             ", ".join(r.label_terms + r.forms) or "-")
         out.append(f"| `{r.id}` | {r.severity} | {thr} | {_cites(kb, r.sources)} |")
+    out += ["", "Where each 7-OH threshold comes from:", ""]
+    for r in kb.product_rules.values():
+        if r.threshold_pct:
+            out.append(f"- `{r.id}` ({r.threshold_pct:g} %): {r.explanation} "
+                       f"{_cites(kb, r.sources)}")
     e, f, t, w = p.escalation, p.frequency, p.timing, p.withdrawal
     chosen = " (thresholds chosen by nightleaf, not from a study)"
     out += [
@@ -72,18 +94,18 @@ def render(kb: Knowledge) -> str:
         f" (caution) | info / caution | {_cites(kb, p.same_night.sources)} |",
         f"| `timing.after_bedtime` | intake after the target bedtime | caution | "
         f"{_cites(kb, t.sources)} |",
-        f"| `timing.close_to_bedtime` | intake < {t.close_minutes} min before the target bedtime |"
-        f" info | {_cites(kb, t.sources)} |",
+        f"| `timing.close_to_bedtime` | intake < {t.close_minutes} min before the target bedtime"
+        f"{chosen if t.chosen_by_nightleaf else ''} | info | {_cites(kb, t.sources)} |",
         f"| `depressant.alcohol` | alcohol logged the same night as kratom | "
         f"{p.alcohol.severity} | {_cites(kb, p.alcohol.sources)} |",
         f"| `withdrawal.after_break` | withdrawal symptom on a night without use, after >= "
         f"{w.min_use_nights} of the {w.lookback_nights} nights before with use; severity >= "
         f"{w.severe_symptom}/4 raises it | caution / warning | {_cites(kb, w.sources)} |",
         "| `legal.status` | always (region from the profile); banned/controlled = warning, "
-        "prescription-only = caution, otherwise info | info-warning | per region |",
+        "prescription-only/restricted = caution, otherwise info | info-warning | per region |",
         f"| `legal.stale` | the region's newest source is > {p.legal.stale_after_days} days old "
         f"| info | per region |",
-        "", "## Legal status by region", "",
+        "", f"Timing: {t.explanation}", "", "## Legal status by region", "",
         "| Code | Status | Age | Effective | As of | Sources |", "|---|---|---|---|---|---|",
     ]
     for reg in kb.regions.values():

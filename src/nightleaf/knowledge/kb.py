@@ -66,6 +66,8 @@ class Knowledge:
     regions: dict[str, RegionEntry]
     localities: dict[str, tuple[LocalityEntry, ...]]
     versions: dict[str, int] = field(default_factory=dict)
+    #: names in ``medicines`` that are substances (alcohol, grapefruit...), not medicines
+    substance_names: frozenset[str] = frozenset()
     _choices: list[str] = field(default_factory=list, repr=False)
 
     # ---------------------------------------------------------------- building
@@ -93,10 +95,13 @@ class Knowledge:
 
         classes: dict[str, InteractionClass] = {}
         for c in interactions.class_:
-            if c.id in classes:
-                raise FormatError(f"knowledge: interaction class {c.id!r} is defined twice")
+            if c.id in classes or c.id == ALCOHOL_CLASS:
+                raise FormatError(f"knowledge: interaction class {c.id!r} is defined twice"
+                                  + (" (it is built from patterns.toml [alcohol])"
+                                     if c.id == ALCOHOL_CLASS else ""))
             check_sources(f"interaction class {c.id}", c.sources)
             classes[c.id] = c
+        classes[ALCOHOL_CLASS] = alcohol_class(patterns)
 
         meds: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         index: dict[str, tuple[str, str]] = {}
@@ -119,7 +124,7 @@ class Knowledge:
             ):
                 index[key] = (target, kind)
 
-        for m in medicines.medicine:
+        for m in [*medicines.medicine, *medicines.substance]:
             if m.name in meds:
                 raise FormatError(f"knowledge: medicine {m.name!r} is listed twice")
             check_sources(f"medicine {m.name}", m.sources)
@@ -130,7 +135,7 @@ class Knowledge:
                         "interactions.toml"
                     )
             meds[m.name] = ((m.name,), tuple(m.classes))
-        for m in medicines.medicine:
+        for m in [*medicines.medicine, *medicines.substance]:
             add(m.name, m.name, "generic")
             for b in m.brands:
                 add(b, m.name, "brand")
@@ -146,6 +151,13 @@ class Knowledge:
                         "is not a medicine in medicines.toml"
                     )
                 cl.extend(c for c in meds[ing][1] if c not in cl)
+            for left_out in combo.without_classes:
+                if left_out not in cl:
+                    raise FormatError(
+                        f"knowledge: combination {combo.name!r} leaves out class {left_out!r}, "
+                        "which none of its ingredients has"
+                    )
+            cl = [k for k in cl if k not in combo.without_classes]
             meds[combo.name] = (tuple(combo.ingredients), tuple(cl))
             add(combo.name, combo.name, "combination")
             for b in combo.brands:
@@ -168,8 +180,8 @@ class Knowledge:
         for r in products.rule:
             check_sources(f"product rule {r.id}", r.sources)
             prules[r.id] = r
-        for pname in ("seven_oh_share", "seven_oh_product", "concentrated_extract",
-                      "no_lab_results", "contaminant_failed"):
+        for pname in ("seven_oh_share", "seven_oh_weight", "seven_oh_product",
+                      "concentrated_extract", "no_lab_results", "contaminant_failed"):
             if pname not in prules:
                 raise FormatError(f"knowledge: products.toml has no rule {pname!r}")
         for f in fields(patterns):
@@ -199,6 +211,7 @@ class Knowledge:
             patterns=patterns,
             regions=regions,
             localities={k: tuple(v) for k, v in locs.items()},
+            substance_names=frozenset(m.name for m in medicines.substance),
             versions={
                 "sources": sources.version, "interactions": interactions.version,
                 "medicines": medicines.version, "synonyms": synonyms.version,
@@ -283,6 +296,21 @@ class Knowledge:
         from nightleaf.knowledge.regions import legal_status  # noqa: PLC0415
 
         return legal_status(self, code, on)
+
+
+#: the interaction class for alcohol typed as a name ("beer", "wine"): built from the night rule
+#: ``patterns.toml [alcohol]`` so that ``nightleaf interactions alcohol`` and the alcohol finding
+#: for a logged drink can never disagree
+ALCOHOL_CLASS = "alcohol"
+
+
+def alcohol_class(patterns: PatternsFile) -> InteractionClass:
+    rule = patterns.alcohol
+    return InteractionClass(
+        id=ALCOHOL_CLASS, label="alcohol (beer, wine, spirits)", severity=rule.severity,
+        inferred=False, mechanism=rule.explanation, discuss=rule.discuss,
+        sources=list(rule.sources), as_of=rule.as_of,
+    )
 
 
 def unknown_medicine_message(name: str, suggestions: list[str]) -> str:

@@ -73,7 +73,7 @@ _MESSAGES = {
 
 
 def _validate(name: str, model: type[Any], raw: dict[str, Any]) -> Any:
-    from pydantic import TypeAdapter, ValidationError  # noqa: PLC0415  (slow path only)
+    from pydantic import TypeAdapter, ValidationError  # slow path only
 
     try:
         return TypeAdapter(model).validate_python(raw)

@@ -3,6 +3,11 @@
 An invalid code raises :class:`InputError`; a valid code that the knowledge base does not cover
 gets status ``"unknown"`` (never a guess). Dated changes (``[[region.changes]]``) apply from
 their date on, so the status shown depends on the day asked about.
+
+Staleness: an entry is stale when its ``as_of`` (the newest source read for it, a month or a
+day) ended more than ``STALE_AFTER_DAYS`` (about 12 months) before the day asked about. A month
+counts from its last day, so an entry as of 2025-12 is stale from 2026-12-31 on. Year-only dates
+are refused by the schema, so no entry escapes the check by counting as 31 December.
 """
 
 from __future__ import annotations
@@ -19,6 +24,21 @@ from nightleaf.model.region import region_short_name as region_name
 if TYPE_CHECKING:
     from nightleaf.knowledge.kb import Knowledge
 
+#: "more than 12 months": the legal rule's own figure (patterns.toml) is used where it is at hand
+STALE_AFTER_DAYS = 365
+
+
+def is_stale(as_of: str | None, today: date, max_age_days: int = STALE_AFTER_DAYS) -> bool:
+    """True when ``as_of`` (a month or a day) ended more than ``max_age_days`` before ``today``.
+
+    >>> is_stale("2025-10", date(2026, 12, 2)), is_stale("2026-01", date(2026, 12, 2))
+    (True, False)
+    """
+    if as_of is None:
+        return False
+    return period_end(as_of) < today - timedelta(days=max_age_days)
+
+
 @dataclass(frozen=True)
 class LegalStatus:
     code: str
@@ -34,24 +54,32 @@ class LegalStatus:
     localities: tuple[LocalityEntry, ...] = ()
     parent: LegalStatus | None = None
     next_change: str | None = None  # e.g. "from 2026-04-01: regulated-with-age-limit (21+)"
+    unverified: str | None = None
+    checked: str | None = None
+    #: the day this status was computed for (the caller's today): staleness is judged against it
+    on: date | None = None
 
-    def is_stale(self, today: date, max_age_days: int) -> bool:
-        """True when the newest source is more than ``max_age_days`` before ``today``."""
-        if self.as_of is None:
-            return False
-        return period_end(self.as_of) < today - timedelta(days=max_age_days)
+    def is_stale(self, today: date | None = None, max_age_days: int = STALE_AFTER_DAYS) -> bool:
+        """True when the newest source is more than ``max_age_days`` before ``today`` (default:
+        the day the status was computed for)."""
+        day = today or self.on
+        return day is not None and is_stale(self.as_of, day, max_age_days)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, max_age_days: int = STALE_AFTER_DAYS) -> dict[str, object]:
+        day = self.on
         return {
             "code": self.code, "name": self.name, "covered": self.covered, "status": self.status,
             "age_limit": self.age_limit, "seven_oh": self.seven_oh, "effective": self.effective,
-            "notes": self.notes, "as_of": self.as_of, "next_change": self.next_change,
+            "notes": self.notes, "unverified": self.unverified, "as_of": self.as_of,
+            "checked": self.checked, "stale": self.is_stale(None, max_age_days),
+            "next_change": self.next_change,
             "sources": [{"title": s.title, "url": s.url} for s in self.sources],
             "localities": [
-                {"name": loc.name, "status": loc.status, "notes": loc.notes, "as_of": loc.as_of}
+                {"name": loc.name, "status": loc.status, "notes": loc.notes, "as_of": loc.as_of,
+                 "stale": day is not None and is_stale(loc.as_of, day, max_age_days)}
                 for loc in self.localities
             ],
-            "parent": self.parent.as_dict() if self.parent else None,
+            "parent": self.parent.as_dict(max_age_days) if self.parent else None,
         }
 
 
@@ -72,7 +100,7 @@ def legal_status(kb: Knowledge, code: str, on: date) -> LegalStatus:
             code=norm, name=region_name(norm), covered=False, status="unknown",
             notes="nightleaf has no sourced entry for this region: the legal status is unknown "
             "here. Check the current law with a local authority.",
-            localities=kb.localities.get(norm, ()), parent=parent,
+            localities=kb.localities.get(norm, ()), parent=parent, on=on,
         )
     status, age, seven_oh = entry.status, entry.age_limit, entry.seven_oh
     effective = entry.effective
@@ -90,4 +118,12 @@ def legal_status(kb: Knowledge, code: str, on: date) -> LegalStatus:
         seven_oh=seven_oh, effective=effective, notes=entry.notes,
         sources=kb.cite(entry.sources), as_of=entry.as_of,
         localities=kb.localities.get(norm, ()), parent=parent, next_change=next_change,
+        unverified=entry.unverified, checked=entry.checked, on=on,
     )
+
+
+def all_statuses(kb: Knowledge, on: date) -> list[LegalStatus]:
+    """Every jurisdiction the knowledge base covers, as of day ``on``: countries first (by
+    code), each followed by its subdivisions."""
+    codes = sorted(kb.regions, key=lambda c: (c.split("-")[0], "-" in c, c))
+    return [legal_status(kb, c, on) for c in codes]

@@ -1,8 +1,8 @@
 """Typed shapes of the knowledge files: plain frozen dataclasses, validated by pydantic v2.
 
-Every entry carries ``sources`` (keys into ``sources.toml``) and ``as_of`` (a full or partial
-ISO date: ``2025``, ``2025-08`` or ``2025-08-12``). Unknown keys are refused so that a typo in a
-data file fails loudly instead of being ignored.
+Every entry carries ``sources`` (keys into ``sources.toml``) and ``as_of`` (an ISO month or day:
+``2025-08`` or ``2025-08-12``; a year alone is refused, because it cannot be judged stale).
+Unknown keys are refused so that a typo in a data file fails loudly instead of being ignored.
 
 This module is the one definition of the knowledge types and imports no pydantic, so that code
 using the loaded knowledge does not pay for it. The constraints sit beside each field as
@@ -21,14 +21,25 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 Severity = Literal["info", "caution", "warning", "danger"]
+#: banned: possession and sale are offences (typically a schedule I listing of the plant).
+#: controlled: listed as a narcotic, psychotropic or similar under national drug law.
+#: prescription-only: a medicine; obtainable only on prescription.
+#: regulated / regulated-with-age-limit: lawful to sell under a product or licensing regime.
+#: restricted: not a controlled drug as such, but sale for consumption (or particular products,
+#: such as concentrated 7-OH) is barred or limited; read the notes.
+#: legal: no kratom-specific restriction found in a source that says so.
+#: unknown: no source read says; the notes say why.
 LegalStatusName = Literal[
-    "banned", "controlled", "prescription-only", "regulated-with-age-limit", "legal", "unknown"
+    "banned", "controlled", "prescription-only", "regulated", "regulated-with-age-limit",
+    "restricted", "legal", "unknown",
 ]
 LEGAL_STATUSES: tuple[str, ...] = (
-    "banned", "controlled", "prescription-only", "regulated-with-age-limit", "legal", "unknown",
+    "banned", "controlled", "prescription-only", "regulated", "regulated-with-age-limit",
+    "restricted", "legal", "unknown",
 )
 
 _PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_MONTH_OR_DAY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 class Check:
@@ -63,12 +74,21 @@ def _partial_date(value: str) -> str:
     return value
 
 
+def _month_date(value: str) -> str:
+    if not _MONTH_OR_DAY.match(value):
+        raise ValueError(f"{value!r} is not a month or day like 2025-08 or 2025-08-12 (a year "
+                         "alone cannot be judged stale)")
+    period_end(value)
+    return value
+
+
 def _partial_or_unknown(value: str) -> str:
     return value if value == "unknown" else _partial_date(value)
 
 
 PartialDate = Annotated[str, After(_partial_date)]
 PartialDateOrUnknown = Annotated[str, After(_partial_or_unknown)]
+MonthDate = Annotated[str, After(_month_date)]
 SourceKeys = Annotated[list[str], Check(min_length=1)]
 RegionCode = Annotated[str, Check(pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")]
 AgeLimit = Annotated[int | None, Check(ge=0, le=30)]
@@ -109,7 +129,7 @@ class _Strict:
 @dataclass(frozen=True, kw_only=True)
 class Cited(_Strict):
     sources: SourceKeys
-    as_of: PartialDate
+    as_of: MonthDate
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,6 +176,10 @@ class CombinationEntry(Cited):
     ingredients: Annotated[list[str], Check(min_length=2)]
     brands: list[str] = field(default_factory=list)
     misspellings: list[str] = field(default_factory=list)
+    #: ingredient classes that do not apply to the combination as taken (e.g. the naloxone in
+    #: buprenorphine/naloxone is not a rescue dose); ``note`` says why
+    without_classes: list[str] = field(default_factory=list)
+    note: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +187,9 @@ class MedicinesFile(_Strict):
     version: int
     medicine: Annotated[list[MedicineEntry], Check(min_length=1)]
     combination: list[CombinationEntry] = field(default_factory=list)
+    #: foods, drinks and drugs that are not medicines (alcohol, grapefruit, cannabis): looked up
+    #: like medicines, not counted as medicines
+    substance: list[MedicineEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,8 +219,8 @@ class ConditionsFile(_Strict):
 @dataclass(frozen=True, kw_only=True)
 class ProductRule(Cited):
     id: Literal[
-        "seven_oh_share", "seven_oh_product", "concentrated_extract", "no_lab_results",
-        "contaminant_failed",
+        "seven_oh_share", "seven_oh_weight", "seven_oh_product", "concentrated_extract",
+        "no_lab_results", "contaminant_failed",
     ]
     severity: Severity
     explanation: Annotated[str, Check(min_length=20)]
@@ -260,6 +287,15 @@ class AlcoholRule(Cited):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CarryOverRule(Cited):
+    """How long a medicine or other substance taken earlier still counts for tonight."""
+
+    hours: Annotated[int, Check(gt=0, le=168)]
+    chosen_by_nightleaf: bool
+    explanation: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class WithdrawalRule(Cited):
     lookback_nights: Annotated[int, Check(gt=0)]
     min_use_nights: Annotated[int, Check(gt=0)]
@@ -283,6 +319,7 @@ class PatternsFile(_Strict):
     same_night: SameNightRule
     timing: TimingRule
     alcohol: AlcoholRule
+    carry_over: CarryOverRule
     withdrawal: WithdrawalRule
     legal: LegalRule
 
@@ -295,15 +332,35 @@ class LegalChange(_Strict):
     seven_oh: str | None = None
 
 
+def _reason_for_unknown(entry: RegionEntry) -> None:
+    """An "unknown" status says why; anything else rests on at least one source."""
+    if entry.status == "unknown":
+        if not (entry.notes or "").strip():
+            raise ValueError(f"region {entry.code}: status unknown needs notes saying why")
+    elif not entry.sources:
+        raise ValueError(f"region {entry.code}: status {entry.status} needs at least one source")
+
+
 @dataclass(frozen=True, kw_only=True)
-class RegionEntry(Cited):
+class RegionEntry(_Strict):
+    """One jurisdiction. ``as_of`` is the date of the newest source read for it (staleness is
+    judged from it); ``checked`` is the month nightleaf last looked for newer sources;
+    ``unverified`` names what the sources did not settle (shown to the user)."""
+
     code: RegionCode
     status: LegalStatusName
     age_limit: AgeLimit = None
     seven_oh: str | None = None
     effective: PartialDateOrUnknown
     notes: str | None = None
+    unverified: str | None = None
+    checked: MonthDate | None = None
+    sources: list[str] = field(default_factory=list)
+    as_of: MonthDate
     changes: list[LegalChange] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _reason_for_unknown(self)
 
 
 @dataclass(frozen=True, kw_only=True)

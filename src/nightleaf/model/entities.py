@@ -262,3 +262,15 @@ class Journal:
     routine: list[RoutineItem] = field(default_factory=list)
     routine_checks: list[RoutineCheck] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+
+
+def _journal_lists() -> dict[str, type]:
+    import typing
+
+    hints = typing.get_type_hints(Journal)
+    return {f: typing.get_args(hints[f])[0] for f in Journal.__dataclass_fields__ if f != "profile"}
+
+
+#: The journal's lists by name, in dependency order (parents first), with the class of their items:
+#: the JSON backup's keys and the store's ``JOURNAL_TABLES`` follow this order.
+JOURNAL_LISTS: dict[str, type] = _journal_lists()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from nightleaf.model.clock import night_time
 from nightleaf.model.clock import tonight as _tonight
 from nightleaf.model.entities import (
     Batch,
@@ -79,6 +80,19 @@ class SafetyContext:
 
     def substances_tonight(self) -> list[Substance]:
         return [s for s in self.substances if s.night == self.tonight]
+
+    def bedtime_tonight(self) -> datetime:
+        """Tonight's target bedtime as an instant (UTC)."""
+        return night_time(self.tonight, self.profile.target_bedtime, self.profile.tz)
+
+    def substances_within(self, hours: int) -> list[Substance]:
+        """Tonight's substances plus those taken in the ``hours`` before tonight's target bedtime
+        (a medicine taken yesterday evening still counts tonight), oldest first."""
+        end = self.bedtime_tonight()
+        start = end - timedelta(hours=hours)
+        found = [s for s in self.substances
+                 if s.night == self.tonight or (s.night < self.tonight and start <= s.at <= end)]
+        return sorted(found, key=lambda s: s.at)
 
     def product(self, product_id: int | None) -> Product | None:
         return next((p for p in self.products if p.id == product_id), None)

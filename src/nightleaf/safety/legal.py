@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nightleaf.errors import InputError
 from nightleaf.knowledge.kb import Knowledge
 from nightleaf.model.finding import Finding
 from nightleaf.safety._finding import finding
 from nightleaf.safety.context import SafetyContext
 
+if TYPE_CHECKING:
+    from nightleaf.knowledge.regions import LegalStatus
+
 _SEVERITY = {"banned": "warning", "controlled": "warning", "prescription-only": "caution",
-             "regulated-with-age-limit": "info", "legal": "info", "unknown": "info"}
+             "restricted": "caution", "regulated": "info", "regulated-with-age-limit": "info",
+             "legal": "info", "unknown": "info"}
 
 
 def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
@@ -38,28 +44,45 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
         parts.append(st.notes)
     if st.next_change:
         parts.append(f"Change ahead: {st.next_change}.")
+    if st.unverified:
+        parts.append(f"Not verified: {st.unverified}")
     if st.localities:
         local = "; ".join(f"{loc.name}: {loc.status}" for loc in st.localities)
         parts.append(f"Local rules: {local}.")
-    parts.append(f"Sources as of {st.as_of}. This is not legal advice.")
+    stale = st.is_stale(ctx.now.date(), rule.stale_after_days)
+    parts.append(f"Sources as of {st.as_of}" + (" (more than 12 months old)" if stale else "")
+                 + (f", last checked {st.checked}" if st.checked else "")
+                 + ". This is not legal advice.")
     out = [Finding(rule="legal.status", severity=_SEVERITY[st.status],
                    title=f"Legal status in {st.name}: {st.status}",
                    explanation=" ".join(parts), sources=st.sources)]
-    if st.is_stale(ctx.now.date(), rule.stale_after_days):
-        out.append(Finding(
-            rule="legal.stale", severity="info",
-            title=f"Legal data for {st.code} may be out of date",
-            explanation=f"The newest source for {st.name} is from {st.as_of}, more than "
-            f"{rule.stale_after_days} days ago. {rule.explanation} Check the current law with a "
-            "local authority.", sources=st.sources))
+    if stale:
+        out.append(_stale(st, rule.stale_after_days, rule.explanation))
     return out + _parent(ctx, kb, st)
 
 
-def _parent(ctx: SafetyContext, kb: Knowledge, st: object) -> list[Finding]:
-    parent = getattr(st, "parent", None)
+def _stale(st: LegalStatus, days: int, why: str, national: bool = False) -> Finding:
+    what = "National legal data" if national else "Legal data"
+    return Finding(
+        rule="legal.stale", severity="info",
+        title=f"{what} for {st.code} may be out of date",
+        explanation=f"The newest source for {st.name} is from {st.as_of}, more than 12 months "
+        f"({days} days) before today. {why} Check the current law with a local authority.",
+        sources=st.sources)
+
+
+def _parent(ctx: SafetyContext, kb: Knowledge, st: LegalStatus) -> list[Finding]:
+    parent = st.parent
     if parent is None or not parent.covered or not parent.seven_oh:
         return []
-    return [Finding(rule="legal.national", severity="info",
-                    title=f"National rules in {parent.name}",
-                    explanation=f"{parent.name}: {parent.status}. 7-OH: {parent.seven_oh} "
-                    f"Sources as of {parent.as_of}.", sources=parent.sources)]
+    rule = kb.patterns.legal
+    stale = parent.is_stale(ctx.now.date(), rule.stale_after_days)
+    out = [Finding(rule="legal.national", severity="info",
+                   title=f"National rules in {parent.name}",
+                   explanation=f"{parent.name}: {parent.status}. 7-OH: {parent.seven_oh} "
+                   f"Sources as of {parent.as_of}"
+                   + (" (more than 12 months old: may be out of date)" if stale else "") + ".",
+                   sources=parent.sources)]
+    if stale:
+        out.append(_stale(parent, rule.stale_after_days, rule.explanation, national=True))
+    return out

@@ -1,5 +1,6 @@
-"""Product and batch checks for tonight's intakes: 7-OH share above the natural-leaf level,
-"7-OH" and concentrated products, missing lab results, failed contaminant tests."""
+"""Product and batch checks for tonight's intakes: 7-OH above the limits in force (its share of
+the measured alkaloids, and its share of dry weight), "7-OH" and concentrated products, missing
+lab results, failed contaminant tests."""
 
 from __future__ import annotations
 
@@ -72,8 +73,17 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
                     kb, "product.seven_oh_share", r.severity,
                     f"{pname}: 7-OH is {share:.1f} % of measured alkaloids",
                     f"This batch's lab values put 7-OH at {share:.1f} % of the measured "
-                    f"alkaloids (mitragynine + 7-OH), above the natural-leaf level of about "
-                    f"{r.threshold_pct:g} %. {r.explanation}", r.sources, r.discuss))
+                    f"alkaloids (mitragynine + 7-OH), above {r.threshold_pct:g} %. "
+                    f"{r.explanation}", r.sources, r.discuss))
+            r = rules["seven_oh_weight"]
+            if (batch.seven_oh_pct is not None and r.threshold_pct is not None
+                    and batch.seven_oh_pct > r.threshold_pct):
+                out.append(finding(
+                    kb, "product.seven_oh_weight", r.severity,
+                    f"{pname}: 7-OH is {batch.seven_oh_pct:g} % of dry weight",
+                    f"This batch's lab values put 7-OH at {batch.seven_oh_pct:g} % of dry weight "
+                    f"({batch.seven_oh_pct * 10000:g} ppm), above {r.threshold_pct:g} %. "
+                    f"{r.explanation}", r.sources, r.discuss))
             failed = [n for n, v in (("heavy metals", batch.heavy_metals),
                                      ("microbial", batch.microbial),
                                      ("pesticides", batch.pesticides)) if v == "fail"]

@@ -1,4 +1,7 @@
-"""Timing against the target bedtime: after it, or so close that peak levels fall after it."""
+"""Timing against the target bedtime: after it, or within ``close_minutes`` before it.
+
+``close_minutes`` is nightleaf's own setting: blood levels peak about 1-2 h after a dose, but no
+sleep study supports any particular lead time (``patterns.toml [timing]``)."""
 
 from __future__ import annotations
 

@@ -33,6 +33,11 @@ from nightleaf.store.repo import Repo
 HISTORY_NIGHTS = 35
 
 
+def _carry_over_nights() -> int:
+    """Whole nights covering the carry-over window before tonight's bedtime."""
+    return -(-load_knowledge().patterns.carry_over.hours // 24)
+
+
 def _context(ctx: Context, repo: Repo, night: date, planned: Intake | None = None
              ) -> SafetyContext:
     first = night - timedelta(days=HISTORY_NIGHTS - 1)
@@ -41,7 +46,9 @@ def _context(ctx: Context, repo: Repo, night: date, planned: Intake | None = Non
         medicines=repo.all(Medicine), conditions=repo.all(Condition),
         products=repo.all(Product), batches=repo.all(Batch),
         intakes=repo.intakes(first=first, last=night), planned=planned,
-        substances=repo.all(Substance, first=night, last=night),
+        # as-needed medicines carry over (patterns.toml [carry_over]): look back enough nights
+        substances=repo.all(Substance, first=night - timedelta(days=_carry_over_nights()),
+                            last=night),
         symptoms=repo.all(Symptom, first=first, last=night), night=night)
 
 
@@ -136,9 +143,11 @@ def _report(name: str, info: MedicineInfo | None) -> MedicineReport:
     msg = None if info.classes else (
         f"{info.name}: nightleaf records no interaction class for it. That is not the same as "
         "no interaction; ask a pharmacist.")
+    what = ("a substance you asked about" if info.name in kb.substance_names
+            else "a medicine you asked about")
     return MedicineReport(query=name, known=True, name=info.name, matched_as=info.matched_as,
                           ingredients=info.ingredients, severity=info.severity, classes=classes,
-                          finding=describe(info, "a medicine you asked about", kb), message=msg)
+                          finding=describe(info, what, kb), message=msg)
 
 
 def interactions(ctx: Context, names: list[str]) -> list[MedicineReport]:
@@ -180,4 +189,31 @@ def legal(ctx: Context, region: str | None = None) -> LegalReport:
     from nightleaf.safety import legal as legal_rule
 
     sc = SafetyContext(profile=replace(profile, region=st.code), now=ctx.now())
-    return LegalReport(st.code, st.as_dict(), legal_rule.check(sc, kb))
+    return LegalReport(st.code, st.as_dict(kb.patterns.legal.stale_after_days),
+                       legal_rule.check(sc, kb))
+
+
+@dataclass
+class LegalOverview:
+    """Every covered jurisdiction (``legal --all``), judged against ``today``."""
+
+    today: str
+    count: int
+    stale_count: int
+    regions: list[dict[str, Any]]
+
+
+def legal_all(ctx: Context) -> LegalOverview:
+    """Every jurisdiction nightleaf has an entry for, with status, dates, sources and staleness."""
+    from nightleaf.knowledge.regions import all_statuses
+
+    profile = ctx.profile()
+    kb = load_knowledge()
+    today = clock.local_datetime(ctx.now(), profile.tz).date()
+    days = kb.patterns.legal.stale_after_days
+    rows = []
+    for st in all_statuses(kb, today):
+        d = st.as_dict(days)
+        d.pop("parent", None)  # each national entry is listed in its own right
+        rows.append(d)
+    return LegalOverview(today.isoformat(), len(rows), sum(1 for r in rows if r["stale"]), rows)

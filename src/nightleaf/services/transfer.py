@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nightleaf.errors import Conflict
 from nightleaf.io import journal_json
-from nightleaf.model.entities import Journal
+from nightleaf.model.entities import JOURNAL_LISTS, Journal
 from nightleaf.services.context import Context
 
 
@@ -29,7 +29,7 @@ def export_json(ctx: Context, out: Path) -> dict[str, int]:
 
 
 def counts(j: Journal) -> dict[str, int]:
-    return {key: len(getattr(j, key)) for key in journal_json._LISTS}
+    return {key: len(getattr(j, key)) for key in JOURNAL_LISTS}
 
 
 def import_json(ctx: Context, path: Path, *, replace: bool = False) -> ImportResult:

@@ -6,9 +6,12 @@ SQLite runs in WAL mode with foreign keys on. PostgreSQL is selected by a
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,6 @@ from nightleaf.errors import ConfigError
 from nightleaf.store import tables as t
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HEAD = "0001"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -65,6 +67,69 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def head_revision() -> str:
+    """The newest migration, as Alembic's script directory says: there is no constant to bump.
+
+    Importing Alembic loads Mako and the DDL of every dialect, which a command that finds its
+    journal up to date does not need, so the answer is remembered in a small file keyed by the
+    revision files' names, sizes and times; a new or edited revision changes the key and Alembic
+    is asked again.
+    """
+    key = _revisions_key()
+    cached = _read_head_cache()
+    if cached.get("key") == key and isinstance(cached.get("head"), str):
+        return str(cached["head"])
+    head = _head_from_alembic(key)
+    _write_head_cache({"key": key, "head": head})
+    return head
+
+
+@cache
+def _head_from_alembic(key: str) -> str:  # noqa: ARG001 - the key makes the cache entry
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships its migrations
+        raise ConfigError(f"no migrations found in {MIGRATIONS}")
+    return head
+
+
+def _revisions_key() -> str:
+    files = sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns)
+                   for f in (MIGRATIONS / "versions").glob("*.py"))
+    return json.dumps([str(MIGRATIONS), files])
+
+
+def _head_cache_file() -> Path:
+    home = os.environ.get("NIGHTLEAF_HOME")
+    if home:
+        return Path(home) / "cache" / "migration-head.json"
+    from platformdirs import user_cache_dir
+
+    base = Path(user_cache_dir("nightleaf", False))
+    return base / "migration-head.json"
+
+
+def _read_head_cache() -> dict[str, Any]:
+    try:
+        data = json.loads(_head_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_head_cache(data: dict[str, str]) -> None:
+    """Best effort: a cache that cannot be written only means asking Alembic next time."""
+    path = _head_cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
 class Store:
     """A journal database. Use :meth:`tx` for one all-or-nothing unit of work."""
 
@@ -83,7 +148,7 @@ class Store:
                 return None
 
     def ensure_schema(self) -> None:
-        if self.schema_version() != HEAD:
+        if self.schema_version() != head_revision():
             migrate(self.engine)
         with self.engine.begin() as conn:
             if conn.execute(select(t.person.c.id).where(t.person.c.id == 1)).first() is None:

@@ -30,18 +30,11 @@ from nightleaf.store import tables as t
 
 T = TypeVar("T")
 
-# dataclass -> (table, {field: column} for fields whose column is named differently or special)
+#: the journal parts with special handling (an Amount, nested stages, a composite key, one row)
+_SPECIAL = frozenset({"profile", "intakes", "episodes", "routine_checks"})
+#: entity class -> table, for the parts stored field for field
 _SIMPLE: dict[type, Table] = {
-    e.Medicine: t.medicine,
-    e.Condition: t.condition,
-    e.Product: t.product,
-    e.Batch: t.batch,
-    e.Substance: t.substance,
-    e.SleepEntry: t.sleep_entry,
-    e.PainRating: t.pain,
-    e.Symptom: t.symptom,
-    e.RoutineItem: t.routine_item,
-    e.Note: t.note,
+    e.JOURNAL_LISTS[key]: table for key, table in t.JOURNAL_TABLES if key not in _SPECIAL
 }
 
 
@@ -490,8 +483,7 @@ class Repo:
 
     # -- whole journal ---------------------------------------------------------------------
     def is_empty(self) -> bool:
-        for table in (t.profile, t.medicine, t.condition, t.product, t.intake, t.substance,
-                      t.sleep_entry, t.sleep_episode, t.pain, t.symptom, t.routine_item, t.note):
+        for _key, table in t.JOURNAL_TABLES:
             if self.conn.execute(
                 select(func.count()).select_from(table).where(table.c.person_id == self.person_id)
             ).scalar():
@@ -502,9 +494,7 @@ class Repo:
         """Delete everything this person recorded (children before parents)."""
         ep_ids = select(t.sleep_episode.c.id).where(t.sleep_episode.c.person_id == self.person_id)
         self.conn.execute(delete(t.sleep_stage).where(t.sleep_stage.c.episode_id.in_(ep_ids)))
-        for table in (t.routine_check, t.routine_item, t.note, t.symptom, t.pain,
-                      t.sleep_episode, t.sleep_entry, t.substance, t.intake, t.batch, t.product,
-                      t.condition, t.medicine, t.profile):
+        for _key, table in reversed(t.JOURNAL_TABLES):
             self.conn.execute(delete(table).where(table.c.person_id == self.person_id))
 
     def load_journal(self) -> e.Journal:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -30,14 +31,17 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+    # the signatures are SQLAlchemy's TypeDecorator hooks: the dialect is passed, not needed here
+    def process_bind_param(self, value: datetime | None,
+                           dialect: Dialect) -> datetime | None:  # noqa: ARG002 - hook signature
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+    def process_result_value(self, value: datetime | None,
+                             dialect: Dialect) -> datetime | None:  # noqa: ARG002 - hook signature
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
@@ -279,4 +283,27 @@ note = Table(
     _person(),
     *_when(),
     Column("text", Text, nullable=False),
+)
+
+
+#: One person's journal, table by table, parents before children (foreign keys point backwards),
+#: each named by its part of ``nightleaf.model.entities.Journal`` (and of the JSON backup).
+#: The store's emptiness check and wipe, its map of entity classes to tables and the backup's
+#: lists all derive from this tuple. ``sleep_stage`` rows belong to their episode and travel
+#: inside it; ``person`` is the owner, not a part.
+JOURNAL_TABLES: tuple[tuple[str, Table], ...] = (
+    ("profile", profile),
+    ("medicines", medicine),
+    ("conditions", condition),
+    ("products", product),
+    ("batches", batch),
+    ("intakes", intake),
+    ("substances", substance),
+    ("sleep", sleep_entry),
+    ("episodes", sleep_episode),
+    ("pain", pain),
+    ("symptoms", symptom),
+    ("routine", routine_item),
+    ("routine_checks", routine_check),
+    ("notes", note),
 )

@@ -14,7 +14,7 @@ from nightleaf.model.entities import (
     StageSegment,
 )
 from nightleaf.model.units import Amount
-from tests.sleep.helpers import NY, at
+from tests.support.sleep_helpers import NY, at
 
 
 def journal(first: date, nights: int, *, seed: int = 42, use_rate: float = 0.5,
