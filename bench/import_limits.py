@@ -3,7 +3,7 @@
 
 Each input is made on the fly (bombs cost ~4 MB on disk; plain files are written sparse-free
 in 1 MiB steps and deleted afterwards) and read in a fresh interpreter; the peak is that
-process's own ``VmHWM`` (see tests/io/pathological.py).
+process's own ``VmHWM`` (see tests/support/pathological.py).
 
     python bench/import_limits.py [--gib 4] [--keep]
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.io.pathological import MiB, endless_file, read_in_subprocess, zip_bomb  # noqa: E402
+from tests.support.pathological import MiB, endless_file, read_in_subprocess, zip_bomb
 
 LIMIT_MB = 250
 XML = b'<?xml version="1.0"?>\n<HealthData>\n'

@@ -422,6 +422,7 @@ NIGHT = rec("2024-01-02 23:00:00 +0100", "2024-01-03 07:00:00 +0100", "AsleepCor
 @pytest.mark.parametrize("hide", [False, True], ids=["fast-path", "falls-back"])
 def test_damage_confined_to_non_sleep_records_is_ignored_by_both_paths(tmp_path, damage, why,
                                                                        hide):
+    assert why  # the case's name, for the report
     """docs/metrics.md: only sleep records are read, so damage that touches none of them is
     ignored -- by the fast path and by the full parse alike (``hide`` adds a commented-out
     sleep record, which sends the fast path to the full parse)."""

@@ -150,7 +150,7 @@ def test_memory_and_overflow_errors_are_one_clear_line(ctx: Context, monkeypatch
     path = _write(tmp_path, [_fitbit_log()])
     for exc, message in ((MemoryError(), "too large to read in the memory available"),
                          (OverflowError("date value out of range"), "out of range")):
-        def boom(*a, exc=exc, **k):
+        def boom(*_args: object, exc: BaseException = exc, **_kwargs: object) -> None:
             raise exc
         monkeypatch.setattr(svc, "read_episodes", boom)
         with pytest.raises(FormatError, match=message):
@@ -217,8 +217,8 @@ def test_changing_the_zone_and_reimporting_leaves_no_old_rows(any_ctx: Context,
     assert sorted(str(e.night) for e in eps) == ["2024-03-21", "2024-03-22"]
 
 
-def test_two_imports_of_one_file_at_once_run_one_after_the_other(db_url: str, clock,
-                                                                 tmp_path: Path) -> None:
+def test_two_imports_of_one_file_at_once_run_one_after_the_other(db_url: str,
+                                                                 clock: object) -> None:
     import threading
 
     from nightleaf.store import open_store
@@ -233,7 +233,7 @@ def test_two_imports_of_one_file_at_once_run_one_after_the_other(db_url: str, cl
         start.wait()
         try:
             results.append(import_wearable(c, path))
-        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+        except Exception as exc:  # the test reports what went wrong
             results.append(exc)
 
     threads = [threading.Thread(target=run, args=(c,)) for c in ctxs]

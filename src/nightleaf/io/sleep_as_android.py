@@ -54,7 +54,7 @@ def parse_local(text: str) -> datetime:
     if not m:
         raise ValueError(text)
     d, mo, y, h, mi = (int(x) for x in m.groups())
-    return datetime(y, mo, d, h, mi)
+    return datetime(y, mo, d, h, mi)  # noqa: DTZ001 - a wall-clock time in the record's Tz
 
 
 def _local_to_utc(wall: datetime, tz: str) -> datetime:

@@ -20,7 +20,7 @@ i and day i+1 both have data, so that the pair 24 h apart can be compared -- the
 
 >>> import numpy as np
 >>> day = np.r_[np.zeros(16), np.ones(8)]          # 24 hourly epochs, asleep the last 8
->>> sleep_regularity_index(np.tile(day, 5), epochs_per_day=24).sri
+>>> sleep_regularity_index(np.tile(day, 6), epochs_per_day=24).sri  # 5 day-pairs
 100.0
 >>> shifted = np.r_[day, np.roll(day, 1)] # one hour later on the second day
 >>> round(sleep_regularity_index(shifted, epochs_per_day=24, min_days=1).sri, 1)
