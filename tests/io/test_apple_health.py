@@ -453,3 +453,12 @@ def test_an_external_dtd_file_names_a_real_line(tmp_path):
         assert "line None" not in info.value.message
         # the damage is on line 6 and the file ends on line 7 (both real lines)
         assert re.search(r"export\.xml \(line [67]\): ", info.value.message), info.value
+
+
+def test_the_full_parse_reads_sleep_records_past_line_65535(tmp_path):
+    """lxml numbers lines only up to 65535 in a large document; the recovering full parse
+    must not take that for a lost sleep record."""
+    filler = ' <ActivitySummary dateComponents="2024-01-01"/>\n' * 70_000
+    p = export(tmp_path, filler + NIGHT + filler + NIGHT.replace("2024-01-0", "2024-02-0"))
+    full = sleep_records(p, fast=False)
+    assert len(full) == 2 and sleep_records(p) == full
