@@ -262,3 +262,51 @@ def test_import_json_refuses_what_log_sleep_refuses(ctx: Context, tmp_path: Path
     with pytest.raises(FormatError, match=r"sleep\[0\] \(night 2026-03-10\): minutes to fall "
                        "asleep plus minutes awake"):
         import_json(ctx, p)
+
+
+SAA_HEAD = ('Id,Tz,From,To,Sched,Hours,Rating,Comment,Framerate,Snore,Noise,Cycles,DeepSleep,'
+            'LenAdjust,Geo\n')
+
+
+def _saa_row(rid: str, frm: str, to: str, hours: str) -> str:
+    return (f'"{rid}","Europe/Berlin","{frm}","{to}","{to}","{hours}","0.0","","10007","-1",'
+            '"-1.0","-1","-1.0","0",""\n')
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("sleep-export.csv", SAA_HEAD + _saa_row("1711000000000", "21. 03. 2024 6:46",
+                                             "21. 03. 2024 14:46", "1e20"),
+     r"sleep-export\.csv \(line 2\): cannot read this record"),
+    ("sleep-export.csv", SAA_HEAD + _saa_row("1711000000000", "21. 03. 2024 6:46",
+                                             "21. 03. 2024 4:46", "-2.0"),
+     r"sleep-export\.csv \(line 2\): record 1711000000000: a negative length"),
+    ("sleep-export.csv", SAA_HEAD + _saa_row("-2208988800000", "01. 01. 1900 0:00",
+                                             "01. 01. 1900 8:00", "8.0"),
+     r"record -2208988800000, night 1899-12-31\): the night is before 1990"),
+    ("oura.json", '{"data": [{"id": "p1", "type": "long_sleep", "bedtime_start": '
+     '"2024-07-09T02:08:28-07:00", "bedtime_end": "2024-07-10T08:08:28-07:00", '
+     '"total_sleep_duration": 600}]}', r"record p1, night 2024-07-08\): it lasts 30\.0 h"),
+    ("oura.json", '{"data": [{"id": "p2", "type": "long_sleep", "bedtime_start": '
+     '"9999-12-31T23:00:00-07:00", "bedtime_end": "9999-12-31T23:30:00-07:00"}]}',
+     r"oura\.json: sleep period p2: a time or duration out of range"),
+    ("oura.json", '{"data": [{"id": "p3", "type": "long_sleep", "bedtime_start": '
+     '"2024-07-09T02:08:28-07:00", "bedtime_end": "2024-07-09T08:08:28-07:00", '
+     '"total_sleep_duration": -28800}]}', r"record p3, night 2024-07-08\): total sleep is "
+     "negative"),
+    ("export.xml", '<?xml version="1.0"?>\n<HealthData>\n <Record type="HKCategoryType'
+     'IdentifierSleepAnalysis" sourceName="W" startDate="2100-01-01 23:00:00 +0100" '
+     'endDate="2100-01-02 07:00:00 +0100" value="HKCategoryValueSleepAnalysisAsleepCore"/>\n'
+     '</HealthData>\n', r"record night/2100-01-01.*starts in the future"),
+    ("export.xml", '<?xml version="1.0"?>\n<HealthData>\n <Record type="HKCategoryType'
+     'IdentifierSleepAnalysis" sourceName="W" startDate="9999-12-31 23:30:00 -0100" '
+     'endDate="9999-12-31 23:45:00 -0100" value="HKCategoryValueSleepAnalysisAsleepCore"/>\n'
+     '</HealthData>\n', r"export\.xml \(byte \d+\): cannot read the date"),
+])
+def test_every_reader_refuses_impossible_records(ctx: Context, tmp_path: Path, name: str,
+                                                 content: str, message: str) -> None:
+    _set_zone(ctx, "America/Los_Angeles")
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(FormatError, match=message):
+        import_wearable(ctx, p)
+    assert _episodes(ctx) == 0
