@@ -198,6 +198,11 @@ def test_an_older_export_never_truncates_a_newer_night(any_ctx: Context,
     longer = _apple(tmp_path / "longer.xml", [("2024-03-20 23:00:00", "2024-03-21 07:30:00",
                                                "AsleepCore")])
     assert import_wearable(any_ctx, longer).updated == 1
+    # another device's shorter record for the night is a choice, not less
+    other = _apple(tmp_path / "other.xml", [("2024-03-20 23:30:00", "2024-03-21 06:00:00",
+                                             "AsleepCore")])
+    other.write_text(other.read_text().replace('sourceName="Watch"', 'sourceName="Ring"'))
+    assert import_wearable(any_ctx, other).updated == 1
 
 
 def test_changing_the_zone_and_reimporting_leaves_no_old_rows(any_ctx: Context,

@@ -550,7 +550,9 @@ def _utc(v: datetime) -> datetime:
 
 
 def _is_less(new: e.SleepEpisode, row: Any) -> bool:
-    """Is ``new`` less than the stored ``row``: within it and ending earlier (a night cut
-    off by an export made before it was over)? Never replace a night with less."""
+    """Is ``new`` less than the stored ``row``: the same device's record, within it and
+    ending earlier (a night cut off by an export made before it was over)? Never replace a
+    night with less. (Another device for the night -- Apple Health's ``--prefer`` -- is a
+    choice, not less.)"""
     start, end = _utc(row.start), _utc(row.end)
-    return start <= new.start and new.end < end
+    return row.device == new.device and start <= new.start and new.end < end
