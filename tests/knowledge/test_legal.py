@@ -21,7 +21,7 @@ from nightleaf.knowledge.regions import all_statuses, is_stale
 from nightleaf.model import Profile
 from nightleaf.safety import SafetyContext
 from nightleaf.safety import legal as legal_rule
-from tests.conftest import Result
+from tests.support.common import Result
 
 DEC_2026 = date(2026, 12, 2)
 _MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
