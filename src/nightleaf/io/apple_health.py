@@ -163,7 +163,7 @@ def _open_export(path: Path) -> Iterator[tuple[BinaryIO, int | None, str]]:
                            "(apple_health_export/export.xml)")
         name = f"{path}!{member.filename}"
         with open_member(zf, member, name) as fh:
-            yield fh, member.file_size, name  # type: ignore[misc]
+            yield fh, member.file_size, name
 
 
 def _export_member(zf: Any) -> Any:
@@ -502,7 +502,7 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
 _WHOLE_TAG = re.compile(rb'<(?:[^>"\']++|"[^"]*+"|\'[^\']*+\')*+>')
 
 
-def _complete_until(buf: Buffer, pos: int, filled: int) -> int:
+def _complete_until(buf: Buffer | bytes, pos: int, filled: int) -> int:
     """Where the unfinished tail of a read buffer begins: the last ``<`` when no ``>`` follows
     it (a tag cut by the read), else the end (everything read is complete, and nothing needs
     keeping -- a gigabyte of text after the last tag is never held)."""

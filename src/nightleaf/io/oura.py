@@ -91,7 +91,7 @@ def periods(doc: Any, name: str) -> list[dict[str, Any]]:
         if not isinstance(it, dict) or "bedtime_start" not in it or "bedtime_end" not in it:
             raise bad_file(name, f"sleep period {i + 1} has no bedtime_start/bedtime_end",
                            hint=_HINT)
-    return items
+    return list(items)
 
 
 def _first(p: dict[str, Any], *keys: str) -> Any:

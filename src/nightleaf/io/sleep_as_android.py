@@ -109,7 +109,7 @@ def _open_csv(path: Path, limits: Limits) -> Iterator[tuple[BinaryIO, int | None
             raise bad_file(path, "this zip has no sleep-export.csv", hint=_HINT)
         name = f"{path}!{names[0].filename}"
         with open_member(zf, names[0], name, limits) as fh:
-            yield fh, names[0].file_size, name  # type: ignore[misc]
+            yield fh, names[0].file_size, name
 
 
 def _lines(stream: BinaryIO, name: str, limits: Limits) -> Iterator[str]:
