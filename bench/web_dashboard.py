@@ -59,7 +59,7 @@ def main() -> None:
     d = Path(tempfile.mkdtemp(prefix="nightleaf-bench-"))
     ctx = open_context(f"sqlite:///{d / 'bench.db'}", clock=lambda: NOW)
     t0 = time.perf_counter()
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(3653, seed=42))
     print(f"seeded 3653 nights in {time.perf_counter() - t0:.1f} s")
     client = TestClient(create_app(context=ctx), base_url="http://127.0.0.1")

@@ -53,7 +53,7 @@ def test_morning_in_a_real_terminal(tmp_path: Path) -> None:
         answer("get into bed?", "")  # keep the default
         answer("try to go to sleep?", "23:20")
         answer("fall asleep (minutes)?", "abc")  # a bad answer is asked again
-        _wait_for(session, "type a number")
+        _wait_for(session, "must be a number")
         subprocess.run(["tmux", "send-keys", "-t", session, "25", "Enter"], check=True)
         answer("not counting your final awakening?", "1")
         answer("these awakenings last", "10")

@@ -19,7 +19,7 @@ Cli = Callable[..., Result]
 
 def _big_journal() -> None:
     store = open_store(os.environ["NIGHTLEAF_DATABASE_URL"])
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.save_journal(simulate_journal(90, seed=42))
     store.dispose()
 

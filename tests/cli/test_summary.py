@@ -16,7 +16,7 @@ Cli = Callable[..., Result]
 def _seed(nights: int = 90, **kw: float) -> None:
     store = open_store(os.environ["NIGHTLEAF_DATABASE_URL"])
     try:
-        with store.tx() as repo:
+        with store.tx(1) as repo:
             repo.save_journal(simulate_journal(nights, seed=11, **kw))
     finally:
         store.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -18,7 +17,7 @@ from nightleaf.sleep.diary import diary_metrics
 
 
 def _seed(ctx: Context, nights: int = 30, seed: int = 5) -> None:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(nights, seed=seed))
 
 
@@ -30,11 +29,11 @@ def _code(res, system: str) -> str | None:  # type: ignore[no-untyped-def]
     return next((c.code for c in res.code.coding if c.system == system), None)
 
 
-def test_bundle_validates_and_round_trips_counts_and_values(ctx: Context, tmp_path: Path) -> None:
+def test_bundle_validates_and_round_trips_counts_and_values(ctx: Context) -> None:
     _seed(ctx)
-    out = tmp_path / "bundle.json"
-    result = svc.export_fhir(ctx, out)
-    b = Bundle.model_validate_json(out.read_text())  # the R4 models accept it
+    result = svc.export_fhir(ctx)
+    assert result.download.media_type == "application/fhir+json"
+    b = Bundle.model_validate_json(result.download.content)  # the R4 models accept it
     j = svc.load_journal(ctx)
     assert b.type == "collection"
     assert result.counts == {
@@ -69,13 +68,12 @@ def test_bundle_validates_and_round_trips_counts_and_values(ctx: Context, tmp_pa
     assert answers["8"].valueCoding.code == str(j.sleep[0].quality)
 
 
-def test_reexport_is_byte_identical_and_ids_are_unique(ctx: Context, tmp_path: Path) -> None:
+def test_reexport_is_byte_identical_and_ids_are_unique(ctx: Context) -> None:
     _seed(ctx, 14)
-    a, b = tmp_path / "a.json", tmp_path / "b.json"
-    svc.export_fhir(ctx, a)
-    svc.export_fhir(ctx, b)
-    assert a.read_bytes() == b.read_bytes()
-    data = json.loads(a.read_text())
+    a = svc.export_fhir(ctx).download.content
+    b = svc.export_fhir(ctx).download.content
+    assert a == b
+    data = json.loads(a)
     ids = [e["resource"]["id"] for e in data["entry"]]
     assert len(ids) == len(set(ids))
     assert all(e["fullUrl"] == f"urn:uuid:{e['resource']['id']}" for e in data["entry"]
@@ -128,16 +126,15 @@ def test_every_code_is_loinc_ucum_unii_hl7_or_namespaced_local() -> None:
     fhir.parse_bundle(bundle)
 
 
-def test_an_invalid_bundle_is_refused_before_it_is_written(tmp_path: Path) -> None:
+def test_an_invalid_bundle_is_refused_before_it_is_rendered() -> None:
     from nightleaf.errors import FormatError
 
     bad = {"resourceType": "Bundle", "type": "collection",
            "entry": [{"resource": {"resourceType": "Observation", "status": "final"}}]}
     with pytest.raises(FormatError, match="not a valid FHIR R4 Bundle"):
-        fhir.write_bundle(bad, tmp_path / "x.json")
-    assert not (tmp_path / "x.json").exists()
+        fhir.bundle_bytes(bad)
 
 
-def test_an_empty_journal_says_there_is_nothing_to_export(ctx: Context, tmp_path: Path) -> None:
+def test_an_empty_journal_says_there_is_nothing_to_export(ctx: Context) -> None:
     with pytest.raises(NotFound, match="journal is empty"):
-        svc.export_fhir(ctx, tmp_path / "b.json")
+        svc.export_fhir(ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from nightleaf.services import Context, journal, safety
+from nightleaf.services.inputs import IntakeInput, ProfileInput, SubstanceInput
 
 
 def _rules(findings: list) -> set[str]:
@@ -12,22 +13,22 @@ def _rules(findings: list) -> set[str]:
 
 
 def test_as_needed_medicine_taken_yesterday_evening_counts_tonight(ctx: Context, clock) -> None:
-    journal.set_profile(ctx, tz="Europe/Berlin", region="DE", bedtime="23:00")
+    journal.set_profile(ctx, ProfileInput(tz="Europe/Berlin", region="DE", bedtime="23:00"))
     journal.add_medicine(ctx, "zolpidem", regimen="as_needed")
     clock.now = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)  # Monday 22:00 in Berlin
-    journal.log_substance(ctx, "medicine", name="zolpidem", at="21:45")
+    journal.log_substance(ctx, SubstanceInput("medicine", name="zolpidem", at="21:45"))
     clock.now = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)  # Tuesday 20:00
-    r = safety.check(ctx, amount="3g", at="21:00")
+    r = safety.check(ctx, IntakeInput("3g", at="21:00"))
     assert "medicine.z_drug" in _rules(r.findings)
 
 
 def test_as_needed_medicine_from_three_days_ago_does_not(ctx: Context, clock) -> None:
-    journal.set_profile(ctx, tz="Europe/Berlin", region="DE", bedtime="23:00")
+    journal.set_profile(ctx, ProfileInput(tz="Europe/Berlin", region="DE", bedtime="23:00"))
     journal.add_medicine(ctx, "zolpidem", regimen="as_needed")
     clock.now = datetime(2026, 11, 21, 21, 0, tzinfo=UTC)  # Saturday 22:00
-    journal.log_substance(ctx, "medicine", name="zolpidem", at="21:45")
+    journal.log_substance(ctx, SubstanceInput("medicine", name="zolpidem", at="21:45"))
     clock.now = datetime(2026, 11, 24, 19, 0, tzinfo=UTC)
-    r = safety.check(ctx, amount="3g", at="21:00")
+    r = safety.check(ctx, IntakeInput("3g", at="21:00"))
     assert "medicine.z_drug" not in _rules(r.findings)
 
 

@@ -14,14 +14,14 @@ from tests.support.common import real_fixture
 
 
 def _set_zone(ctx: Context, tz: str) -> None:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         p = ctx.profile()
         p.tz = tz
         repo.save_profile(p)
 
 
 def _episodes(ctx: Context) -> int:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         return len(repo.episodes(with_stages=False))
 
 
@@ -33,7 +33,7 @@ def test_same_file_twice_adds_nothing(any_ctx: Context) -> None:
     again = import_wearable(any_ctx, path)
     assert (again.added, again.updated, again.skipped) == (0, 0, 59)
     assert _episodes(any_ctx) == 59
-    with any_ctx.store.tx() as repo:
+    with any_ctx.tx() as repo:
         ep = next(e for e in repo.episodes() if e.external_id == "24500516491")
     assert ep.tst_minutes == 459.0 and len(ep.stages) > 30
 
@@ -191,7 +191,7 @@ def test_an_older_export_never_truncates_a_newer_night(any_ctx: Context,
     assert import_wearable(any_ctx, late).added == 1
     r = import_wearable(any_ctx, early)
     assert (r.added, r.updated, r.skipped) == (0, 0, 1)
-    with any_ctx.store.tx() as repo:
+    with any_ctx.tx() as repo:
         (ep,) = repo.episodes()
     assert ep.tst_minutes == 480.0
     # a later, longer export of the same night does update it
@@ -215,7 +215,7 @@ def test_changing_the_zone_and_reimporting_leaves_no_old_rows(any_ctx: Context,
     # 23:00 Berlin (+01) is 12:00 the next day at +14: each sleep is named for another night
     _set_zone(any_ctx, "Pacific/Kiritimati")
     import_wearable(any_ctx, export)
-    with any_ctx.store.tx() as repo:
+    with any_ctx.tx() as repo:
         eps = repo.episodes()
     assert len(eps) == 2
     assert {e.tz for e in eps} == {"Pacific/Kiritimati"}

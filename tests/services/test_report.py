@@ -22,6 +22,7 @@ from nightleaf.errors import InputError, NotFound
 from nightleaf.io import report as render
 from nightleaf.services import Context, journal
 from nightleaf.services import report as svc
+from nightleaf.services.inputs import PainInput, ProfileInput
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
 from tests.support.common import NOW, Result
@@ -40,7 +41,7 @@ def ctx90(request: pytest.FixtureRequest,
     j = simulate_journal(90, seed=42)
     assert j.profile is not None
     j.profile.name = "Alex Example"
-    with c.store.tx() as repo:
+    with c.tx() as repo:
         repo.save_journal(j)
     yield c
     c.store.dispose()
@@ -54,7 +55,9 @@ def data(ctx90: Context) -> svc.ReportData:
 @pytest.fixture(scope="module")
 def pdf(data: svc.ReportData, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     out = tmp_path_factory.mktemp("pdf") / "report.pdf"
-    return out, render.render_report_pdf(data, out)
+    content = render.render_report_pdf(data)
+    out.write_bytes(content)
+    return out, content.pages
 
 
 def _variance(img: Image.Image) -> float:
@@ -116,12 +119,12 @@ def test_every_chart_in_the_pdf_has_ink(pdf: tuple[Path, int]) -> None:
 
 def test_the_name_is_shown_only_when_wanted(ctx90: Context) -> None:
     assert svc.build_report(ctx90, FIRST, LAST, show_name=True).person == "Alex Example"
-    assert "Alex Example" not in render.render_report_html(
+    assert b"Alex Example" not in render.render_report_html(
         svc.build_report(ctx90, FIRST, LAST, show_name=False))
 
 
 def test_html_is_self_contained_and_shows_the_same_tables(data: svc.ReportData) -> None:
-    html = render.render_report_html(data)
+    html = render.render_report_html(data).decode()
     assert html.startswith("<!doctype html>")
     assert html.count('src="data:image/png;base64,') == len(render.CHARTS)
     assert "<script" not in html and "http://cdn" not in html and "https://cdn" not in html
@@ -133,10 +136,10 @@ def test_html_is_self_contained_and_shows_the_same_tables(data: svc.ReportData) 
 
 
 def test_html_escapes_what_the_person_typed(ctx: Context) -> None:
-    journal.init_journal(ctx, tz="Europe/Berlin")
+    journal.init_journal(ctx, ProfileInput(tz="Europe/Berlin"))
     journal.add_medicine(ctx, "<script>alert(1)</script>")
-    journal.log_pain(ctx, 6, context="evening", at="2026-11-23 21:00")
-    html = render.render_report_html(svc.build_report(ctx, "2026-11-20", "2026-11-23"))
+    journal.log_pain(ctx, PainInput("6", context="evening", at="2026-11-23 21:00"))
+    html = render.render_report_html(svc.build_report(ctx, "2026-11-20", "2026-11-23")).decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
 
@@ -156,10 +159,11 @@ def test_a_reversed_period_is_an_input_error(ctx90: Context) -> None:
         svc.build_report(ctx90, LAST, FIRST)
 
 
-def test_a_short_period_still_renders(ctx90: Context, tmp_path: Path) -> None:
-    out = tmp_path / "short.pdf"
-    r = svc.write_report(ctx90, out, "2026-11-20", "2026-11-23")
+def test_a_short_period_still_renders(ctx90: Context) -> None:
+    r = svc.render_report(ctx90, "2026-11-20", "2026-11-23")
     assert r.pages is not None and 2 <= r.pages <= 4
+    assert r.download.content.startswith(b"%PDF-")
+    assert r.download.filename == "nightleaf-report-2026-11-20-to-2026-11-23.pdf"
     d = svc.build_report(ctx90, "2026-11-20", "2026-11-23")
     assert d.halves is None  # too few nights to compare halves, so no half columns
 
@@ -196,7 +200,7 @@ def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(ctx: Cont
     from nightleaf.services import export
     from tests.support.io_helpers import sample_episodes
 
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(20, seed=3, last_night=date(2026, 11, 10)))
         repo.upsert_episodes(sample_episodes())  # night of 31 Oct, 360 min
     d = svc.build_report(ctx, "2026-10-22", "2026-11-10")

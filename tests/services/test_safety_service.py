@@ -9,6 +9,7 @@ import pytest
 
 from nightleaf.errors import InputError
 from nightleaf.services import Context, journal, safety
+from nightleaf.services.inputs import IntakeInput, ProfileInput, SubstanceInput
 from tests.support.common import Result
 
 
@@ -17,27 +18,27 @@ def _rules(findings: list) -> set[str]:
 
 
 def test_a_planned_intake_is_checked_without_saving(ctx: Context) -> None:
-    journal.set_profile(ctx, tz="Europe/Berlin", region="DE", bedtime="23:00")
+    journal.set_profile(ctx, ProfileInput(tz="Europe/Berlin", region="DE", bedtime="23:00"))
     journal.add_medicine(ctx, "oxycodone", "5 mg")
-    r = safety.check(ctx, amount="3g", at="22:40")
+    r = safety.check(ctx, IntakeInput("3g", at="22:40"))
     assert r.planned is not None and r.planned.night.isoformat() == "2026-11-24"
     assert r.findings[0].severity == "danger"
     assert any(f.rule.startswith("medicine.") for f in r.findings)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         assert repo.intakes() == []
 
 
 def test_logging_an_intake_returns_the_findings_for_that_night(ctx: Context) -> None:
-    journal.set_profile(ctx, tz="Europe/Berlin", region="DE", bedtime="23:00")
-    journal.log_substance(ctx, "alcohol", amount="2", at="19:30")
-    logged = journal.log_intake(ctx, "3g", at="20:30")
+    journal.set_profile(ctx, ProfileInput(tz="Europe/Berlin", region="DE", bedtime="23:00"))
+    journal.log_substance(ctx, SubstanceInput("alcohol", amount="2", at="19:30"))
+    logged = journal.log_intake(ctx, IntakeInput("3g", at="20:30"))
     assert "depressant.alcohol" in _rules(logged.findings)
     assert logged.intake.id is not None
 
 
 def test_no_medicines_no_danger(ctx: Context) -> None:
-    journal.set_profile(ctx, tz="Europe/Berlin", region="DE", bedtime="23:00")
-    r = safety.check(ctx, amount="2g", at="21:50")
+    journal.set_profile(ctx, ProfileInput(tz="Europe/Berlin", region="DE", bedtime="23:00"))
+    r = safety.check(ctx, IntakeInput("2g", at="21:50"))
     assert all(f.severity != "danger" for f in r.findings)
 
 
@@ -56,7 +57,7 @@ def test_interactions_need_a_name(ctx: Context) -> None:
 def test_legal_uses_the_profile_region_or_an_argument(ctx: Context) -> None:
     with pytest.raises(InputError, match="no region"):
         safety.legal(ctx)
-    journal.set_profile(ctx, tz="Asia/Bangkok", region="TH")
+    journal.set_profile(ctx, ProfileInput(tz="Asia/Bangkok", region="TH"))
     r = safety.legal(ctx)
     assert r.region == "TH" and r.status and r.status["status"] == "regulated-with-age-limit"
     assert any(f.sources for f in r.findings)
@@ -102,13 +103,13 @@ def test_interactions_and_legal_cli(cli: Callable[..., Result]) -> None:
 def test_preview_evaluates_the_night_that_would_be_saved(ctx: Context, clock) -> None:
     from datetime import UTC, datetime
 
-    journal.set_profile(ctx, tz="Europe/Berlin", region="DE", bedtime="23:00")
-    journal.log_substance(ctx, "alcohol", amount="2", at="20:00")  # Tuesday evening
+    journal.set_profile(ctx, ProfileInput(tz="Europe/Berlin", region="DE", bedtime="23:00"))
+    journal.log_substance(ctx, SubstanceInput("alcohol", amount="2", at="20:00"))  # Tuesday evening
     clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday 10:00 in Berlin
-    p = safety.preview_intake(ctx, "3g", at="21:30")  # logged the morning after: Tuesday night
+    p = safety.preview_intake(ctx, IntakeInput("3g", at="21:30"))  # logged the morning after: Tuesday night
     assert p.draft.intake.night.isoformat() == "2026-11-24"
     assert "depressant.alcohol" in _rules(p.findings)  # Tuesday's alcohol, not Wednesday's none
-    saved = journal.log_intake(ctx, "3g", at="21:30")
+    saved = journal.log_intake(ctx, IntakeInput("3g", at="21:30"))
     assert saved.intake.night == p.draft.intake.night and saved.intake.at == p.draft.intake.at
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         assert len(repo.intakes()) == 1  # the preview saved nothing

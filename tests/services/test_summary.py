@@ -18,7 +18,7 @@ LAST = date(2026, 11, 23)  # the generator's last night; the pinned clock's last
 
 
 def _seed(ctx: Context, nights: int = 90, **kw: float) -> None:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(nights, seed=7, **kw))
 
 
@@ -26,7 +26,7 @@ def test_window_ends_on_the_last_complete_night(ctx: Context) -> None:
     _seed(ctx, 10)
     assert svc.summary_window(ctx, 28) == (LAST - timedelta(days=27), LAST)
     assert svc.summary_window(ctx, 7, "2026-11-10") == (date(2026, 11, 4), date(2026, 11, 10))
-    with pytest.raises(InputError, match="--days"):
+    with pytest.raises(InputError, match="^days must be between"):
         svc.summary_window(ctx, 0)
 
 
@@ -83,7 +83,7 @@ def test_device_episodes_are_summarised_apart_from_the_diary(any_ctx: Context) -
     from tests.support.io_helpers import sample_episodes
 
     _seed(any_ctx, 40)
-    with any_ctx.store.tx() as repo:
+    with any_ctx.tx() as repo:
         repo.upsert_episodes(sample_episodes())
     s = svc.summarise(any_ctx, days=40)
     night = next(r for r in s.nights if r.night == date(2026, 10, 31))  # the fall-back night
@@ -108,7 +108,7 @@ def test_ten_year_window_is_accepted(ctx: Context) -> None:
     month = svc.summarise(ctx, days=30).diary["tst_minutes"]
     tst = s.diary["tst_minutes"]
     assert (tst.n, tst.mean, tst.missing) == (month.n, month.mean, 3653 - month.n) and tst.n > 20
-    with pytest.raises(InputError, match="--days"):
+    with pytest.raises(InputError, match="^days must be between"):
         svc.summary_window(ctx, svc.MAX_DAYS + 1)
 
 

@@ -10,11 +10,12 @@ import pytest
 from nightleaf.errors import Conflict, FormatError
 from nightleaf.services import Context
 from nightleaf.services import transfer as svc
+from nightleaf.services.inputs import ProductInput
 from nightleaf.simulate import simulate_journal
 
 
 def _seed(ctx: Context, nights: int = 45) -> None:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(nights, seed=3))
 
 
@@ -29,13 +30,14 @@ def test_export_wipe_import_reproduces_the_journal(any_ctx: Context, tmp_path: P
     from tests.support.io_helpers import sample_episodes
 
     _seed(any_ctx)
-    with any_ctx.store.tx() as repo:
+    with any_ctx.tx() as repo:
         repo.upsert_episodes(sample_episodes())
     before = svc.load_journal(any_ctx)
     assert before.episodes and before.episodes[0].stages
     out = tmp_path / "backup.json"
-    svc.export_json(any_ctx, out)
-    with any_ctx.store.tx() as repo:
+    download, _ = svc.export_json(any_ctx)
+    out.write_bytes(download.content)
+    with any_ctx.tx() as repo:
         repo.wipe()
         assert repo.is_empty()
     svc.import_json(any_ctx, out)
@@ -46,13 +48,13 @@ def test_export_wipe_import_reproduces_the_journal(any_ctx: Context, tmp_path: P
     # and ids keep working after an import on PostgreSQL (sequences moved past them)
     from nightleaf.services import journal
 
-    journal.add_product(any_ctx, "After import")
+    journal.add_product(any_ctx, ProductInput("After import"))
 
 
 def test_import_over_a_non_empty_journal_needs_replace(ctx: Context, tmp_path: Path) -> None:
     _seed(ctx, 10)
     out = tmp_path / "j.json"
-    svc.export_json(ctx, out)
+    out.write_bytes(svc.export_json(ctx)[0].content)
     with pytest.raises(Conflict, match="replace everything"):
         svc.import_json(ctx, out)
     assert svc.import_json(ctx, out, replace=True).replaced
@@ -74,7 +76,7 @@ def test_malformed_import_files_are_refused_and_write_nothing(
     bad.write_text(content)
     with pytest.raises(FormatError, match=message):
         svc.import_json(ctx, bad)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         assert repo.is_empty()
 
 
@@ -89,5 +91,5 @@ def test_a_valid_file_with_a_bad_record_late_writes_nothing(ctx: Context, tmp_pa
     bad.write_text(json.dumps(data))
     with pytest.raises(Exception):  # noqa: B017 - any refusal; the point is what remains
         svc.import_json(ctx, bad)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         assert repo.is_empty()

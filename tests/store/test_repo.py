@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,24 +14,25 @@ from nightleaf.model.entities import Intake, Product, SleepEntry, SleepEpisode, 
 from nightleaf.model.units import parse_amount
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
+from nightleaf.store.repo import Repo
 
 
 def test_a_generated_journal_round_trips_exactly(db_url: str) -> None:
     store = open_store(db_url)
     journal = simulate_journal(60, seed=7)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.save_journal(journal)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.load_journal() == journal
     store.dispose()
 
 
 def test_a_failed_transaction_writes_nothing(db_url: str) -> None:
     store = open_store(db_url)
-    with pytest.raises(Conflict), store.tx() as repo:
+    with pytest.raises(Conflict), store.tx(1) as repo:
         repo.add_product(Product(name="Red Bali"))
         repo.add_product(Product(name="red bali"))  # same name: the whole unit fails
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.all(Product) == []
     store.dispose()
 
@@ -38,10 +40,10 @@ def test_a_failed_transaction_writes_nothing(db_url: str) -> None:
 def test_instants_come_back_as_the_same_utc_instant(db_url: str) -> None:
     store = open_store(db_url)
     at = datetime(2026, 3, 8, 6, 59, 59, tzinfo=UTC)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         saved = repo.add_intake(Intake(at=at, tz="America/New_York", amount=parse_amount("2g"),
                                        night=date(2026, 3, 7)))
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         (got,) = repo.intakes()
     assert got == saved and got.at == at and got.at.tzinfo is UTC
     store.dispose()
@@ -53,12 +55,12 @@ def test_episodes_upsert_is_idempotent(db_url: str) -> None:
     ep = SleepEpisode(source="fitbit", external_id="123", start=t0,
                       end=t0.replace(hour=23), tz="UTC", night=date(2026, 11, 20),
                       tst_minutes=50, stages=[StageSegment(t0, t0.replace(hour=23), "light")])
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.upsert_episodes([ep]) == (1, 0, 0)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert repo.upsert_episodes([ep]) == (0, 0, 1)
         assert repo.upsert_episodes([dataclasses.replace(ep, tst_minutes=55)]) == (0, 1, 0)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         (got,) = repo.episodes()
     assert got.tst_minutes == 55 and len(got.stages) == 1
     store.dispose()
@@ -74,20 +76,20 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
 
 def test_reopening_an_existing_journal_keeps_it(sqlite_url: str) -> None:
     store = open_store(sqlite_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.add_product(Product(name="Kept"))
     store.dispose()
     store = open_store(sqlite_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         assert [p.name for p in repo.all(Product)] == ["Kept"]
     store.dispose()
 
 
 def test_bulk_reads_give_the_same_instants_as_single_reads(db_url: str) -> None:
     store = open_store(db_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.save_journal(simulate_journal(30, seed=3))
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         entries = repo.all(SleepEntry)
         assert entries and all(repo.sleep_entry(s.night) == s for s in entries)
         assert all(s.into_bed is None or s.into_bed.tzinfo is UTC for s in entries)
@@ -98,9 +100,9 @@ def test_sqlite_text_the_fast_parser_refuses_is_read_as_the_type_decorator_reads
     sqlite_url: str,
 ) -> None:
     store = open_store(sqlite_url)
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         repo.save_journal(simulate_journal(30, seed=3))
-    with store.tx() as repo:
+    with store.tx(1) as repo:
         # written by something else, with an offset: the bulk path falls back to SQLAlchemy's
         # own SQLite parser and gives what a single-row read (through UTCDateTime) gives
         repo.conn.execute(text("UPDATE sleep_entry SET into_bed = '2026-03-01 21:05:06+01:00'"))
@@ -109,3 +111,29 @@ def test_sqlite_text_the_fast_parser_refuses_is_read_as_the_type_decorator_reads
     assert bulk == single
     assert {s.into_bed for s in bulk} == {datetime(2026, 3, 1, 21, 5, 6, tzinfo=UTC)}
     store.dispose()
+
+
+def test_a_repo_has_no_default_person(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'j.db'}")
+    with store.engine.connect() as conn, pytest.raises(TypeError):
+        Repo(conn)  # type: ignore[call-arg]
+    with pytest.raises(TypeError), store.tx():  # type: ignore[call-arg]
+        pass
+    store.dispose()
+
+
+def test_the_context_scopes_the_store_to_its_person(tmp_path: Path) -> None:
+    from nightleaf.services import open_context
+    from nightleaf.services.inputs import ProductInput
+    from nightleaf.services.products import add_product, list_products
+
+    ctx = open_context(f"sqlite:///{tmp_path / 'j.db'}")
+    other = dataclasses.replace(ctx, person_id=2)
+    with ctx.tx() as repo:
+        assert repo.person_id == 1
+    with other.tx() as repo:
+        assert repo.person_id == 2
+    add_product(ctx, ProductInput("Red Bali"))
+    assert [v.product.name for v in list_products(ctx)] == ["Red Bali"]
+    assert list_products(other) == []
+    ctx.store.dispose()

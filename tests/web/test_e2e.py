@@ -93,7 +93,7 @@ def test_new_user_evening_to_morning_to_dashboard(browser, server, tmp_path) -> 
     page.get_by_role("link", name="Medicines & conditions").click()
     page.get_by_role("textbox", name="Medicine", exact=True).fill("zolpidem")
     page.get_by_role("button", name="Add medicine").click()
-    assert page.locator(".finding.sev-warning").count() >= 1
+    assert page.locator(".finding.sev-warning, .finding.sev-danger").count() >= 1
     page.get_by_role("textbox", name="Condition", exact=True).fill("sleep apnea")
     page.get_by_role("button", name="Add condition").click()
     shot(page, "05-medicines-conditions")
@@ -190,7 +190,7 @@ def test_dashboard_draws_a_year_of_simulated_nights(browser, tmp_path) -> None: 
 
     db = tmp_path / "sim.db"
     ctx = open_context(f"sqlite:///{db}")
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(400, seed=7))
     ctx.store.dispose()
     port = free_port()

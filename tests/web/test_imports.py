@@ -34,7 +34,7 @@ def real() -> Path:
 
 
 def episodes(ctx: Context) -> int:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         return len(repo.episodes())
 
 

@@ -23,7 +23,7 @@ NOW = datetime.fromisoformat("2026-11-24T21:00:00-05:00")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The app's OpenAPI schema, served in-process over a journal of 30 simulated nights."""
     ctx = open_context(f"sqlite:///{tmp_path_factory.mktemp('schema') / 'j.db'}", clock=lambda: NOW)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(30, seed=3))
     # the in-process ASGI client calls itself "testserver"; a real server answers only its own names
     app = create_app(context=ctx, allowed_hosts=("127.0.0.1", "testserver"))

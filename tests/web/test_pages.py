@@ -196,3 +196,27 @@ def test_dashboard_and_api_show_ten_years(profiled) -> None:
     assert api.status_code == 200 and len(api.json()["series"]["x"]) == 3653
     assert profiled.get("/api/summary?days=3653").json()["days"] == 3653
     assert profiled.get("/api/dashboard?days=4000").status_code == 422
+
+
+def test_the_routine_checklist_is_saved_in_one_transaction(profiled) -> None:
+    items = profiled.get("/api/routine").json()["items"]
+    first = str(items[0]["item"]["id"])
+    data = {"csrf": token(profiled, "/tonight"), "done": [first, "999999"],
+            "items": [first, "999999"]}
+    r = profiled.post("/tonight/routine", data=data, follow_redirects=False)
+    assert r.status_code == 404  # an item that is not there: the whole checklist is refused
+    ticked = {i["item"]["id"]: i["done"] for i in profiled.get("/api/routine").json()["items"]}
+    assert not any(ticked.values()), "nothing is saved when one item fails"
+
+
+def test_routine_minutes_that_are_not_a_number_are_refused(profiled) -> None:
+    r = post(profiled, "/settings/routine", {"text": "Tea", "minutes": "abc"})
+    assert r.status_code == 422 and "must be a whole number" in r.text
+    texts = [i["item"]["text"] for i in profiled.get("/api/routine").json()["items"]]
+    assert "Tea" not in texts
+
+
+def test_the_export_is_named_by_the_pinned_clock(profiled) -> None:
+    r = profiled.get("/settings/export.json")
+    assert r.status_code == 200
+    assert "nightleaf-journal-2026-11-24.json" in r.headers["content-disposition"]

@@ -13,7 +13,7 @@ from nightleaf.web.security import REPORT_CSP
 
 @pytest.fixture
 def seeded(client, ctx: Context):  # type: ignore[no-untyped-def]
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.save_journal(simulate_journal(40, seed=7))  # nights up to 2026-11-23
     return client
 

@@ -9,8 +9,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from nightleaf.io.journal_json import to_plain
 from nightleaf.model.finding import Finding
+from nightleaf.model.plain import to_plain
 from nightleaf.services import Context, open_context
 
 console = Console(highlight=False)
@@ -20,16 +20,18 @@ JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 class Diary:
-    """The sleep-diary options shared by ``log sleep`` and ``morning`` (Consensus Sleep Diary)."""
+    """The sleep-diary options shared by ``log sleep`` and ``morning`` (Consensus Sleep Diary).
+    Each is declared under its field id (:class:`nightleaf.services.inputs.SleepInput`); the flag
+    may be shorter (``--tried`` for ``tried_to_sleep``)."""
 
     night = typer.Option(None, "--night", help="The evening date (default: last night).")
     into_bed = typer.Option(None, "--into-bed", help="When you got into bed, e.g. 22:40.")
-    tried = typer.Option(None, "--tried", help="When you tried to fall asleep.")
+    tried_to_sleep = typer.Option(None, "--tried", help="When you tried to fall asleep.")
     sol = typer.Option(None, "--sol", help="Minutes it took to fall asleep.")
     awakenings = typer.Option(None, "--awakenings", help="How many times you woke.")
     waso = typer.Option(None, "--waso", help="Total minutes of those awakenings.")
-    final = typer.Option(None, "--final", help="Final awakening time.")
-    out = typer.Option(None, "--out", help="When you got out of bed.")
+    final_awakening = typer.Option(None, "--final", help="Final awakening time.")
+    out_of_bed = typer.Option(None, "--out", help="When you got out of bed.")
     quality = typer.Option(None, "--quality", help="Sleep quality, 1 very poor .. 5 very good.")
     rested = typer.Option(None, "--rested", help="How rested, 1 not at all .. 5 very well-rested.")
 
@@ -76,3 +78,41 @@ def render_findings(findings: list[Finding]) -> None:
         console.print(f"   {f.explanation}")
         for s in f.sources:
             console.print(f"   [dim]source: {s.title}{' — ' + s.url if s.url else ''}[/dim]")
+
+
+def option_for(command: Any, field: str | None) -> str | None:
+    """How ``command`` spells the input with this field id: its long flag (``--tried`` for
+    ``tried_to_sleep``) or its argument's name (``AMOUNT``); ``None`` when it has none."""
+    if not field:
+        return None
+    for p in getattr(command, "params", []):
+        if p.name != field:
+            continue
+        longs = [o for o in getattr(p, "opts", []) if o.startswith("--")]
+        if getattr(p, "param_type_name", "") == "option":
+            return str(longs[0] if longs else p.opts[0])
+        return str(getattr(p, "metavar", None) or p.name).upper()
+    return None
+
+
+def error_line(exc: Exception, app: Any, argv: list[str]) -> str:
+    """One line for an error: each problem of an InputError prefixed with the flag or argument
+    of the command that was run (the service names fields by id, never by flag)."""
+    from nightleaf.errors import FieldError, InputError, NightleafError
+
+    if not isinstance(exc, NightleafError):
+        return str(exc)
+    problems = exc.errors if isinstance(exc, InputError) else [
+        FieldError(exc.field, "invalid", exc.message)]
+    import typer.main
+
+    command: Any = typer.main.get_command(app)
+    for token in argv:
+        sub = getattr(command, "commands", {}).get(token)
+        if sub is not None:
+            command = sub
+    parts = []
+    for e in problems:
+        flag = option_for(command, e.field)
+        parts.append(f"{flag}: {e.message}" if flag else e.message)
+    return "; ".join(parts)

@@ -9,6 +9,7 @@ from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
 from nightleaf.model.entities import Profile
 from nightleaf.model.region import region_name
 from nightleaf.services import journal as svc
+from nightleaf.services.inputs import BatchInput, ProductInput, ProfileInput
 
 profile_app = typer.Typer(help="Show or change your settings (zone, region, bedtime, limits).",
                           no_args_is_help=True)
@@ -29,7 +30,7 @@ def init(tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, lead: str =
          json_: bool = JsonOpt) -> None:
     """Create your journal and profile (safe to run again: it only updates what you give)."""
     ctx = get_ctx()
-    p = svc.init_journal(ctx, tz=tz, region=region, bedtime=bedtime, lead=lead)
+    p = svc.init_journal(ctx, ProfileInput(tz=tz, region=region, bedtime=bedtime, lead=lead))
     if json_:
         print_json(p)
         return
@@ -73,8 +74,9 @@ def profile_set(
     json_: bool = JsonOpt,
 ) -> None:
     """Change settings; only the options you give change."""
-    p = svc.set_profile(get_ctx(), tz=tz, region=region, bedtime=bedtime, lead=lead, wake=wake,
-                        max_grams=max_grams, max_nights=max_nights, work_days=work_days, name=name)
+    p = svc.set_profile(get_ctx(), ProfileInput(
+        tz=tz, region=region, bedtime=bedtime, lead=lead, wake=wake, max_grams=max_grams,
+        max_nights=max_nights, work_days=work_days, name=name))
     print_json(p) if json_ else _show_profile(p)
 
 
@@ -149,8 +151,8 @@ def product_add(
     json_: bool = JsonOpt,
 ) -> None:
     """Add a product."""
-    p = svc.add_product(get_ctx(), name, vendor=vendor, label=label, vein=vein, form=form,
-                        capsule_mg=capsule_mg, note=note)
+    p = svc.add_product(get_ctx(), ProductInput(name=name, vendor=vendor, label=label, vein=vein,
+                                                form=form, capsule_mg=capsule_mg, note=note))
     print_json(p) if json_ else console.print(f"Added product #{p.id}: {p.name} ({p.form}).")
 
 
@@ -191,23 +193,25 @@ def product_show(key: str = typer.Argument(..., help="Id or name."), json_: bool
 def batch_add(
     product: str = typer.Argument(..., help="Product id or name."),
     lot: str = typer.Option(None, "--lot", help="The lot or batch number on the pack."),
-    purchased: str = typer.Option(None, "--purchased", help="Date bought, YYYY-MM-DD."),
-    mitragynine: str = typer.Option(None, "--mitragynine", help="Mitragynine, % of dry weight."),
-    seven_oh: str = typer.Option(None, "--7oh", "--seven-oh",
+    purchased_on: str = typer.Option(None, "--purchased", help="Date bought, YYYY-MM-DD."),
+    mitragynine_pct: str = typer.Option(None, "--mitragynine",
+                                        help="Mitragynine, % of dry weight."),
+    seven_oh_pct: str = typer.Option(None, "--7oh", "--seven-oh",
                                  help="7-hydroxymitragynine, % of dry weight."),
     lab: str = typer.Option(None, "--lab", help="The laboratory that tested it."),
-    tested: str = typer.Option(None, "--tested", help="Test date, YYYY-MM-DD."),
-    metals: str = typer.Option("unknown", "--metals", help="Heavy metals: pass, fail, unknown."),
+    test_date: str = typer.Option(None, "--tested", help="Test date, YYYY-MM-DD."),
+    heavy_metals: str = typer.Option("unknown", "--metals",
+                                     help="Heavy metals: pass, fail, unknown."),
     microbial: str = typer.Option("unknown", "--microbial", help="pass, fail, unknown."),
     pesticides: str = typer.Option("unknown", "--pesticides", help="pass, fail, unknown."),
     note: str = NOTE,
     json_: bool = JsonOpt,
 ) -> None:
     """Add a batch of a product, with lab results if you have them."""
-    b = svc.add_batch(get_ctx(), product, lot=lot, purchased_on=purchased,
-                      mitragynine_pct=mitragynine, seven_oh_pct=seven_oh, lab=lab,
-                      test_date=tested, heavy_metals=metals, microbial=microbial,
-                      pesticides=pesticides, note=note)
+    b = svc.add_batch(get_ctx(), BatchInput(
+        product=product, lot=lot, purchased_on=purchased_on, mitragynine_pct=mitragynine_pct,
+        seven_oh_pct=seven_oh_pct, lab=lab, test_date=test_date, heavy_metals=heavy_metals,
+        microbial=microbial, pesticides=pesticides, note=note))
     print_json(b) if json_ else console.print(f"Added batch #{b.id}"
                                               f"{' (lot ' + b.lot + ')' if b.lot else ''}.")
 

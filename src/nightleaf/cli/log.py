@@ -7,6 +7,13 @@ import typer
 from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.model import clock
 from nightleaf.services import journal as svc
+from nightleaf.services.inputs import (
+    IntakeInput,
+    PainInput,
+    SleepInput,
+    SubstanceInput,
+    SymptomInput,
+)
 
 log_app = typer.Typer(help="Record an intake, another substance, the night, pain, symptoms.",
                       no_args_is_help=True)
@@ -22,13 +29,14 @@ def intake(
     batch: str = typer.Option(None, "--batch", help="Batch id or lot (default: newest batch)."),
     at: str = AT,
     capsule_mg: str = typer.Option(None, "--capsule-mg", help="mg per capsule (for caps)."),
-    steeped: str = typer.Option(None, "--steeped", help="Grams of leaf steeped (for ml of tea)."),
+    tea_grams: str = typer.Option(None, "--steeped", help="Grams of leaf steeped (for ml of tea)."),
     note: str = NOTE,
     json_: bool = JsonOpt,
 ) -> None:
     """Log an intake. Prints the safety findings for that night."""
-    r = svc.log_intake(get_ctx(), amount, at=at, product=product, batch=batch,
-                       capsule_mg=capsule_mg, tea_grams=steeped, note=note)
+    r = svc.log_intake(get_ctx(), IntakeInput(amount=amount, at=at, product=product, batch=batch,
+                                              capsule_mg=capsule_mg, tea_grams=tea_grams,
+                                              note=note))
     if json_:
         print_json(r)
         return
@@ -52,7 +60,8 @@ def substance(
     at: str = AT, note: str = NOTE, json_: bool = JsonOpt,
 ) -> None:
     """Log alcohol, caffeine, cannabis or a medicine taken as needed."""
-    s = svc.log_substance(get_ctx(), kind, amount=amount, unit=unit, name=name, at=at, note=note)
+    s = svc.log_substance(get_ctx(), SubstanceInput(kind=kind, amount=amount, unit=unit, name=name,
+                                                    at=at, note=note))
     if json_:
         print_json(s)
     else:
@@ -65,24 +74,25 @@ def substance(
 def sleep(
     night: str = Diary.night,
     into_bed: str = Diary.into_bed,
-    tried: str = Diary.tried,
+    tried_to_sleep: str = Diary.tried_to_sleep,
     sol: str = Diary.sol,
     awakenings: str = Diary.awakenings,
     waso: str = Diary.waso,
-    final: str = Diary.final,
-    out: str = Diary.out,
-    early: str = typer.Option(None, "--early", help="Minutes you woke earlier than planned."),
+    final_awakening: str = Diary.final_awakening,
+    out_of_bed: str = Diary.out_of_bed,
+    woke_early: str = typer.Option(None, "--early", help="Minutes you woke earlier than planned."),
     quality: str = Diary.quality,
     rested: str = Diary.rested,
-    naps: str = typer.Option(None, "--naps", help="Number of naps the day before."),
+    nap_count: str = typer.Option(None, "--naps", help="Number of naps the day before."),
     nap_minutes: str = typer.Option(None, "--nap-minutes", help="Total minutes of those naps."),
     note: str = NOTE, json_: bool = JsonOpt,
 ) -> None:
     """Log the night as a sleep diary (Consensus Sleep Diary items)."""
-    s = svc.log_sleep(get_ctx(), night=night, into_bed=into_bed, tried_to_sleep=tried, sol=sol,
-                      awakenings=awakenings, waso=waso, final_awakening=final, out_of_bed=out,
-                      woke_early=early, quality=quality, rested=rested, nap_count=naps,
-                      nap_minutes=nap_minutes, note=note)
+    s = svc.log_sleep(get_ctx(), SleepInput(
+        night=night, into_bed=into_bed, tried_to_sleep=tried_to_sleep, sol=sol,
+        awakenings=awakenings, waso=waso, final_awakening=final_awakening, out_of_bed=out_of_bed,
+        woke_early=woke_early, quality=quality, rested=rested, nap_count=nap_count,
+        nap_minutes=nap_minutes, note=note))
     print_json(s) if json_ else console.print(f"Saved the sleep diary for the night of {s.night}.")
 
 
@@ -99,8 +109,9 @@ def pain(
     note: str = NOTE, json_: bool = JsonOpt,
 ) -> None:
     """Log pain (NRS 0-10), optionally with the PEG items."""
-    p = svc.log_pain(get_ctx(), nrs, context=context, at=at, peg_pain=peg_pain,
-                     peg_enjoyment=peg_enjoyment, peg_activity=peg_activity, note=note)
+    p = svc.log_pain(get_ctx(), PainInput(nrs=nrs, context=context, at=at, peg_pain=peg_pain,
+                                          peg_enjoyment=peg_enjoyment,
+                                          peg_activity=peg_activity, note=note))
     print_json(p) if json_ else console.print(f"Logged {p.context} pain {p.nrs}/10 "
                                               f"(night of {p.night}).")
 
@@ -113,8 +124,9 @@ def symptom(
     at: str = AT, note: str = NOTE, json_: bool = JsonOpt,
 ) -> None:
     """Log a side effect or a withdrawal sign."""
-    s = svc.log_symptom(get_ctx(), name, severity,
-                        kind="withdrawal" if withdrawal else "side_effect", at=at, note=note)
+    s = svc.log_symptom(get_ctx(), SymptomInput(
+        name=name, severity=severity, kind="withdrawal" if withdrawal else "side_effect", at=at,
+        note=note))
     print_json(s) if json_ else console.print(
         f"Logged {s.kind.replace('_', ' ')} '{s.name}' ({s.severity}/4), night of {s.night}.")
 

@@ -6,7 +6,7 @@ import os
 import sys
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
+from rich.markup import escape
 
 from nightleaf import __version__
 from nightleaf.cli import (
@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="nightleaf", standalone_mode=False)
         return 0
     except NightleafError as exc:
-        common.err_console.print(f"[bold red]error:[/bold red] {exc.message}", soft_wrap=True)
+        line = common.error_line(exc, app, sys.argv[1:] if argv is None else argv)
+        common.err_console.print("[bold red]error:[/bold red] " + escape(line), soft_wrap=True)
         return 2
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -77,11 +78,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except typer.TyperException as exc:  # usage errors (Typer >= 0.29 vendors click)
         exc.show()  # type: ignore[attr-defined]
-        return 2
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        common.err_console.print(f"[bold red]error:[/bold red] the journal database refused the "
-                                 f"change ({reason}); nothing was saved", soft_wrap=True)
         return 2
     except Exception as exc:  # the last resort: never a traceback for a person
         if os.environ.get("NIGHTLEAF_DEBUG"):

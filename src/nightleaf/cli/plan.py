@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import typer
 from rich.prompt import Prompt
@@ -12,9 +12,10 @@ from rich.table import Table
 
 from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
 from nightleaf.errors import InputError
-from nightleaf.model import clock
+from nightleaf.io.files import write_atomic
 from nightleaf.services import plan as svc
 from nightleaf.services import routine as routine_svc
+from nightleaf.services.inputs import MORNING_DIARY_FIELDS, MorningInput
 
 routine_app = typer.Typer(help="Your pre-sleep routine: a checklist you tick each night.",
                           no_args_is_help=True)
@@ -214,11 +215,15 @@ def reminders_cmd(out: str = typer.Option("nightleaf.ics", "--out", "-o",
                   json_: bool = JsonOpt) -> None:
     """Write daily reminders (routine start, intake time, lights-out, morning check-in) as an
     .ics calendar with alarms. Re-import it after changing settings: the events update."""
-    r = svc.write_reminders(get_ctx(), out)
+    if not out.strip():
+        raise InputError("give a file name with --out, e.g. nightleaf.ics", field="out")
+    path = Path(out).expanduser()
+    r = svc.reminders_calendar(get_ctx())
+    write_atomic(path, r.download.content)
     if json_:
-        print_json(r)
+        print_json({"path": str(path), "tz": r.tz, "events": r.events})
         return
-    console.print(f"Wrote {len(r.events)} daily reminders to {r.path} ({r.tz}):")
+    console.print(f"Wrote {len(r.events)} daily reminders to {path} ({r.tz}):")
     for ev in r.events:
         console.print(f"  {ev['time']}  {ev['summary']}")
     console.print("[dim]Import it into your calendar app; importing a newer file updates the same "
@@ -226,49 +231,34 @@ def reminders_cmd(out: str = typer.Option("nightleaf.ics", "--out", "-o",
 
 
 # -- morning -----------------------------------------------------------------------------------
-def _ask(label: str, default: str | None, check: Callable[[str], object]) -> str | None:
+def _ask(label: str, default: str | None, field: str) -> str | None:
+    """Ask until the answer reads (the service checks it: :func:`plan.check_answer`)."""
     while True:
         answer = Prompt.ask(label, default=default or "", console=console, show_default=True)
         answer = (answer or "").strip()
         if not answer:
             return None
         try:
-            check(answer)
+            if answer != "-":
+                svc.check_answer(field, answer)
             return answer
         except InputError as exc:
             console.print(f"[red]{exc.message}[/red]")
 
 
-def _int_in(lo: int, hi: int, what: str) -> Callable[[str], object]:
-    def check(v: str) -> None:
-        try:
-            n = float(v)
-        except ValueError:
-            raise InputError(f"{what}: type a number from {lo} to {hi}") from None
-        if not lo <= n <= hi:
-            raise InputError(f"{what}: type a number from {lo} to {hi}")
-    return check
-
-
-def _symptom_list(v: str) -> None:
-    for part in v.split(","):
-        if part.strip() and ":" not in part:
-            raise InputError("write them as name:severity, comma-separated, e.g. nausea:1")
-
-
 def morning(
     night: str = Diary.night,
     into_bed: str = Diary.into_bed,
-    tried: str = Diary.tried,
+    tried_to_sleep: str = Diary.tried_to_sleep,
     sol: str = Diary.sol,
     awakenings: str = Diary.awakenings,
     waso: str = Diary.waso,
-    final: str = Diary.final,
-    out: str = Diary.out,
+    final_awakening: str = Diary.final_awakening,
+    out_of_bed: str = Diary.out_of_bed,
     quality: str = Diary.quality,
     rested: str = Diary.rested,
-    pain: str = typer.Option(None, "--pain", help="Morning pain now, 0-10."),
-    side_effect: list[str] = typer.Option(None, "--side-effect",
+    nrs: str = typer.Option(None, "--pain", help="Morning pain now, 0-10."),
+    side_effects: list[str] = typer.Option(None, "--side-effect",
                                           help="name:severity (0-4), repeatable."),
     withdrawal: list[str] = typer.Option(None, "--withdrawal",
                                          help="A withdrawal sign, name:severity, repeatable."),
@@ -283,52 +273,46 @@ def morning(
     last night next to your recent average. Asks for what no flag gives (in a terminal)."""
     ctx = get_ctx()
     d = svc.morning_defaults(ctx, night)
-    a = svc.MorningAnswers(night=d.night.isoformat(), into_bed=into_bed, tried=tried, sol=sol,
-                           awakenings=awakenings, waso=waso, final=final, out=out,
-                           quality=quality, rested=rested, pain=pain,
-                           side_effects=list(side_effect or []), withdrawal=list(withdrawal or []),
-                           note=note)
+    a = MorningInput(night=d.night.isoformat(), into_bed=into_bed,
+                     tried_to_sleep=tried_to_sleep, sol=sol, awakenings=awakenings, waso=waso,
+                     final_awakening=final_awakening, out_of_bed=out_of_bed, quality=quality,
+                     rested=rested, nrs=nrs, side_effects=list(side_effects or []),
+                     withdrawal=list(withdrawal or []), note=note)
     interactive = not (yes or no_input or json_) and sys.stdin.isatty()
-    times = clock.parse_wall_time
-    fields: list[tuple[str, str, Callable[[str], object]]] = [
-        ("into_bed", "What time did you get into bed?", times),
-        ("tried", "What time did you try to go to sleep?", times),
-        ("sol", "How long did it take you to fall asleep (minutes)?", _int_in(0, 1440, "minutes")),
-        ("awakenings", "How many times did you wake up, not counting your final awakening?",
-         _int_in(0, 100, "awakenings")),
-        ("waso", "In total, how long did these awakenings last (minutes)?",
-         _int_in(0, 1440, "minutes")),
-        ("final", "What time was your final awakening?", times),
-        ("out", "What time did you get out of bed for the day?", times),
-        ("quality", "Sleep quality: 1 very poor, 2 poor, 3 fair, 4 good, 5 very good",
-         _int_in(1, 5, "quality")),
-        ("rested", "How rested did you feel on waking (1 not at all .. 5 very)?",
-         _int_in(1, 5, "rested")),
-    ]
+    questions = {
+        "into_bed": "What time did you get into bed?",
+        "tried_to_sleep": "What time did you try to go to sleep?",
+        "sol": "How long did it take you to fall asleep (minutes)?",
+        "awakenings": "How many times did you wake up, not counting your final awakening?",
+        "waso": "In total, how long did these awakenings last (minutes)?",
+        "final_awakening": "What time was your final awakening?",
+        "out_of_bed": "What time did you get out of bed for the day?",
+        "quality": "Sleep quality: 1 very poor, 2 poor, 3 fair, 4 good, 5 very good",
+        "rested": "How rested did you feel on waking (1 not at all .. 5 very)?",
+    }
     if interactive:
         console.print(f"[bold]Morning check-in[/bold] for the night of {d.night:%a %d %b} "
                       f"[dim](defaults: {d.basis}; Enter keeps a default, type - to leave "
                       "an item empty)[/dim]")
-    for name, label, check in fields:
+    for name in MORNING_DIARY_FIELDS:
         if getattr(a, name) is not None:
             continue
         default = getattr(d, name)
         if interactive:
-            value = _ask(label, default, check)
+            value = _ask(questions[name], default, name)
             setattr(a, name, None if value == "-" else value)
         elif yes or (no_input and d.saved):  # --no-input never blanks a saved item
             setattr(a, name, default)
     if interactive:
-        if a.pain is None:
-            a.pain = _ask("Pain right now, 0 (none) to 10 (worst imaginable)", None,
-                          _int_in(0, 10, "pain"))
+        if a.nrs is None:
+            a.nrs = _ask("Pain right now, 0 (none) to 10 (worst imaginable)", None, "nrs")
         if not a.side_effects:
             se = _ask("Side effects? name:severity 0-4, comma-separated (Enter for none)", None,
-                      _symptom_list)
+                      "side_effects")
             a.side_effects = [x for x in (se or "").split(",") if x.strip()]
         if not a.withdrawal:
             wd = _ask("Withdrawal signs? name:severity 0-4, comma-separated (Enter for none)",
-                      None, _symptom_list)
+                      None, "withdrawal")
             a.withdrawal = [x for x in (wd or "").split(",") if x.strip()]
     r = svc.save_morning(ctx, a)
     if json_:

@@ -8,6 +8,7 @@ import typer
 
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json
 from nightleaf.errors import InputError
+from nightleaf.io.files import write_atomic
 
 
 def report(
@@ -31,10 +32,12 @@ def report(
     if suffix not in (".pdf", ".html", ".htm"):
         raise InputError(f"cannot tell the format of {out.name!r}: end the file name in .pdf or "
                          ".html", field="out")
-    r = svc.write_report(get_ctx(), out, first, last, show_name=not no_name,
-                         fmt="pdf" if suffix == ".pdf" else "html")
+    r = svc.render_report(get_ctx(), first, last, show_name=not no_name,
+                          fmt="pdf" if suffix == ".pdf" else "html")
+    write_atomic(out, r.download.content)
     if json_:
-        print_json(r)
+        print_json({"out": str(out), "first_night": r.first_night, "last_night": r.last_night,
+                    "pages": r.pages, "findings": r.findings})
     else:
         pages = f", {r.pages} pages" if r.pages else ""
         console.print(f"Wrote {out} (nights {r.first_night} to {r.last_night}{pages}).")

@@ -8,6 +8,7 @@ from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json, render_f
 from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.services import safety as svc
+from nightleaf.services.inputs import IntakeInput
 
 _STYLE = {"info": "cyan", "caution": "yellow", "warning": "bold dark_orange",
           "danger": "bold white on red"}
@@ -22,8 +23,8 @@ def check(
     json_: bool = JsonOpt,
 ) -> None:
     """Safety findings for tonight, as logged or with a planned intake. Nothing is saved."""
-    r = svc.check(get_ctx(), amount=amount, at=at, product=product, batch=batch,
-                  capsule_mg=capsule_mg)
+    r = svc.check(get_ctx(), IntakeInput(amount=amount or "", at=at, product=product,
+                                         batch=batch, capsule_mg=capsule_mg))
     if json_:
         print_json(r)
         return

@@ -7,8 +7,8 @@ from rich.table import Table
 
 from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
 from nightleaf.services import summary as svc
-from nightleaf.stats.compare import NOT_ENOUGH
-from nightleaf.stats.window import NOTE, WindowSummary
+from nightleaf.stats.compare import NOT_ENOUGH, NOTE, Comparison
+from nightleaf.stats.window import WindowSummary
 
 #: (field, label, digits) of the diary metrics shown as window means/medians
 DIARY_ROWS = (
@@ -90,7 +90,7 @@ OUTCOME_LABELS = {"tst_minutes": "TST (min)", "se_percent": "SE (%)", "sol_minut
 def _comparisons_table(s: WindowSummary) -> Table:
     t = Table("nights", "outcome", "n", "n without", "difference", "95% interval",
               title="Compared with nights without kratom", caption=f"{NOTE}; Welch t intervals")
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Comparison]] = {}
     for c in s.comparisons:
         groups.setdefault(c.group, []).append(c)
     for group, cs in groups.items():

@@ -9,6 +9,7 @@ import typer
 from nightleaf.cli import imports
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json
 from nightleaf.errors import Conflict
+from nightleaf.io.files import extract_zip, write_atomic
 from nightleaf.services import transfer as svc
 
 export_app = typer.Typer(help="Write your journal to a file.", no_args_is_help=True)
@@ -20,7 +21,8 @@ import_app = typer.Typer(help="Read a journal or a wearable export into your jou
 def export_json(out: Path = typer.Option(..., "--out", "-o", help="File to write."),
                 json_: bool = JsonOpt) -> None:
     """Export the whole journal as JSON (a lossless backup)."""
-    counts = svc.export_json(get_ctx(), out)
+    download, counts = svc.export_json(get_ctx())
+    write_atomic(out, download.content)
     if json_:
         print_json({"out": str(out), "counts": counts})
     else:
@@ -36,25 +38,32 @@ def export_fhir(out: Path = typer.Option(..., "--out", "-o", help="File to write
     """Export the journal as a FHIR R4 Bundle for a clinician's record system."""
     from nightleaf.services import export  # imported here: the metrics pull in scipy
 
-    r = export.export_fhir(get_ctx(), out, include_name=include_name)
+    r = export.export_fhir(get_ctx(), include_name=include_name)
+    write_atomic(out, r.download.content)
     if json_:
-        print_json(r)
+        print_json({"out": str(out), "counts": r.counts})
     else:
         console.print(f"Wrote {out}: a FHIR R4 collection Bundle with {sum(r.counts.values())} "
                       f"resources ({', '.join(f'{v} {k}' for k, v in r.counts.items())}).")
 
 
 @export_app.command("csv")
-def export_csv(out: Path = typer.Option(..., "--out", "-o", help="Folder to write into."),
+def export_csv(out: Path = typer.Option(..., "--out", "-o",
+                                        help="Folder to write into (or a file ending in .zip)."),
                json_: bool = JsonOpt) -> None:
     """Export one CSV per kind of entry, a nightly metrics table and a README."""
     from nightleaf.services import export  # imported here: the metrics pull in scipy
 
-    r = export.export_csv(get_ctx(), out)
-    if json_:
-        print_json(r)
+    r = export.export_csv(get_ctx())
+    if out.suffix.lower() == ".zip":
+        write_atomic(out, r.download.content)
     else:
-        console.print(f"Wrote {len(r.counts)} CSV files and README.txt to {out}.")
+        extract_zip(r.download.content, out)
+    if json_:
+        print_json({"out": str(out), "counts": r.counts})
+    else:
+        where = f"a zip archive, {out}" if out.suffix.lower() == ".zip" else out
+        console.print(f"Wrote {len(r.counts)} CSV files and README.txt to {where}.")
 
 
 @import_app.command("json")

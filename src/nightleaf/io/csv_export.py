@@ -12,10 +12,11 @@ as the report); this module only formats them.
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from nightleaf.model import clock
@@ -211,16 +212,16 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def write_table(table: Table, rows: Iterable[Any], out_dir: Path) -> int:
+def table_csv(table: Table, rows: Iterable[Any]) -> tuple[bytes, int]:
+    """One table as UTF-8 CSV bytes, and its number of rows."""
     n = 0
-    path = out_dir / table.file
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow([c.name for c in table.columns])
-        for r in rows:
-            w.writerow([_cell(c.get(r)) for c in table.columns])
-            n += 1
-    return n
+    fh = io.StringIO(newline="")
+    w = csv.writer(fh)
+    w.writerow([c.name for c in table.columns])
+    for r in rows:
+        w.writerow([_cell(c.get(r)) for c in table.columns])
+        n += 1
+    return fh.getvalue().encode("utf-8"), n
 
 
 def readme(tables: Sequence[Table], counts: Mapping[str, int], header: str) -> str:
@@ -239,14 +240,31 @@ def readme(tables: Sequence[Table], counts: Mapping[str, int], header: str) -> s
     return "\n".join(lines)
 
 
-def write_csv_dir(j: Journal, nightly_rows: Sequence[Any], out_dir: Path, *, header: str
-                  ) -> dict[str, int]:
-    """Write every table and README.txt into ``out_dir`` (created if missing)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+@dataclass(frozen=True)
+class CsvExport:
+    """The spreadsheet export: a zip archive of every table and README.txt, in memory."""
+
+    content: bytes  # a zip archive (flat: one CSV per table, then README.txt)
+    counts: dict[str, int]  # file name -> rows
+
+
+def csv_zip(j: Journal, nightly_rows: Sequence[Any], *, header: str,
+            stamp: datetime | None = None) -> CsvExport:
+    """Every table and README.txt as one zip archive (bytes); nothing is written to disk.
+
+    ``stamp`` dates the archive's members (default 1980-01-01, so equal journals give equal
+    bytes)."""
     counts: dict[str, int] = {}
-    for t in TABLES:
-        counts[t.file] = write_table(t, getattr(j, _ATTR[t.file]), out_dir)
-    counts[NIGHTLY.file] = write_table(NIGHTLY, nightly_rows, out_dir)
-    (out_dir / "README.txt").write_text(readme((*TABLES, NIGHTLY), counts, header) + "\n",
-                                        encoding="utf-8")
-    return counts
+    files: list[tuple[str, bytes]] = []
+    for t, rows in (*((t, getattr(j, _ATTR[t.file])) for t in TABLES), (NIGHTLY, nightly_rows)):
+        data, counts[t.file] = table_csv(t, rows)
+        files.append((t.file, data))
+    files.append(("README.txt",
+                  (readme((*TABLES, NIGHTLY), counts, header) + "\n").encode("utf-8")))
+    when = (stamp.timetuple()[:6] if stamp is not None else (1980, 1, 1, 0, 0, 0))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files:
+            zf.writestr(zipfile.ZipInfo(name, date_time=when), data,
+                        compress_type=zipfile.ZIP_DEFLATED)
+    return CsvExport(buf.getvalue(), counts)

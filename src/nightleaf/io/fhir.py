@@ -41,7 +41,6 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from nightleaf.errors import FormatError
@@ -475,13 +474,11 @@ def parse_bundle(data: dict[str, Any] | str | bytes) -> Any:
         raise FormatError(f"not a valid FHIR R4 Bundle: {where}: {first.get('msg')}") from None
 
 
-def write_bundle(bundle: dict[str, Any], path: Path) -> None:
-    """Validate, then write ``bundle`` atomically (a ``.part`` file renamed into place)."""
+def bundle_bytes(bundle: dict[str, Any]) -> bytes:
+    """Validate ``bundle``, then return it as UTF-8 JSON (FormatError if it is not valid)."""
     parse_bundle(bundle)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(bundle, indent=1, ensure_ascii=False, sort_keys=False) + "\n",
-                   encoding="utf-8")
-    tmp.replace(path)
+    return (json.dumps(bundle, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+            ).encode("utf-8")
 
 
 def resource_counts(bundle: dict[str, Any]) -> dict[str, int]:
@@ -497,6 +494,6 @@ def resources_of(bundle: dict[str, Any], kind: str) -> Iterable[dict[str, Any]]:
 
 
 __all__: Sequence[str] = (
-    "build_bundle", "parse_bundle", "write_bundle", "resource_counts", "resources_of",
+    "build_bundle", "parse_bundle", "bundle_bytes", "resource_counts", "resources_of",
     "diary_questionnaire", "journal_namespace", "LOCAL", "LOINC",
 )

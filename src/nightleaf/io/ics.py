@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from icalendar import Alarm, Calendar, Event, vRecur
 
 from nightleaf import __version__
-from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.plan.reminders import Reminder
 
@@ -53,14 +51,6 @@ def calendar(reminders: Sequence[Reminder], *, stamp: datetime, person_id: int =
     return cal
 
 
-def write_calendar(cal: Calendar, path: Path) -> None:
-    """Write atomically (a partial file never replaces a good one)."""
-    if path.exists() and path.is_dir():
-        raise InputError(f"{path} is a folder; give a file name such as nightleaf.ics", field="out")
-    tmp = path.with_name(path.name + ".part")
-    try:
-        tmp.write_bytes(cal.to_ical())
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror}", field="out") from None
+def calendar_bytes(cal: Calendar) -> bytes:
+    """The calendar as an .ics file's bytes (RFC 5545)."""
+    return bytes(cal.to_ical())

@@ -36,10 +36,9 @@ def journal_to_dict(j: e.Journal) -> dict[str, Any]:
     return out
 
 
-def write_journal(j: e.Journal, path: Path) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(journal_to_dict(j), indent=1, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(path)
+def journal_bytes(j: e.Journal) -> bytes:
+    """The whole journal as the nightleaf-journal JSON file's bytes (UTF-8)."""
+    return json.dumps(journal_to_dict(j), indent=1, ensure_ascii=False).encode("utf-8")
 
 
 # -- reading, strictly ---------------------------------------------------------------------------

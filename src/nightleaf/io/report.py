@@ -1,4 +1,4 @@
-"""Render the clinician report (:class:`nightleaf.services.report.ReportData`) as PDF or HTML.
+"""Render the clinician report (:class:`nightleaf.model.report.ReportData`) as PDF or HTML.
 
 Both formats show the same content: :func:`report_tables` turns the data into titled tables of
 plain strings and :func:`charts` draws the same matplotlib figures (PNG). The PDF uses fpdf2
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from nightleaf.services.report import ReportData
+    from nightleaf.model.report import ReportData
     from nightleaf.stats.describe import Describe
     from nightleaf.stats.window import NightRow, WindowSummary
 
@@ -263,11 +263,11 @@ def _dates(ax: Any, first: date, last: date) -> None:
     ax.set_xlim(first - timedelta(days=0.7), last + timedelta(days=0.7))
     days = (last - first).days + 1
     if days <= 21:  # whole days only; the automatic locator would repeat a date at 6-h ticks
-        loc: Any = mdates.DayLocator(interval=max(1, round(days / 8)))
+        loc: Any = mdates.DayLocator(interval=max(1, round(days / 8)))  # type: ignore[no-untyped-call]
     else:
-        loc = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        loc = mdates.AutoDateLocator(minticks=4, maxticks=10)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(loc)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
 
 
 def _legend(ax: Any, ncol: int) -> None:
@@ -438,7 +438,7 @@ def _font_dir() -> Path:
 def _pdf_class() -> type:
     from fpdf import FPDF
 
-    class ReportPDF(FPDF):  # type: ignore[misc]
+    class ReportPDF(FPDF):
         footer_text = ""
 
         def footer(self) -> None:
@@ -531,8 +531,14 @@ class _Writer:
         self.pdf.ln(1)
 
 
-def render_report_pdf(d: ReportData, out: Path) -> int:
-    """Write the report as a PDF to ``out`` (atomically); return the number of pages."""
+class PdfBytes(bytes):
+    """A rendered PDF: its bytes, and how many pages it has (``pages``)."""
+
+    pages: int
+
+
+def render_report_pdf(d: ReportData) -> PdfBytes:
+    """The report as a PDF (bytes, with ``.pages``); nothing is written to disk."""
     tables = report_tables(d)
     imgs = charts(d)
     w = _Writer(d)
@@ -573,14 +579,13 @@ def render_report_pdf(d: ReportData, out: Path) -> int:
         "conditions, products and recent pattern of use; each names its sources. An empty list "
         "does not mean that use is safe.",
     ], size=8)
-    tmp = out.with_name(out.name + ".part")
-    pdf.output(str(tmp))
-    tmp.replace(out)
-    return int(pdf.page_no())
+    out = PdfBytes(pdf.output())
+    out.pages = int(pdf.page_no())
+    return out
 
 
 # -- HTML ------------------------------------------------------------------------------------
-def render_report_html(d: ReportData) -> str:
+def render_report_html(d: ReportData) -> bytes:
     """The same report as one self-contained HTML page (for the web app or a browser print)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -590,4 +595,4 @@ def render_report_html(d: ReportData) -> str:
     imgs = {name: base64.b64encode(png).decode("ascii") for name, png in charts(d).items()}
     alts = {name: alt for name, alt, _ in CHARTS}
     return env.get_template("report.html").render(
-        d=d, t=report_tables(d), charts=imgs, alts=alts, disclaimer=DISCLAIMER)
+        d=d, t=report_tables(d), charts=imgs, alts=alts, disclaimer=DISCLAIMER).encode("utf-8")

@@ -11,6 +11,7 @@ from typing import Any
 
 from nightleaf.errors import FormatError, NotFound
 from nightleaf.knowledge.names import normalise_name
+from nightleaf.knowledge.regions import LegalStatus, legal_status
 from nightleaf.knowledge.schema import (
     ConditionRule,
     ConditionsFile,
@@ -255,7 +256,7 @@ class Knowledge:
     def suggest_medicines(self, name: str, limit: int = 3) -> list[str]:
         """Closest known names to ``name`` (rapidfuzz), best first, as canonical names with the
         matched alias, e.g. ``"zolpidem (Ambien)"`` -> ``["zolpidem"]``."""
-        from rapidfuzz import fuzz, process  # noqa: PLC0415  (only needed for unknown names)
+        from rapidfuzz import fuzz, process
 
         key = normalise_name(name)
         if not key:
@@ -293,8 +294,6 @@ class Knowledge:
 
     # ---------------------------------------------------------------- legal
     def legal_status(self, code: str, on: date) -> LegalStatus:
-        from nightleaf.knowledge.regions import legal_status  # noqa: PLC0415
-
         return legal_status(self, code, on)
 
 
@@ -323,5 +322,3 @@ def unknown_medicine_message(name: str, suggestions: list[str]) -> str:
         f"here{closest}. Ask a pharmacist about it and kratom."
     )
 
-
-from nightleaf.knowledge.regions import LegalStatus  # noqa: E402  (re-export for typing)

@@ -14,15 +14,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from nightleaf.knowledge.schema import LocalityEntry, period_end, period_start
+from nightleaf.knowledge.schema import LocalityEntry, RegionEntry, period_end, period_start
 from nightleaf.model.finding import Source
 from nightleaf.model.region import normalise_region
 from nightleaf.model.region import region_short_name as region_name
 
-if TYPE_CHECKING:
-    from nightleaf.knowledge.kb import Knowledge
+
+class RegionFacts(Protocol):
+    """What :func:`legal_status` reads from the knowledge base (``Knowledge`` satisfies it).
+
+    A protocol rather than an import of ``kb.Knowledge``: ``kb`` imports this module, so this
+    module must not import ``kb`` (no cycle, not even for typing)."""
+
+    @property
+    def regions(self) -> dict[str, RegionEntry]: ...
+    @property
+    def localities(self) -> dict[str, tuple[LocalityEntry, ...]]: ...
+    def cite(self, keys: list[str]) -> tuple[Source, ...]: ...  # noqa: E704
+
 
 #: "more than 12 months": the legal rule's own figure (patterns.toml) is used where it is at hand
 STALE_AFTER_DAYS = 365
@@ -88,7 +99,7 @@ def normalise_code(code: str) -> str:
     return normalise_region(code)
 
 
-def legal_status(kb: Knowledge, code: str, on: date) -> LegalStatus:
+def legal_status(kb: RegionFacts, code: str, on: date) -> LegalStatus:
     """The legal status for ``code`` on day ``on`` (see module docstring)."""
     norm = normalise_code(code)
     parent = None
@@ -122,7 +133,7 @@ def legal_status(kb: Knowledge, code: str, on: date) -> LegalStatus:
     )
 
 
-def all_statuses(kb: Knowledge, on: date) -> list[LegalStatus]:
+def all_statuses(kb: RegionFacts, on: date) -> list[LegalStatus]:
     """Every jurisdiction the knowledge base covers, as of day ``on``: countries first (by
     code), each followed by its subdivisions."""
     codes = sorted(kb.regions, key=lambda c: (c.split("-")[0], "-" in c, c))

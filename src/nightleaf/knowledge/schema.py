@@ -50,7 +50,7 @@ class Check:
         self.constraints = constraints
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic import Field  # noqa: PLC0415  (validation only)
+        from pydantic import Field
 
         return handler.generate_schema(Annotated[source, Field(**self.constraints)])
 
@@ -62,7 +62,7 @@ class After:
         self.func = func
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
-        from pydantic_core import core_schema  # noqa: PLC0415  (validation only)
+        from pydantic_core import core_schema
 
         return core_schema.no_info_after_validator_function(self.func, handler(source))
 

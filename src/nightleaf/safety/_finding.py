@@ -27,6 +27,6 @@ def fmt_g(grams: float) -> str:
 
 
 def max_severity(severities: list[str]) -> str:
-    from nightleaf.model.finding import SEVERITIES  # noqa: PLC0415
+    from nightleaf.model.finding import SEVERITIES
 
     return max(severities, key=SEVERITIES.index)

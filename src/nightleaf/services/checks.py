@@ -28,7 +28,7 @@ def batch_findings(ctx: Context) -> dict[int, list[Finding]]:
     contaminant test, a 7-OH or concentrated product), as if an intake of it were taken."""
     kb = load_knowledge()
     now = ctx.now()
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         profile = repo.profile() or default_profile()
         products, batches = repo.all(Product), repo.all(Batch)
     night = clock.tonight(now, profile.tz)
@@ -62,7 +62,7 @@ def medicine_findings(ctx: Context) -> dict[int, list[Finding]]:
 def condition_findings(ctx: Context) -> dict[int, list[Finding]]:
     kb = load_knowledge()
     now = ctx.now()
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         profile = repo.profile() or default_profile()
         conds = repo.all(Condition)
     return {c.id or 0: condition_rule.check(

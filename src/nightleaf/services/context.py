@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from nightleaf.config import database_url
 from nightleaf.errors import InputError
 from nightleaf.model.entities import Profile
 from nightleaf.store import Store, open_store
+from nightleaf.store.repo import Repo
 
 
 def _utcnow() -> datetime:
@@ -27,14 +29,20 @@ class Context:
     def now(self) -> datetime:
         return self.clock()
 
+    @contextmanager
+    def tx(self) -> Iterator[Repo]:
+        """One transaction on this person's journal (``Store.tx`` scoped to ``person_id``)."""
+        with self.store.tx(self.person_id) as repo:
+            yield repo
+
     def profile(self) -> Profile:
         """The saved profile, or a default one (system zone) when none is saved yet."""
-        with self.store.tx() as repo:
+        with self.tx() as repo:
             p = repo.profile()
         return p if p is not None else default_profile()
 
     def has_profile(self) -> bool:
-        with self.store.tx() as repo:
+        with self.tx() as repo:
             return repo.profile() is not None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
@@ -20,7 +21,8 @@ from nightleaf.model.entities import (
     Symptom,
 )
 from nightleaf.services.context import Context
-from nightleaf.services.journal import draft_intake
+from nightleaf.services.inputs import IntakeInput
+from nightleaf.services.intake import draft_intake
 
 #: kinds of entry that can be deleted one by one, and their record types
 DELETABLE: dict[str, type] = {
@@ -50,7 +52,7 @@ class NightDetail:
 
 def night_detail(ctx: Context, night: date) -> NightDetail:
     tz = ctx.profile().tz
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         return NightDetail(
             night=night, tz=tz, intakes=repo.intakes(first=night, last=night),
             substances=repo.all(Substance, first=night, last=night),
@@ -63,7 +65,7 @@ def night_detail(ctx: Context, night: date) -> NightDetail:
 
 
 def get_intake(ctx: Context, intake_id: int) -> Intake:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         found = [i for i in repo.intakes() if i.id == intake_id]
     if not found:
         from nightleaf.errors import NotFound
@@ -72,16 +74,24 @@ def get_intake(ctx: Context, intake_id: int) -> Intake:
     return found[0]
 
 
-def update_intake(ctx: Context, intake_id: int, amount: str, *, at: str | None = None,
-                  product: str | None = None, batch: str | None = None,
-                  capsule_mg: str | None = None, tea_grams: str | None = None,
-                  note: str | None = None) -> Intake:
+def get_entry(ctx: Context, kind: str, entry_id: int) -> Any:
+    """One entry of a kind (``intake`` or one of :data:`DELETABLE`) by id; NotFound otherwise."""
+    if kind == "intake":
+        return get_intake(ctx, entry_id)
+    cls = DELETABLE.get(kind)
+    if cls is None:
+        raise InputError(f"unknown kind of entry {kind!r}: one of intake, "
+                         f"{', '.join(DELETABLE)}", field="kind", code="choice")
+    with ctx.tx() as repo:
+        return repo.get(cls, entry_id)
+
+
+def update_intake(ctx: Context, intake_id: int, inp: IntakeInput) -> Intake:
     """Replace an intake with the corrected values, keeping its id; one transaction."""
-    if not at or not at.strip():
-        raise InputError("the time of the intake is required", field="at")
-    with ctx.store.tx() as repo:
-        d = draft_intake(ctx, repo, amount, at=at, product=product, batch=batch,
-                         capsule_mg=capsule_mg, tea_grams=tea_grams, note=note)
+    if not inp.at or not inp.at.strip():
+        raise InputError("the time of the intake is required", field="at", code="required")
+    with ctx.tx() as repo:
+        d = draft_intake(ctx, repo, inp)
         repo.delete_intake(intake_id)  # raises NotFound, rolling back, when it is not there
         d.intake.id = intake_id
         return repo.add_intake(d.intake)
@@ -89,14 +99,14 @@ def update_intake(ctx: Context, intake_id: int, amount: str, *, at: str | None =
 
 def delete_entry(ctx: Context, kind: str, entry_id: int) -> None:
     if kind == "intake":
-        with ctx.store.tx() as repo:
+        with ctx.tx() as repo:
             repo.delete_intake(entry_id)
         return
     cls = DELETABLE.get(kind)
     if cls is None:
         raise InputError(f"unknown kind of entry {kind!r}: one of intake, "
-                         f"{', '.join(DELETABLE)}", field="kind")
-    with ctx.store.tx() as repo:
+                         f"{', '.join(DELETABLE)}", field="kind", code="choice")
+    with ctx.tx() as repo:
         repo.delete(cls, entry_id)
 
 
@@ -110,7 +120,7 @@ class RoutineTonight:
 def routine_for_night(ctx: Context, night: date | None = None) -> RoutineTonight:
     p = ctx.profile()
     n = night or clock.tonight(ctx.now(), p.tz)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         items = [i for i in repo.all(RoutineItem) if i.active]
         done = {c.item_id for c in repo.routine_checks(first=n, last=n) if c.done}
     return RoutineTonight(n, items, done)
@@ -120,7 +130,7 @@ def set_routine_done(ctx: Context, item_id: int, done: bool, night: date | None 
                      ) -> RoutineCheck:
     p = ctx.profile()
     n = night or clock.tonight(ctx.now(), p.tz)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.get(RoutineItem, item_id)  # NotFound when it is not there
         chk = RoutineCheck(item_id=item_id, night=n, done=done)
         repo.set_routine_check(chk)
@@ -129,7 +139,7 @@ def set_routine_done(ctx: Context, item_id: int, done: bool, night: date | None 
 
 def remove_routine_item(ctx: Context, item_id: int) -> None:
     """Deactivate an item (its past ticks stay in the journal)."""
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         item = repo.get(RoutineItem, item_id)
         item.active = False
         repo.update(item)

@@ -2,14 +2,14 @@
 
 Both load the whole journal, compute nightly metrics with the shared calculators
 (:mod:`nightleaf.sleep`, :mod:`nightleaf.pain`, :mod:`nightleaf.stats`) and hand the results to
-a writer in :mod:`nightleaf.io`. Nothing here does arithmetic of its own.
+a renderer in :mod:`nightleaf.io`, which returns bytes. Nothing here does arithmetic of its own,
+and nothing here writes a file: the shells save or stream the :class:`Download`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from nightleaf import __version__
 from nightleaf.errors import NotFound
@@ -17,14 +17,15 @@ from nightleaf.io import csv_export, fhir
 from nightleaf.model.entities import Journal
 from nightleaf.pain.peg import peg_score
 from nightleaf.services.context import Context, default_profile
+from nightleaf.services.download import Download
 from nightleaf.services.transfer import load_journal
 from nightleaf.sleep.diary import NightMetrics, diary_metrics
 from nightleaf.stats.window import WindowSummary, summarise_window
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExportResult:
-    out: str
+    download: Download
     counts: dict[str, int]
 
 
@@ -68,17 +69,19 @@ def whole_window(j: Journal) -> WindowSummary | None:
                             products=j.products)
 
 
-def export_fhir(ctx: Context, out: Path, *, include_name: bool = False) -> ExportResult:
-    """Write the journal as a FHIR R4 collection Bundle (validated before it is written)."""
+def export_fhir(ctx: Context, *, include_name: bool = False) -> ExportResult:
+    """The journal as a FHIR R4 collection Bundle (JSON bytes, validated)."""
     j = _nonempty(ctx)
     bundle = fhir.build_bundle(j, nightly=nightly_metrics(j), peg=peg_scores(j),
                                include_name=include_name, person_id=ctx.person_id)
-    fhir.write_bundle(bundle, out)
-    return ExportResult(str(out), fhir.resource_counts(bundle))
+    content = fhir.bundle_bytes(bundle)
+    name = f"nightleaf-fhir-{ctx.now():%Y-%m-%d}.json"
+    return ExportResult(Download(content, name, "application/fhir+json"),
+                        fhir.resource_counts(bundle))
 
 
-def export_csv(ctx: Context, out_dir: Path) -> ExportResult:
-    """Write one CSV per kind of entry, ``nightly_metrics.csv`` and ``README.txt``."""
+def export_csv(ctx: Context) -> ExportResult:
+    """One CSV per kind of entry, ``nightly_metrics.csv`` and ``README.txt``, as a zip archive."""
     j = _nonempty(ctx)
     window = whole_window(j)
     rows = window.nights if window is not None else ()
@@ -86,5 +89,6 @@ def export_csv(ctx: Context, out_dir: Path) -> ExportResult:
     header = (f"nightleaf {__version__} — spreadsheet export of a self-kept journal.\n"
               f"Exported {ctx.now():%Y-%m-%d %H:%M} UTC. Time zone in the profile: {tz}.\n"
               "Values are as the person entered them; nightleaf gives no dosing advice.")
-    counts = csv_export.write_csv_dir(j, rows, out_dir, header=header)
-    return ExportResult(str(out_dir), counts)
+    z = csv_export.csv_zip(j, rows, header=header)
+    return ExportResult(Download(z.content, f"nightleaf-csv-{ctx.now():%Y-%m-%d}.zip",
+                                 "application/zip"), z.counts)

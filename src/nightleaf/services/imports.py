@@ -64,7 +64,8 @@ def import_wearable(ctx: Context, path: Path, *, fmt: str | None = None,
     if name == "apple_health":
         options = {"prefer": tuple(prefer), "all_sources": all_sources}
     elif prefer or all_sources:
-        raise InputError("--prefer and --all-sources apply to Apple Health exports only")
+        raise InputError("preferring sources and keeping all sources apply to Apple Health "
+                         "exports only", field="prefer", code="apple_only")
     tz = ctx.profile().tz
     try:
         episodes = [replace(ep, person_id=ctx.person_id)
@@ -79,7 +80,7 @@ def import_wearable(ctx: Context, path: Path, *, fmt: str | None = None,
     except OSError as exc:
         raise FormatError(f"{p}: cannot read the file ({exc.strerror or exc}); nothing was "
                           "imported") from None
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         repo.lock_episodes()
         sources = {ep.source for ep in episodes}
         for source in sources:

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.model.entities import PainRating, SleepEntry
+from nightleaf.model.entities import Intake, PainRating, SleepEntry
 from nightleaf.services import summary
 from nightleaf.services.context import Context
-from nightleaf.services.journal import resolve_night
+from nightleaf.services.parse import resolve_night
 from nightleaf.sleep import diary_metrics
 from nightleaf.sleep.diary import NightMetrics
 
@@ -49,21 +49,22 @@ def night_range(ctx: Context, first: str | None, last: str | None,
     else:
         start = end - timedelta(days=(days or 14) - 1)
     if start > end:
-        raise InputError(f"the range starts ({start}) after it ends ({end})", field="from")
+        raise InputError(f"the range starts ({start}) after it ends ({end})", field="from",
+                         code="order")
     if (end - start).days > MAX_RANGE_DAYS:
-        raise InputError("the range is longer than 20 years", field="from")
+        raise InputError("the range is longer than 20 years", field="from", code="range")
     return start, end
 
 
 def list_nights(ctx: Context, first: date, last: date, *, include_empty: bool = False
                 ) -> list[NightRow]:
     tz = ctx.profile().tz
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         intakes = repo.intakes(first=first, last=last)
         sleep = {s.night: s for s in repo.all(SleepEntry, first=first, last=last)}
         pain = repo.all(PainRating, first=first, last=last)
         episodes = repo.episodes(first=first, last=last, with_stages=False)
-    by_night: dict[date, list] = {}
+    by_night: dict[date, list[Intake]] = {}
     for i in intakes:
         by_night.setdefault(i.night, []).append(i)
     ep_count: dict[date, int] = {}

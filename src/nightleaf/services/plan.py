@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from nightleaf.errors import InputError
 from nightleaf.io import ics
 from nightleaf.knowledge.evening import onset_facts
-from nightleaf.model import clock
+from nightleaf.model import clock, validate
 from nightleaf.model.entities import (
     Intake,
     Note,
@@ -29,8 +28,11 @@ from nightleaf.model.entities import (
 from nightleaf.model.finding import Finding, Source
 from nightleaf.plan import Consistency, TonightPlan, build_plan, consistency, reminders
 from nightleaf.plan.consistency import WINDOW_NIGHTS
-from nightleaf.services import journal, safety
+from nightleaf.services import diary, parse, safety
 from nightleaf.services.context import Context
+from nightleaf.services.download import Download
+from nightleaf.services.inputs import IntakeInput, MorningInput, PainInput, SymptomInput
+from nightleaf.services.parse import resolve_night
 from nightleaf.sleep import diary_metrics, regularity
 
 
@@ -97,11 +99,12 @@ def _safety(ctx: Context, night: date, plan: TonightPlan, amount: str | None,
             product: str | None) -> tuple[list[Finding], Intake | None, str]:
     """Findings from the safety service: with ``amount``, as if taken at the planned time."""
     if amount is not None and amount.strip():
-        r = safety.check(ctx, amount=amount, at=plan.intake_at.isoformat(), product=product)
+        r = safety.check(ctx, IntakeInput(amount=amount, at=plan.intake_at.isoformat(),
+                                          product=product))
         return r.findings, r.planned, "checked with your planned amount at your planned time"
     if product:
         raise InputError("a product needs an amount: give the amount you plan (your own choice)",
-                         field="product")
+                         field="product", code="needs_amount")
     return (safety.findings_for_night(ctx, night), None,
             "checked for tonight as logged; give an amount to include a planned intake")
 
@@ -114,7 +117,7 @@ def tonight(ctx: Context, *, amount: str | None = None, product: str | None = No
     z = clock.zone(tz)
     night = clock.tonight(now, tz)
     first = night - timedelta(days=WINDOW_NIGHTS)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         items = repo.all(RoutineItem)
         checks = repo.routine_checks(first=night, last=night)
         intakes = repo.intakes(first=night, last=night)
@@ -163,27 +166,22 @@ def _regularity(profile: Profile, entries: list[SleepEntry], first: date,
 
 # -- reminders ---------------------------------------------------------------------------------
 @dataclass
-class RemindersWritten:
-    path: str
+class Reminders:
+    download: Download  # the .ics calendar
     tz: str
     events: list[dict[str, str]]
 
 
-def write_reminders(ctx: Context, out: str | Path) -> RemindersWritten:
-    """Write the daily reminders as an .ics calendar; the same UIDs every time."""
-    if not str(out).strip():
-        raise InputError("give a file name with --out, e.g. nightleaf.ics", field="out")
-    path = Path(out).expanduser()
-    if not path.parent.exists():
-        raise InputError(f"the folder {path.parent} does not exist", field="out")
+def reminders_calendar(ctx: Context) -> Reminders:
+    """The daily reminders as an .ics calendar (bytes); the same UIDs every time."""
     now = ctx.now()
     profile = ctx.profile()
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         items = repo.all(RoutineItem)
     rs = reminders(profile, items, clock.tonight(now, profile.tz))
     cal = ics.calendar(rs, stamp=now, person_id=ctx.person_id)
-    ics.write_calendar(cal, path)
-    return RemindersWritten(str(path), profile.tz, [
+    download = Download(ics.calendar_bytes(cal), "nightleaf-reminders.ics", "text/calendar")
+    return Reminders(download, profile.tz, [
         {"uid": ics.uid_for(r.key, ctx.person_id), "summary": r.summary,
          "time": f"{r.start:%H:%M}", "first": r.start.isoformat(), "repeats": "daily"}
         for r in rs])
@@ -201,32 +199,14 @@ class MorningDefaults:
     basis: str  # "your saved diary entry" or "last night's plan (your settings)"
     saved: bool  # an entry for that night is already saved
     into_bed: str | None = None
-    tried: str | None = None
+    tried_to_sleep: str | None = None
     sol: str | None = None
     awakenings: str | None = None
     waso: str | None = None
-    final: str | None = None
-    out: str | None = None
+    final_awakening: str | None = None
+    out_of_bed: str | None = None
     quality: str | None = None
     rested: str | None = None
-
-
-@dataclass
-class MorningAnswers:
-    night: str | None = None
-    into_bed: str | None = None
-    tried: str | None = None
-    sol: str | None = None
-    awakenings: str | None = None
-    waso: str | None = None
-    final: str | None = None
-    out: str | None = None
-    quality: str | None = None
-    rested: str | None = None
-    pain: str | None = None  # morning NRS 0-10
-    side_effects: list[str] = field(default_factory=list)  # "nausea:2"
-    withdrawal: list[str] = field(default_factory=list)  # "restlessness:1"
-    note: str | None = None
 
 
 @dataclass
@@ -253,7 +233,7 @@ def morning_night(ctx: Context, night: str | None = None) -> date:
     """The night a morning check-in is about: the evening before today (local), unless given."""
     tz = ctx.profile().tz
     if night and night.strip():
-        return journal.resolve_night(ctx, night, tz)
+        return resolve_night(ctx, night, tz)
     return clock.local_datetime(ctx.now(), tz).date() - timedelta(days=1)
 
 
@@ -269,7 +249,7 @@ def morning_defaults(ctx: Context, night: str | None = None) -> MorningDefaults:
     profile = ctx.profile()
     tz = profile.tz
     n = morning_night(ctx, night)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         saved = repo.sleep_entry(n)
         items = repo.all(RoutineItem)
     if saved is not None:
@@ -281,8 +261,8 @@ def morning_defaults(ctx: Context, night: str | None = None) -> MorningDefaults:
     plan = build_plan(profile, items, n)
     wake = f"{plan.morning_checkin:%H:%M}" if plan.morning_checkin else None
     bed = f"{plan.bedtime:%H:%M}"
-    return MorningDefaults(n, "last night's plan (your settings)", False, into_bed=bed, tried=bed,
-                           final=wake, out=wake)
+    return MorningDefaults(n, "last night's plan (your settings)", False, into_bed=bed,
+                           tried_to_sleep=bed, final_awakening=wake, out_of_bed=wake)
 
 
 def _symptoms(ctx: Context, specs: list[str], kind: str, at: str) -> list[Symptom]:
@@ -293,32 +273,62 @@ def _symptoms(ctx: Context, specs: list[str], kind: str, at: str) -> list[Sympto
         name, sep, sev = spec.rpartition(":")
         if not sep or not name.strip():
             raise InputError(f"write {kind.replace('_', ' ')}s as name:severity, e.g. nausea:1 "
-                             f"(got {spec!r}); severity 0 none .. 4 very severe", field=kind)
-        out.append(journal.symptom(ctx, name, sev, kind=kind, at=at))
+                             f"(got {spec!r}); severity 0 none .. 4 very severe",
+                             field=f"{kind}s" if kind == "side_effect" else kind, code="format")
+        try:
+            out.append(diary.symptom(ctx, SymptomInput(name=name, severity=sev, kind=kind, at=at)))
+        except InputError as exc:  # about the list the person typed, not a single input
+            raise InputError(f"{spec.strip()}: {exc.message}", code=exc.code,
+                             field=f"{kind}s" if kind == "side_effect" else kind) from None
     return out
 
 
-def save_morning(ctx: Context, a: MorningAnswers) -> MorningResult:
+def check_answer(field: str, raw: str) -> None:
+    """Check one answer of the morning check-in on its own (for a prompt that asks again),
+    with the same parsers and ranges as :func:`save_morning`; raise InputError otherwise."""
+    times = dict(diary.SLEEP_TIMES)
+    numbers = {fid: (what, w) for fid, what, w in diary.SLEEP_NUMBERS}
+    if field in times:
+        parse.attach(field, "time", lambda: clock.parse_wall_time(raw))
+    elif field in numbers:
+        what, is_whole = numbers[field]
+        diary.check_sleep_number(field, (parse.whole if is_whole else parse.number)(
+            raw, field, what))
+    elif field == "nrs":
+        v = parse.whole(raw, "nrs", "pain (NRS)")
+        validate.in_range(v, 0, 10, "pain (NRS)", "nrs")
+    elif field in ("side_effects", "withdrawal"):
+        for part in raw.split(","):
+            name, sep, sev = part.rpartition(":")
+            if part.strip() and (not sep or not name.strip()):
+                raise InputError("write them as name:severity, comma-separated, e.g. nausea:1",
+                                 field=field, code="format")
+            if part.strip():
+                validate.in_range(parse.whole(sev, field, "severity"), 0, 4, "severity", field)
+    else:
+        raise InputError(f"no morning question {field!r}", field=field, code="unknown")
+
+
+def save_morning(ctx: Context, a: MorningInput) -> MorningResult:
     """Validate every answer, then save them together: the diary entry, morning pain and
     symptoms. A bad answer saves nothing."""
     profile = ctx.profile()
     tz = profile.tz
     n = morning_night(ctx, a.night)
-    entry = journal.sleep_entry(
-        ctx, night=n.isoformat(), into_bed=a.into_bed, tried_to_sleep=a.tried, sol=a.sol,
-        awakenings=a.awakenings, waso=a.waso, final_awakening=a.final, out_of_bed=a.out,
-        quality=a.quality, rested=a.rested, note=a.note)
+    sleep = a.sleep()
+    sleep.night = n.isoformat()
+    entry = diary.sleep_entry(ctx, sleep)
     now = ctx.now()
     at_instant = now
     if clock.night_of(now, tz) != n:  # filled in later: attach to that morning
         at_instant = entry.out_of_bed or entry.final_awakening or now
     at = at_instant.isoformat()
     pain = None
-    if a.pain is not None and str(a.pain).strip():
-        pain = journal.pain_rating(ctx, a.pain, context="morning", at=at)
+    if a.nrs is not None and str(a.nrs).strip():
+        pain = diary.pain_rating(ctx, PainInput(nrs=a.nrs, context="morning", at=at))
     symptoms = _symptoms(ctx, a.side_effects, "side_effect", at) + \
         _symptoms(ctx, a.withdrawal, "withdrawal", at)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         entry = repo.save_sleep_entry(entry)
         if pain is not None:
             pain = repo.add(pain)

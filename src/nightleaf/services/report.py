@@ -9,11 +9,9 @@ sentences compare the first and second half of the period with the same summarie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
 
-from nightleaf import __version__
 from nightleaf.errors import InputError, NotFound
 from nightleaf.model import clock
 from nightleaf.model.entities import (
@@ -22,88 +20,24 @@ from nightleaf.model.entities import (
     Medicine,
     PainRating,
     Product,
-    Profile,
     SleepEntry,
     SleepEpisode,
     Substance,
     Symptom,
 )
-from nightleaf.model.finding import Finding
+from nightleaf.model.report import MIN_NIGHTS_PER_HALF, Change, ReportData, SymptomRow
 from nightleaf.services import safety as safety_svc
 from nightleaf.services import summary as summary_svc
 from nightleaf.services.context import Context
-from nightleaf.services.journal import resolve_night
+from nightleaf.services.download import Download
+from nightleaf.services.parse import resolve_night
 from nightleaf.stats.describe import Describe
 from nightleaf.stats.window import WindowSummary, summarise_window
 
 DEFAULT_DAYS = 28
-#: below this many nights with a value in each half, a change is reported as "too few nights"
-MIN_NIGHTS_PER_HALF = 5
 
-
-@dataclass(frozen=True)
-class SymptomRow:
-    kind: str  # side_effect / withdrawal
-    name: str
-    nights: int
-    max_severity: int
-    last_night: date
-
-
-@dataclass(frozen=True)
-class Change:
-    """One figure in the first and the second half of the period."""
-
-    label: str
-    unit: str
-    first: float | None
-    second: float | None
-    n_first: int
-    n_second: int
-
-    @property
-    def enough(self) -> bool:
-        return self.n_first >= MIN_NIGHTS_PER_HALF and self.n_second >= MIN_NIGHTS_PER_HALF
-
-
-@dataclass
-class ReportData:
-    generated_at: datetime  # UTC
-    first_night: date
-    last_night: date
-    profile: Profile
-    show_name: bool
-    medicines: list[Medicine]
-    conditions: list[Condition]
-    products: list[Product]
-    batches: list[Batch]
-    window: WindowSummary
-    halves: tuple[WindowSummary, WindowSummary] | None
-    symptoms: list[SymptomRow]
-    substances: dict[str, int]  # kind -> nights with it
-    findings: list[Finding]
-    findings_night: date
-    changes: list[Change] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
-    version: str = __version__
-
-    @property
-    def person(self) -> str:
-        if self.show_name and self.profile.name:
-            return self.profile.name
-        return "name not shown"
-
-    @property
-    def days(self) -> int:
-        return self.window.days
-
-    @property
-    def generated_local(self) -> str:
-        return f"{clock.local_datetime(self.generated_at, self.profile.tz):%Y-%m-%d %H:%M %Z}"
-
-    def product_name(self, product_id: int | None) -> str:
-        p = next((p for p in self.products if p.id == product_id), None)
-        return p.name if p else "—"
+__all__ = ["DEFAULT_DAYS", "MIN_NIGHTS_PER_HALF", "Change", "ReportData", "ReportFile",
+           "SymptomRow", "build_report", "render_report"]
 
 
 def _symptoms(items: list[Symptom]) -> list[SymptomRow]:
@@ -222,7 +156,7 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
     """Everything the report shows for the nights ``first..last`` (default: the last 28)."""
     if not ctx.has_profile():
         raise NotFound("the journal has no profile yet, so the report cannot tell your time zone "
-                       "or nights; run `nightleaf init --tz Your/Zone` first")
+                       "or nights; set up your profile (time zone) first", field="tz")
     profile = ctx.profile()
     if first is None or not first.strip():
         start, end = summary_svc.summary_window(ctx, days, last)
@@ -235,7 +169,7 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
     if (end - start).days + 1 > summary_svc.MAX_DAYS:
         raise InputError(f"the period is longer than {summary_svc.MAX_DAYS // 366} years; choose a "
                          "shorter one", field="from")
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         intakes = repo.intakes(first=start, last=end)
         sleep = repo.all(SleepEntry, first=start, last=end)
         pain = repo.all(PainRating, first=start, last=end)
@@ -287,28 +221,35 @@ def _substance_nights(items: list[Substance]) -> dict[str, int]:
 
 
 
-@dataclass
-class ReportResult:
-    out: str
+@dataclass(frozen=True)
+class ReportFile:
+    download: Download
     first_night: date
     last_night: date
     pages: int | None  # None for HTML
     findings: int
 
 
-def write_report(ctx: Context, out: Path, first: str | None = None, last: str | None = None, *,
-                 show_name: bool = True, fmt: str = "pdf") -> ReportResult:
-    """Build the report for ``first..last`` and write it as ``fmt`` (``pdf`` or ``html``)."""
+MEDIA = {"pdf": "application/pdf", "html": "text/html; charset=utf-8"}
+
+
+def report_filename(data: ReportData, fmt: str = "pdf") -> str:
+    return f"nightleaf-report-{data.first_night}-to-{data.last_night}.{fmt}"
+
+
+def render_report(ctx: Context, first: str | None = None, last: str | None = None, *,
+                  show_name: bool = True, fmt: str = "pdf") -> ReportFile:
+    """Build the report for ``first..last`` and render it as ``fmt`` (``pdf`` or ``html``)."""
+    if fmt not in MEDIA:
+        raise InputError(f"unknown report format {fmt!r}: use pdf or html", field="out")
     from nightleaf.io import report as render
 
     data = build_report(ctx, first, last, show_name=show_name)
+    pages: int | None = None
     if fmt == "pdf":
-        pages: int | None = render.render_report_pdf(data, out)
-    elif fmt == "html":
-        tmp = out.with_name(out.name + ".part")
-        tmp.write_text(render.render_report_html(data), encoding="utf-8")
-        tmp.replace(out)
-        pages = None
+        pdf = render.render_report_pdf(data)
+        content, pages = bytes(pdf), pdf.pages
     else:
-        raise InputError(f"unknown report format {fmt!r}: use pdf or html", field="out")
-    return ReportResult(str(out), data.first_night, data.last_night, pages, len(data.findings))
+        content = render.render_report_html(data)
+    return ReportFile(Download(content, report_filename(data, fmt), MEDIA[fmt]),
+                      data.first_night, data.last_night, pages, len(data.findings))

@@ -24,8 +24,10 @@ from nightleaf.model.entities import (
 )
 from nightleaf.model.finding import Source
 from nightleaf.plan import routine as plan_routine
+from nightleaf.services import parse
 from nightleaf.services.context import Context
-from nightleaf.services.journal import _opt_int, log_routine, resolve_night
+from nightleaf.services.parse import resolve_night
+from nightleaf.store.repo import Repo
 
 MAX_TEXT = 200
 MAX_MINUTES = 240
@@ -49,18 +51,23 @@ class ItemView:
     source_keys: list[str] = field(default_factory=list)
 
 
+def add_default_items(repo: Repo) -> list[RoutineItem]:
+    """Within the caller's transaction: the default items when the journal has none."""
+    items = repo.all(RoutineItem)
+    if not items:
+        for pos, (text, minutes) in enumerate(DEFAULT_ROUTINE, start=1):
+            items.append(repo.add(RoutineItem(text=text, position=pos,
+                                              minutes_before_bed=minutes)))
+    return items
+
+
 def ensure_default_routine(ctx: Context) -> list[RoutineItem]:
-    with ctx.store.tx() as repo:
-        items = repo.all(RoutineItem)
-        if not items:
-            for pos, (text, minutes) in enumerate(DEFAULT_ROUTINE, start=1):
-                items.append(repo.add(RoutineItem(text=text, position=pos,
-                                                  minutes_before_bed=minutes)))
-        return items
+    with ctx.tx() as repo:
+        return add_default_items(repo)
 
 
 def list_items(ctx: Context, *, include_removed: bool = False) -> list[RoutineItem]:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         return [i for i in repo.all(RoutineItem) if include_removed or i.active]
 
 
@@ -69,7 +76,7 @@ def describe(ctx: Context, *, night: date | None = None,
     """The items with their sources (for cited defaults) and whether each is ticked tonight."""
     tz = ctx.profile().tz
     n = night or clock.tonight(ctx.now(), tz)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         items = [i for i in repo.all(RoutineItem) if include_removed or i.active]
         done = {c.item_id for c in repo.routine_checks(first=n, last=n) if c.done}
     kb = sleep_hygiene()
@@ -86,25 +93,23 @@ def describe(ctx: Context, *, night: date | None = None,
 def _text(text: str | None) -> str:
     t = (text or "").strip()
     if not t:
-        raise InputError("a routine item needs some text, e.g. \"Screens off\"", field="text")
+        raise InputError("a routine item needs some text, e.g. \"Screens off\"", field="text",
+                         code="required")
     if len(t) > MAX_TEXT:
-        raise InputError(f"a routine item is at most {MAX_TEXT} characters", field="text")
+        raise InputError(f"a routine item is at most {MAX_TEXT} characters", field="text",
+                         code="length")
     return t
 
 
 def _minutes(value: str | int | None) -> int | None:
-    m = _opt_int(value, "minutes before bed")
-    if m is not None and not 0 <= m <= MAX_MINUTES:
-        raise InputError(f"minutes before bed must be between 0 and {MAX_MINUTES} (got {m})",
-                         field="minutes")
-    return m
+    return parse.bounded(value, "minutes", "minutes before bed", 0, MAX_MINUTES)
 
 
 def find_item(items: list[RoutineItem], key: str) -> RoutineItem:
     """An item by id, exact text, or a unique part of its text (case-insensitive)."""
     k = (key or "").strip().lower()
     if not k:
-        raise InputError("name the routine item by its id or text", field="item")
+        raise InputError("name the routine item by its id or text", field="item", code="required")
     for it in items:
         if str(it.id) == k or it.text.lower() == k:
             return it
@@ -113,14 +118,14 @@ def find_item(items: list[RoutineItem], key: str) -> RoutineItem:
         return hits[0]
     if len(hits) > 1:
         raise InputError(f"{key!r} matches {len(hits)} routine items; use the id "
-                         "(`nightleaf routine list`)", field="item")
-    raise NotFound(f"no routine item {key!r}; `nightleaf routine list` shows them", field="item")
+                         "(the routine list shows them)", field="item", code="ambiguous")
+    raise NotFound(f"no routine item {key!r}; the routine list shows them", field="item")
 
 
 def add_item(ctx: Context, text: str, minutes_before_bed: str | int | None = None) -> RoutineItem:
     t = _text(text)
     m = _minutes(minutes_before_bed)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         pos = max((i.position for i in repo.all(RoutineItem)), default=0) + 1
         return repo.add(RoutineItem(text=t, position=pos, minutes_before_bed=m))
 
@@ -128,7 +133,7 @@ def add_item(ctx: Context, text: str, minutes_before_bed: str | int | None = Non
 def edit_item(ctx: Context, key: str, *, text: str | None = None,
               minutes_before_bed: str | int | None = None,
               clear_minutes: bool = False) -> RoutineItem:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         it = find_item([i for i in repo.all(RoutineItem) if i.active], key)
         changed = replace(it)
         if text is not None:
@@ -142,7 +147,7 @@ def edit_item(ctx: Context, key: str, *, text: str | None = None,
 
 
 def remove_item(ctx: Context, key: str) -> RoutineItem:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         it = find_item([i for i in repo.all(RoutineItem) if i.active], key)
         gone = replace(it, active=False)
         repo.update(gone)
@@ -150,10 +155,10 @@ def remove_item(ctx: Context, key: str) -> RoutineItem:
 
 
 def move_item(ctx: Context, key: str, to_position: str | int) -> list[RoutineItem]:
-    pos = _opt_int(to_position, "position")
+    pos = parse.whole(to_position, "position", "the position")
     if pos is None:
-        raise InputError("give the new position, 1 for first", field="position")
-    with ctx.store.tx() as repo:
+        raise InputError("give the new position, 1 for first", field="position", code="required")
+    with ctx.tx() as repo:
         items = repo.all(RoutineItem)
         it = find_item([i for i in items if i.active], key)
         moved = plan_routine.move(items, it.id or 0, pos)
@@ -163,20 +168,44 @@ def move_item(ctx: Context, key: str, to_position: str | int) -> list[RoutineIte
 
 
 def tick(ctx: Context, key: str, *, night: str | None = None, done: bool = True) -> RoutineCheck:
-    """Tick an item for a night (tonight by default); same as ``nightleaf log routine``."""
-    with ctx.store.tx() as repo:
+    """Tick an item for a night (tonight by default), found by id, text or a unique part."""
+    profile = ctx.profile()
+    n = resolve_night(ctx, night, profile.tz) if night else clock.tonight(ctx.now(), profile.tz)
+    with ctx.tx() as repo:
         it = find_item(repo.all(RoutineItem), key)
-    return log_routine(ctx, str(it.id), night=night, done=done)
+        chk = RoutineCheck(item_id=it.id or 0, night=n, done=done)
+        repo.set_routine_check(chk)
+    return chk
+
+
+def log_routine(ctx: Context, item: str, *, night: str | None = None,
+                done: bool = True) -> RoutineCheck:
+    """Tick (or untick) an item for a night; the item named by id, text or part of its text."""
+    return tick(ctx, item, night=night, done=done)
+
+
+def set_checks(ctx: Context, ticks: dict[int, bool], night: date | None = None
+               ) -> list[RoutineCheck]:
+    """Tick and untick several items of one night in one transaction (the web checklist)."""
+    n = night or clock.tonight(ctx.now(), ctx.profile().tz)
+    out = []
+    with ctx.tx() as repo:
+        for item_id, done in ticks.items():
+            repo.get(RoutineItem, item_id)  # NotFound when it is not there: nothing is saved
+            chk = RoutineCheck(item_id=item_id, night=n, done=done)
+            repo.set_routine_check(chk)
+            out.append(chk)
+    return out
 
 
 def adherence(ctx: Context, *, days: int = 30, last: str | None = None) -> plan_routine.Adherence:
     """Adherence over the ``days`` nights ending with ``last`` (default: tonight)."""
     if not 1 <= days <= 3660:
-        raise InputError("days must be between 1 and 3660", field="days")
+        raise InputError("days must be between 1 and 3660", field="days", code="range")
     tz = ctx.profile().tz
     end = resolve_night(ctx, last, tz) if last else clock.tonight(ctx.now(), tz)
     start = end - timedelta(days=days - 1)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         items = repo.all(RoutineItem)
         checks = repo.routine_checks(first=start, last=end)
         recorded: set[date] = {i.night for i in repo.intakes(first=start, last=end)}
@@ -186,5 +215,5 @@ def adherence(ctx: Context, *, days: int = 30, last: str | None = None) -> plan_
 
 
 __all__ = ["DEFAULT_ROUTINE", "ItemView", "add_item", "adherence", "describe",
-           "edit_item", "ensure_default_routine", "find_item", "list_items", "move_item",
-           "remove_item", "tick"]
+           "add_default_items", "edit_item", "ensure_default_routine", "find_item", "list_items",
+           "log_routine", "move_item", "remove_item", "set_checks", "tick"]

@@ -5,7 +5,7 @@ Builds a :class:`~nightleaf.safety.SafetyContext` from the store and calls the p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,49 +14,18 @@ from nightleaf.knowledge import load_knowledge
 from nightleaf.knowledge.kb import MedicineInfo
 from nightleaf.model import clock
 from nightleaf.model.entities import (
-    Batch,
-    Condition,
     Intake,
     Medicine,
-    Product,
-    Substance,
-    Symptom,
 )
 from nightleaf.model.finding import Finding
 from nightleaf.safety import SafetyContext, evaluate
 from nightleaf.safety.medicines import describe
-from nightleaf.services.context import Context, default_profile
-from nightleaf.services.journal import IntakeDraft, draft_intake
-from nightleaf.store.repo import Repo
-
-#: nights of history the rules look at: escalation compares the last 7 with the 28 before
-HISTORY_NIGHTS = 35
-
-
-def _carry_over_nights() -> int:
-    """Whole nights covering the carry-over window before tonight's bedtime."""
-    return -(-load_knowledge().patterns.carry_over.hours // 24)
-
-
-def _context(ctx: Context, repo: Repo, night: date, planned: Intake | None = None
-             ) -> SafetyContext:
-    first = night - timedelta(days=HISTORY_NIGHTS - 1)
-    return SafetyContext(
-        profile=repo.profile() or default_profile(), now=ctx.now(),
-        medicines=repo.all(Medicine), conditions=repo.all(Condition),
-        products=repo.all(Product), batches=repo.all(Batch),
-        intakes=repo.intakes(first=first, last=night), planned=planned,
-        # as-needed medicines carry over (patterns.toml [carry_over]): look back enough nights
-        substances=repo.all(Substance, first=night - timedelta(days=_carry_over_nights()),
-                            last=night),
-        symptoms=repo.all(Symptom, first=first, last=night), night=night)
-
-
-def findings_for_night(ctx: Context, night: date) -> list[Finding]:
-    """Every finding for ``night`` as the journal stands."""
-    with ctx.store.tx() as repo:
-        sc = _context(ctx, repo, night)
-    return evaluate(sc, load_knowledge())
+from nightleaf.services.context import Context
+from nightleaf.services.findings import HISTORY_NIGHTS as HISTORY_NIGHTS
+from nightleaf.services.findings import findings_for_night as findings_for_night
+from nightleaf.services.findings import safety_context
+from nightleaf.services.inputs import IntakeInput
+from nightleaf.services.intake import IntakeDraft, draft_intake
 
 
 @dataclass
@@ -66,48 +35,43 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def check(ctx: Context, *, amount: str | None = None, at: str | None = None,
-          product: str | None = None, batch: str | None = None, capsule_mg: str | None = None,
-          tea_grams: str | None = None) -> CheckResult:
-    """Findings for tonight; with ``amount``, as if that intake were taken (nothing is saved)."""
+def check(ctx: Context, inp: IntakeInput | None = None) -> CheckResult:
+    """Findings for tonight; with an amount, as if that intake were taken (nothing is saved)."""
     profile = ctx.profile()
     tonight = clock.tonight(ctx.now(), profile.tz)
-    with ctx.store.tx() as repo:
+    inp = inp or IntakeInput()
+    with ctx.tx() as repo:
         planned = None
         night = tonight
-        if amount is not None and amount.strip():
-            draft = draft_intake(ctx, repo, amount, at=at or "now", product=product, batch=batch,
-                                 capsule_mg=capsule_mg, tea_grams=tea_grams,
-                                 allow_future=True, night=tonight)
+        if inp.amount and inp.amount.strip():
+            draft = draft_intake(ctx, repo, replace(inp, at=inp.at or "now"), allow_future=True,
+                                 night=tonight)
             if draft.intake.at > ctx.now() + timedelta(hours=24):
                 raise InputError("a planned intake more than a day ahead cannot be checked "
-                                 "against tonight", field="at")
+                                 "against tonight", field="at", code="range")
             planned = draft.intake
             night = planned.night
-        elif at:
-            raise InputError("a time needs an amount: give the amount you are considering", field="at")
-        sc = _context(ctx, repo, night, planned)
+        elif inp.at:
+            raise InputError("a time needs an amount: give the amount you are considering",
+                             field="amount", code="required")
+        sc = safety_context(ctx, repo, night, planned)
     return CheckResult(night, planned, evaluate(sc, load_knowledge()))
 
 
 @dataclass
 class IntakePreview:
-    """An intake exactly as :func:`~nightleaf.services.journal.log_intake` would save it, and the
+    """An intake exactly as :func:`~nightleaf.services.intake.log_intake` would save it, and the
     findings for its night as if it were saved. Nothing is saved."""
 
     draft: IntakeDraft
     findings: list[Finding] = field(default_factory=list)
 
 
-def preview_intake(ctx: Context, amount: str, *, at: str | None = None,
-                   product: str | None = None, batch: str | None = None,
-                   capsule_mg: str | None = None, tea_grams: str | None = None,
-                   note: str | None = None) -> IntakePreview:
+def preview_intake(ctx: Context, inp: IntakeInput) -> IntakePreview:
     """The check before saving: one parse, shared by what is shown and what is evaluated."""
-    with ctx.store.tx() as repo:
-        draft = draft_intake(ctx, repo, amount, at=at, product=product, batch=batch,
-                             capsule_mg=capsule_mg, tea_grams=tea_grams, note=note)
-        sc = _context(ctx, repo, draft.intake.night, draft.intake)
+    with ctx.tx() as repo:
+        draft = draft_intake(ctx, repo, inp)
+        sc = safety_context(ctx, repo, draft.intake.night, draft.intake)
     return IntakePreview(draft, evaluate(sc, load_knowledge()))
 
 
@@ -150,11 +114,12 @@ def _report(name: str, info: MedicineInfo | None) -> MedicineReport:
                           finding=describe(info, what, kb), message=msg)
 
 
-def interactions(ctx: Context, names: list[str]) -> list[MedicineReport]:
+def interactions(_ctx: Context, names: list[str]) -> list[MedicineReport]:
     """What is known about each name with kratom; unknown names say so, with suggestions."""
     cleaned = [n.strip() for n in names if n and n.strip()]
     if not cleaned:
-        raise InputError("name at least one medicine, e.g. `nightleaf interactions tramadol`")
+        raise InputError("name at least one medicine, e.g. tramadol", field="names",
+                         code="required")
     kb = load_knowledge()
     return [_report(n, kb.find_medicine(n)) for n in cleaned]
 
@@ -162,7 +127,7 @@ def interactions(ctx: Context, names: list[str]) -> list[MedicineReport]:
 def medicine_reports(ctx: Context) -> list[tuple[Medicine, MedicineReport]]:
     """Each saved medicine with what the knowledge base says about it (web: beside each)."""
     kb = load_knowledge()
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         meds = repo.all(Medicine)
     return [(m, _report(m.name, kb.find_medicine(m.name))) for m in meds]
 
@@ -179,8 +144,8 @@ def legal(ctx: Context, region: str | None = None) -> LegalReport:
     profile = ctx.profile()
     code = region.strip() if region and region.strip() else profile.region
     if not code:
-        raise InputError("no region given and none in your profile: `nightleaf legal US-CA`, or "
-                         "`nightleaf profile set --region US-CA`")
+        raise InputError("no region given and none in your profile: give a region such as US-CA, "
+                         "or set it in your profile", field="region", code="required")
     kb = load_knowledge()
     today = clock.local_datetime(ctx.now(), profile.tz).date()
     st = kb.legal_status(code, today)  # InputError for invalid codes

@@ -14,7 +14,7 @@ from nightleaf.model import clock
 from nightleaf.model.entities import PainRating, Product, SleepEntry
 from nightleaf.model.plain import to_plain
 from nightleaf.services.context import Context
-from nightleaf.services.journal import resolve_night
+from nightleaf.services.parse import resolve_night
 from nightleaf.stats.window import WindowSummary, summarise_window
 
 #: the longest window (nights): ten years, the dashboard's longest choice (3653 nights) included
@@ -25,7 +25,8 @@ def summary_window(ctx: Context, days: int = 28, last: str | None = None) -> tup
     """The ``days`` nights ending on ``last`` (default: the last complete night, i.e. the one
     before tonight)."""
     if not 1 <= days <= MAX_DAYS:
-        raise InputError(f"--days must be between 1 and {MAX_DAYS} (got {days})", field="days")
+        raise InputError(f"days must be between 1 and {MAX_DAYS} (got {days})", field="days",
+                         code="range")
     tz = ctx.profile().tz
     end = (
         resolve_night(ctx, last, tz)
@@ -39,7 +40,7 @@ def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> Windo
     """Everything ``nightleaf summary`` shows for the window (see docs/metrics.md)."""
     profile = ctx.profile()
     first, end = summary_window(ctx, days, last)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         entries = repo.all(SleepEntry, first=first, last=end)
         episodes = repo.episodes(first=first, last=end)
         intakes = repo.intakes(first=first, last=end)
@@ -57,7 +58,7 @@ def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) 
     ``summarise_window(detail=False)``), so it loads no episodes or products."""
     profile = ctx.profile()
     first, end = summary_window(ctx, days, last)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         entries = repo.all(SleepEntry, first=first, last=end)
         intakes = repo.intakes(first=first, last=end)
         pain = repo.all(PainRating, first=first, last=end)

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from nightleaf.errors import Conflict
 from nightleaf.io import journal_json
+from nightleaf.model import clock
 from nightleaf.model.entities import JOURNAL_LISTS, Journal
 from nightleaf.services.context import Context
+from nightleaf.services.download import Download
 
 
 @dataclass
@@ -18,14 +20,17 @@ class ImportResult:
 
 
 def load_journal(ctx: Context) -> Journal:
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         return repo.load_journal()
 
 
-def export_json(ctx: Context, out: Path) -> dict[str, int]:
+def export_json(ctx: Context) -> tuple[Download, dict[str, int]]:
+    """The whole journal as the nightleaf-journal JSON file (bytes), and its record counts."""
     j = load_journal(ctx)
-    journal_json.write_journal(j, out)
-    return counts(j)
+    day = clock.local_datetime(ctx.now(), ctx.profile().tz)
+    return (Download(journal_json.journal_bytes(j),
+                     f"nightleaf-journal-{day:%Y-%m-%d}.json", "application/json"),
+            counts(j))
 
 
 def counts(j: Journal) -> dict[str, int]:
@@ -39,7 +44,7 @@ def import_json(ctx: Context, path: Path, *, replace: bool = False) -> ImportRes
     wipes the journal first, in the same transaction, so a failure leaves it untouched).
     """
     j = journal_json.read_journal(path)
-    with ctx.store.tx() as repo:
+    with ctx.tx() as repo:
         if not repo.is_empty():
             if not replace:
                 raise Conflict("the journal already has entries; import into an empty journal, or "

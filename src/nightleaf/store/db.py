@@ -13,16 +13,27 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
-from nightleaf.errors import ConfigError
+from nightleaf.errors import Busy, ConfigError, Conflict, StoreError, StoreUnavailable
 from nightleaf.store import tables as t
 
+if TYPE_CHECKING:
+    from nightleaf.store.repo import Repo
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: how long a SQLite write waits for another writer's lock before it fails as :class:`Busy`
+SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -30,7 +41,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_MS)}")
     cur.close()
 
 
@@ -130,6 +141,51 @@ def _write_head_cache(data: dict[str, str]) -> None:
         pass
 
 
+#: PostgreSQL SQLSTATEs that mean "someone else holds the lock; try again"
+_PG_BUSY = frozenset({"40001", "40P01", "55P03", "57014"})  # serialization, deadlock, lock, timeout
+#: SQLite's messages for the same (the write lock outlived ``busy_timeout``)
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's own first line (without SQLAlchemy's SQL echo and background link)."""
+    orig = getattr(exc, "orig", None)
+    text_ = str(orig if orig is not None else exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def translate(exc: SQLAlchemyError) -> StoreError | Conflict:
+    """The project's error for a SQLAlchemy/DBAPI error: one line, saying nothing was saved.
+
+    * a UNIQUE/foreign-key/NOT NULL/CHECK violation -> :class:`Conflict` (409)
+    * a lock held too long (SQLite "database is locked"; PostgreSQL lock timeout, deadlock,
+      serialization failure) -> :class:`Busy` (503, try again)
+    * a refused or lost connection -> :class:`StoreUnavailable` (503)
+    * anything else -> :class:`StoreError` (500)
+    """
+    reason = _reason(exc)
+    low = reason.lower()
+    if isinstance(exc, IntegrityError):
+        return Conflict(f"that conflicts with what the journal holds ({reason}); nothing was "
+                        "saved")
+    pgcode = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(
+        getattr(exc, "orig", None), "pgcode", None)
+    if pgcode in _PG_BUSY or any(m in low for m in _SQLITE_BUSY):
+        return Busy("the journal is busy: another program is writing to it. Nothing was saved; "
+                    "try again in a moment")
+    if isinstance(exc, DBAPIError) and (exc.connection_invalidated or _lost(low)):
+        return StoreUnavailable(f"the journal database cannot be reached ({reason}); nothing "
+                                "was saved. Check that it is running, then try again")
+    return StoreError(f"the journal database refused the change ({reason}); nothing was saved")
+
+
+def _lost(low: str) -> bool:
+    return any(m in low for m in ("connection refused", "server closed the connection",
+                                  "terminating connection", "could not connect",
+                                  "connection is closed", "unable to open database file",
+                                  "disk i/o error"))
+
+
 class Store:
     """A journal database. Use :meth:`tx` for one all-or-nothing unit of work."""
 
@@ -156,12 +212,19 @@ class Store:
                                                       created_at=datetime.now(UTC)))
 
     @contextmanager
-    def tx(self) -> Iterator[Any]:
-        """A repository bound to one transaction: committed on success, rolled back on error."""
+    def tx(self, person_id: int) -> Iterator[Repo]:
+        """A repository of ``person_id``'s journal bound to one transaction: committed on
+        success, rolled back on error. There is no default person.
+
+        A database error (inside the block or at commit) is rolled back and raised as the
+        project's own error (:func:`translate`): callers never see SQLAlchemy's."""
         from nightleaf.store.repo import Repo
 
-        with self.engine.begin() as conn:
-            yield Repo(conn)
+        try:
+            with self.engine.begin() as conn:
+                yield Repo(conn, person_id)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -178,8 +241,14 @@ def open_store(url: str, *, create: bool = True) -> Store:
                 pass
     except OperationalError as exc:
         store.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise ConfigError(f"cannot open the journal at {_safe(url)}: {reason}") from None
+        err = translate(exc)
+        if isinstance(err, Busy):
+            raise Busy(f"the journal at {_safe(url)} is busy: another program is writing to it; "
+                       "try again in a moment") from None
+        raise ConfigError(f"cannot open the journal at {_safe(url)}: {_reason(exc)}") from None
+    except SQLAlchemyError as exc:
+        store.dispose()
+        raise translate(exc) from None
     return store
 
 

@@ -153,7 +153,7 @@ def _time(v: str | None) -> time | None:
 class Repo:
     """All reads and writes of one person's journal, within the caller's transaction."""
 
-    def __init__(self, conn: Connection, person_id: int = 1) -> None:
+    def __init__(self, conn: Connection, person_id: int) -> None:
         self.conn = conn
         self.person_id = person_id
 

@@ -10,7 +10,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nightleaf import __version__
@@ -49,17 +48,17 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
 
     @app.exception_handler(NightleafError)
     async def _handle(request: Request, exc: NightleafError) -> Response:
+        # the store raises these too (Conflict 409; Busy/StoreUnavailable 503 + Retry-After)
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry)} if retry is not None else None
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.message, "field": exc.field},
-                                status_code=exc.status_code)
-        return page(request, "error.html", {"message": exc.message, "profile": None},
+                                status_code=exc.status_code, headers=headers)
+        resp = page(request, "error.html", {"message": exc.message, "profile": None},
                     status_code=exc.status_code)
-
-    @app.exception_handler(SQLAlchemyError)
-    async def _db(request: Request, exc: SQLAlchemyError) -> Response:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        return await _handle(request, NightleafError(
-            f"the journal database refused the change ({reason}); nothing was saved"))
+        if headers:
+            resp.headers.update(headers)
+        return resp
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

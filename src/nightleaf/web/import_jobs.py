@@ -100,7 +100,7 @@ class ImportJobs:
                 job.error = (exc.message.replace(str(job.path), job.filename)
                              .replace(CLI_HINT, "choose its format in the list"))
                 job.status_code, job.state = exc.status_code, "failed"
-        except Exception as exc:  # noqa: BLE001 - a thread has no one else to tell
+        except Exception as exc:
             log.exception("import of %s failed", job.filename)
             with job._lock:
                 job.error = f"the import failed unexpectedly ({type(exc).__name__}); nothing " \

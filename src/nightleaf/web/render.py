@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
-from nightleaf.errors import NightleafError
+from nightleaf.errors import FieldError, InputError, NightleafError
 from nightleaf.model import clock
+from nightleaf.web.deps import get_context
 from nightleaf.web.security import csrf_token, set_csrf_cookie
 
 HERE = Path(__file__).parent
@@ -69,7 +70,7 @@ templates.env.filters["num"] = _num
 
 def page(request: Request, name: str, context: Mapping[str, Any] | None = None, *,
          status_code: int = 200) -> Response:
-    ctx = request.app.state.ctx
+    ctx = get_context(request)
     data: dict[str, Any] = {"errors": {}, "values": {}, "active": "", **(context or {})}
     if "profile" not in data:
         data["profile"] = ctx.profile()
@@ -88,12 +89,17 @@ def form_values(form: FormData) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
 
 
-def form_error(exc: NightleafError, fields: Iterable[str],
-               aliases: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``{input name: message}`` for an error; ``_form`` when it belongs to no input shown."""
-    f = exc.field or ""
-    key = (aliases or {}).get(f) or f.replace(" ", "_").replace("-", "_")
-    return {key if key in set(fields) else "_form": exc.message}
+def form_error(exc: NightleafError, fields: Iterable[str]) -> dict[str, str]:
+    """``{input name: message}`` for every problem of an error, each beside the input named by
+    its field id; ``_form`` gathers those about no input shown."""
+    shown = set(fields)
+    out: dict[str, str] = {}
+    problems = exc.errors if isinstance(exc, InputError) else [
+        FieldError(exc.field, "invalid", exc.message)]
+    for e in problems:
+        key = e.field if e.field in shown else "_form"
+        out[key] = f"{out[key]} {e.message}" if key in out else e.message
+    return out
 
 
 templates.env.globals["form_opts"] = lambda xs: [(x, x.replace("_", " ")) for x in xs]

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from fastapi import Request
-
-from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.services import Context
-
-
-def ctx_of(request: Request) -> Context:
-    return request.app.state.ctx  # type: ignore[no-any-return]
+from nightleaf.services import Context, parse
 
 
 def local_now(ctx: Context) -> str:
@@ -29,12 +22,7 @@ def last_night_of(ctx: Context) -> date:
 
 
 def parse_night(text: str | None, default: date, field: str = "night") -> date:
-    if not text or not text.strip():
-        return default
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"cannot read the night {text!r}: use YYYY-MM-DD", field=field) from None
+    return parse.iso_date(text, field, default, "the night")
 
 
 def text(form: object, name: str) -> str | None:

@@ -6,15 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from nightleaf.services import nights as nights_svc
-from nightleaf.web.pages._common import ctx_of
+from nightleaf.web.deps import CtxDep
 from nightleaf.web.render import page
 
 router = APIRouter()
 
 
 @router.get("/")
-def index(request: Request) -> Response:
-    ctx = ctx_of(request)
+def index(request: Request, ctx: CtxDep) -> Response:
     start, end = nights_svc.night_range(ctx, None, None, 14)
     rows = nights_svc.list_nights(ctx, start, end)
     return page(request, "index.html", {"rows": rows, "start": start, "end": end,

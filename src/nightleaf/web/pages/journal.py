@@ -9,34 +9,30 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nightleaf.errors import InputError, NightleafError
+from nightleaf.errors import NightleafError
 from nightleaf.model import clock
+from nightleaf.services import Context, parse
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
-from nightleaf.services.entries import DELETABLE, delete_entry, get_intake, night_detail, update_intake
-from nightleaf.web.pages._common import ctx_of, parse_night, text, tonight_of
-from nightleaf.web.pages.tonight import INTAKE_INPUTS, intake_error
+from nightleaf.services.entries import (
+    delete_entry,
+    get_entry,
+    get_intake,
+    night_detail,
+    update_intake,
+)
+from nightleaf.web.deps import CtxDep
+from nightleaf.web.pages._common import parse_night, tonight_of
+from nightleaf.web.pages.tonight import intake_error, intake_input
 from nightleaf.web.render import form_values, page, redirect
 
 router = APIRouter()
-KINDS = ("intake", *DELETABLE)
-
-
-def _month(text_: str | None, default: date) -> date:
-    if not text_:
-        return default.replace(day=1)
-    try:
-        y, mth = text_.split("-")
-        return date(int(y), int(mth), 1)
-    except ValueError:
-        raise InputError(f"cannot read the month {text_!r}: use YYYY-MM", field="month") from None
 
 
 @router.get("/journal")
-def journal_page(request: Request) -> Response:
-    ctx = ctx_of(request)
+def journal_page(request: Request, ctx: CtxDep) -> Response:
     today = tonight_of(ctx)
-    month = _month(request.query_params.get("month"), today)
+    month = parse.month(request.query_params.get("month"), "month", today)
     last_day = date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
     rows = {r.night: r for r in nights_svc.list_nights(ctx, month, last_day)}
     weeks = [[d if d.month == month.month else None for d in week]
@@ -53,16 +49,15 @@ def journal_page(request: Request) -> Response:
 
 
 @router.get("/journal/night/{night}")
-def night_page(request: Request, night: str) -> Response:
-    ctx = ctx_of(request)
+def night_page(request: Request, ctx: CtxDep, night: str) -> Response:
     n = parse_night(night, tonight_of(ctx))
     return page(request, "night.html", {"active": "journal", "detail": night_detail(ctx, n),
                                         "night": n, "saved": request.query_params.get("saved")})
 
 
-def _edit(request: Request, intake_id: int, values: dict[str, str] | None = None,
-          errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    ctx = ctx_of(request)
+def _edit(request: Request, ctx: Context, intake_id: int,
+          values: dict[str, str] | None = None, errors: dict[str, str] | None = None,
+          status_code: int = 200) -> Response:
     intake = get_intake(ctx, intake_id)
     if values is None:
         local = clock.local_datetime(intake.at, intake.tz)
@@ -80,36 +75,27 @@ def _edit(request: Request, intake_id: int, values: dict[str, str] | None = None
 
 
 @router.get("/journal/intake/{intake_id}/edit")
-def edit_intake_page(request: Request, intake_id: int) -> Response:
-    return _edit(request, intake_id)
+def edit_intake_page(request: Request, ctx: CtxDep, intake_id: int) -> Response:
+    return _edit(request, ctx, intake_id)
 
 
 @router.post("/journal/intake/{intake_id}/edit")
-async def edit_intake(request: Request, intake_id: int) -> Response:
-    ctx = ctx_of(request)
+async def edit_intake(request: Request, ctx: CtxDep, intake_id: int) -> Response:
     form = await request.form()
     try:
-        saved = update_intake(ctx, intake_id, text(form, "amount") or "",
-                              **{k: text(form, k) for k in INTAKE_INPUTS if k != "amount"})
+        saved = update_intake(ctx, intake_id, intake_input(form))
     except NightleafError as exc:
-        return _edit(request, intake_id, form_values(form), intake_error(exc), exc.status_code)
+        return _edit(request, ctx, intake_id, form_values(form), intake_error(exc), exc.status_code)
     return redirect(f"/journal/night/{saved.night.isoformat()}?saved=edited")
 
 
-def _entry(ctx: Any, kind: str, entry_id: int) -> tuple[Any, date]:
-    if kind not in KINDS:
-        raise InputError(f"unknown kind of entry {kind!r}", field="kind")
-    if kind == "intake":
-        item = get_intake(ctx, entry_id)
-    else:
-        with ctx.store.tx() as repo:
-            item = repo.get(DELETABLE[kind], entry_id)
+def _entry(ctx: Context, kind: str, entry_id: int) -> tuple[Any, date]:
+    item = get_entry(ctx, kind, entry_id)
     return item, item.night
 
 
 @router.get("/journal/{kind}/{entry_id}/delete")
-def confirm_delete(request: Request, kind: str, entry_id: int) -> Response:
-    ctx = ctx_of(request)
+def confirm_delete(request: Request, ctx: CtxDep, kind: str, entry_id: int) -> Response:
     item, night = _entry(ctx, kind, entry_id)
     return page(request, "confirm_delete.html", {
         "active": "journal", "kind": kind, "item": item, "night": night,
@@ -117,8 +103,7 @@ def confirm_delete(request: Request, kind: str, entry_id: int) -> Response:
 
 
 @router.post("/journal/{kind}/{entry_id}/delete")
-def do_delete(request: Request, kind: str, entry_id: int) -> Response:
-    ctx = ctx_of(request)
+def do_delete(ctx: CtxDep, kind: str, entry_id: int) -> Response:
     _, night = _entry(ctx, kind, entry_id)
     delete_entry(ctx, kind, entry_id)
     return redirect(f"/journal/night/{night.isoformat()}?saved=deleted")

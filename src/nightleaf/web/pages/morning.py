@@ -13,24 +13,15 @@ from nightleaf.model.entities import SleepEntry
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import plan
 from nightleaf.services.entries import night_detail
-from nightleaf.web.pages._common import ctx_of, text
+from nightleaf.services.inputs import MORNING_DIARY_FIELDS, MorningInput
+from nightleaf.web.deps import CtxDep
+from nightleaf.web.pages._common import text
 from nightleaf.web.render import form_error, form_values, page
 
 router = APIRouter()
 
-SLEEP_INPUTS = ("night", "into_bed", "tried_to_sleep", "sol", "awakenings", "waso",
-                "final_awakening", "out_of_bed", "quality", "rested", "note")
-PAIN_INPUTS = ("nrs", "side_effects")
-INPUTS = SLEEP_INPUTS + PAIN_INPUTS
-ALIASES = {
-    "into bed": "into_bed", "tried to sleep": "tried_to_sleep", "final awakening": "final_awakening",
-    "out of bed": "out_of_bed", "minutes to fall asleep": "sol", "number of awakenings": "awakenings",
-    "minutes awake during the night": "waso", "minutes woken earlier than planned": "woke_early",
-    "sleep quality": "quality", "how rested": "rested", "number of naps": "nap_count",
-    "nap minutes": "nap_minutes", "pain (NRS)": "nrs", "PEG enjoyment of life": "peg_enjoyment",
-    "PEG general activity": "peg_activity", "side_effect": "side_effects", "tried": "tried_to_sleep",
-    "final": "final_awakening", "out": "out_of_bed", "pain": "nrs",
-}
+#: the inputs of the page's form, named by the field ids of :class:`MorningInput`
+INPUTS = ("night", *MORNING_DIARY_FIELDS, "note", "nrs", "side_effects")
 
 
 def entry_values(s: SleepEntry) -> dict[str, str]:
@@ -49,8 +40,7 @@ def entry_values(s: SleepEntry) -> dict[str, str]:
 
 
 @router.get("/morning")
-def morning_page(request: Request) -> Response:
-    ctx = ctx_of(request)
+def morning_page(request: Request, ctx: CtxDep) -> Response:
     night = plan.morning_night(ctx, request.query_params.get("night"))
     detail = night_detail(ctx, night)
     values = entry_values(detail.sleep) if detail.sleep else {"night": night.isoformat()}
@@ -62,24 +52,16 @@ def morning_page(request: Request) -> Response:
 
 
 @router.post("/morning")
-async def save_morning(request: Request) -> Response:
+async def save_morning(request: Request, ctx: CtxDep) -> Response:
     """Diary, morning pain and symptoms are saved together or not at all (plan.save_morning)."""
-    ctx = ctx_of(request)
     form = await request.form()
-    answers = plan.MorningAnswers(
-        night=text(form, "night"), into_bed=text(form, "into_bed"),
-        tried=text(form, "tried_to_sleep"), sol=text(form, "sol"),
-        awakenings=text(form, "awakenings"), waso=text(form, "waso"),
-        final=text(form, "final_awakening"), out=text(form, "out_of_bed"),
-        quality=text(form, "quality"), rested=text(form, "rested"), pain=text(form, "nrs"),
-        side_effects=[x.strip() for x in (text(form, "side_effects") or "").split(",") if x.strip()],
-        note=text(form, "note"))
+    answers = MorningInput.from_mapping({k: text(form, k) for k in INPUTS})
     try:
         result = plan.save_morning(ctx, answers)
     except NightleafError as exc:
         return page(request, "morning.html", {
             "active": "morning", "night": None, "values": form_values(form),
-            "errors": form_error(exc, INPUTS, ALIASES), "detail": None, "saved": False,
+            "errors": form_error(exc, INPUTS), "detail": None, "saved": False,
             "editing": False, "metrics": None}, status_code=exc.status_code)
     night = result.night
     return page(request, "morning.html", {

@@ -7,15 +7,15 @@ from fastapi.responses import Response
 
 from nightleaf.errors import NightleafError
 from nightleaf.services import safety as safety_svc
-from nightleaf.web.pages._common import ctx_of, tonight_of
+from nightleaf.web.deps import CtxDep
+from nightleaf.web.pages._common import tonight_of
 from nightleaf.web.render import page
 
 router = APIRouter()
 
 
 @router.get("/safety")
-def safety_page(request: Request) -> Response:
-    ctx = ctx_of(request)
+def safety_page(request: Request, ctx: CtxDep) -> Response:
     night = tonight_of(ctx)
     legal = legal_error = None
     try:

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from nightleaf.errors import FormatError, NightleafError
+from nightleaf.model import clock
 from nightleaf.model.entities import WEEKDAYS, Profile
+from nightleaf.services import Context, plan, transfer
 from nightleaf.services import journal as journal_svc
-from nightleaf.services import plan, transfer
 from nightleaf.services import routine as routine_svc
 from nightleaf.services.entries import remove_routine_item
-from nightleaf.web.pages._common import ctx_of, text
+from nightleaf.services.inputs import ProfileInput
+from nightleaf.web.deps import CtxDep
+from nightleaf.web.downloads import send
+from nightleaf.web.pages._common import text
 from nightleaf.web.render import form_error, form_values, page, redirect
 
 router = APIRouter()
 
-PROFILE_INPUTS = ("tz", "region", "bedtime", "lead", "wake", "max_grams", "max_nights",
-                  "work_days", "name")
+PROFILE_INPUTS = ProfileInput.field_ids()
 #: copy chunk for uploads: the file goes to disk in pieces, never whole into memory
 CHUNK = 1 << 20
 
@@ -39,10 +40,8 @@ def profile_values(p: Profile) -> dict[str, str]:
     }
 
 
-def _settings(request: Request, *, status_code: int = 200, **extra: object) -> Response:
-    ctx = ctx_of(request)
-    from nightleaf.model import clock
-
+def _settings(request: Request, ctx: Context, *, status_code: int = 200, **extra: object
+              ) -> Response:
     data = {
         "active": "settings", "weekdays": WEEKDAYS, "zones": clock.all_zones(),
         "routine": [i for i in routine_svc.list_items(ctx) if i.active],
@@ -52,108 +51,68 @@ def _settings(request: Request, *, status_code: int = 200, **extra: object) -> R
 
 
 @router.get("/settings")
-def settings_page(request: Request) -> Response:
-    return _settings(request)
+def settings_page(request: Request, ctx: CtxDep) -> Response:
+    return _settings(request, ctx)
 
 
-def profile_changes(form: object) -> dict[str, str | None]:
-    changes: dict[str, str | None] = {k: text(form, k) or "" for k in PROFILE_INPUTS
-                                      if k != "work_days"}
+def profile_changes(form: object) -> ProfileInput:
+    changes: dict[str, str] = {k: text(form, k) or "" for k in PROFILE_INPUTS
+                               if k != "work_days"}
     changes["work_days"] = ",".join(v for v in form.getlist("work_days")  # type: ignore[attr-defined]
                                     if isinstance(v, str))
-    return changes
-
-
-def profile_errors(current: Profile, changes: dict[str, str | None]) -> dict[str, str]:
-    """Every bad value at once, each beside its own input (the service stops at the first)."""
-    errors: dict[str, str] = {}
-    for key, value in changes.items():
-        try:
-            journal_svc.apply_profile_changes(current, {key: value})
-        except NightleafError as exc:
-            errors[key] = exc.message
-    return errors
+    return ProfileInput.from_mapping(changes)
 
 
 @router.post("/settings/profile")
-async def save_profile(request: Request) -> Response:
-    ctx = ctx_of(request)
+async def save_profile(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     changes = profile_changes(form)
-    errors = profile_errors(ctx.profile(), changes)
-    if not errors:
-        try:
-            first = not ctx.has_profile()
-            if first:
-                journal_svc.init_journal(ctx, **changes)
-            else:
-                journal_svc.set_profile(ctx, **changes)
-            return redirect("/settings?saved=profile")
-        except NightleafError as exc:
-            errors = form_error(exc, PROFILE_INPUTS)
-    values = {**form_values(form), "work_days": changes["work_days"] or ""}
-    return _settings(request, status_code=422, errors=errors, values=values)
+    try:
+        journal_svc.init_journal(ctx, changes)  # the profile, and the routine the first time
+        return redirect("/settings?saved=profile")
+    except NightleafError as exc:
+        errors = form_error(exc, PROFILE_INPUTS)  # every bad value, each beside its input
+    values = {**form_values(form), "work_days": changes.work_days or ""}
+    return _settings(request, ctx, status_code=422, errors=errors, values=values)
 
 
 @router.post("/settings/routine")
-async def add_routine(request: Request) -> Response:
-    ctx = ctx_of(request)
+async def add_routine(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     try:
-        minutes = text(form, "minutes") or ""
-        routine_svc.add_item(ctx, text(form, "text") or "",
-                             int(minutes) if minutes.strip().isdigit() else None)
+        routine_svc.add_item(ctx, text(form, "text") or "", text(form, "minutes"))
     except NightleafError as exc:
-        return _settings(request, status_code=422,
+        return _settings(request, ctx, status_code=422,
                          routine_errors=form_error(exc, ("text", "minutes")),
                          routine_values=form_values(form))
     return redirect("/settings?saved=routine#routine")
 
 
 @router.post("/settings/routine/{item_id}/remove")
-def remove_routine(request: Request, item_id: int) -> Response:
-    remove_routine_item(ctx_of(request), item_id)
+def remove_routine(ctx: CtxDep, item_id: int) -> Response:
+    remove_routine_item(ctx, item_id)
     return redirect("/settings?saved=routine#routine")
 
 
 @router.get("/settings/export.json")
-def export_journal(request: Request) -> Response:
-    ctx = ctx_of(request)
-    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-export-")) / "journal.json"
-    transfer.export_json(ctx, tmp)
-    name = f"nightleaf-journal-{date.today().isoformat()}.json"
-
-    def _cleanup() -> None:
-        tmp.unlink(missing_ok=True)
-        tmp.parent.rmdir()
-
-    return FileResponse(tmp, media_type="application/json", filename=name,
-                        background=BackgroundTask(_cleanup))
+def export_journal(ctx: CtxDep) -> Response:
+    download, _ = transfer.export_json(ctx)
+    return send(download)
 
 
 @router.get("/settings/reminders.ics")
-def reminders_ics(request: Request) -> Response:
+def reminders_ics(ctx: CtxDep) -> Response:
     """Daily evening reminders (routine start, planned intake, lights out, morning check-in)."""
-    ctx = ctx_of(request)
-    tmp = Path(tempfile.mkdtemp(prefix="nightleaf-ics-")) / "nightleaf.ics"
-    plan.write_reminders(ctx, tmp)
-
-    def _cleanup() -> None:
-        tmp.unlink(missing_ok=True)
-        tmp.parent.rmdir()
-
-    return FileResponse(tmp, media_type="text/calendar", filename="nightleaf-reminders.ics",
-                        background=BackgroundTask(_cleanup))
+    return send(plan.reminders_calendar(ctx).download)
 
 
 @router.post("/settings/import")
-async def import_journal(request: Request) -> Response:
-    ctx = ctx_of(request)
+async def import_journal(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     upload = form.get("file")
     replace = form.get("replace") == "yes"
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _settings(request, status_code=422,
+        return _settings(request, ctx, status_code=422,
                          import_errors={"file": "choose a nightleaf journal export (.json) to import"})
     with tempfile.TemporaryDirectory(prefix="nightleaf-import-") as d:
         path = Path(d) / "journal.json"
@@ -164,9 +123,9 @@ async def import_journal(request: Request) -> Response:
             result = transfer.import_json(ctx, path, replace=replace)
         except FormatError as exc:
             msg = exc.message.replace(str(path), upload.filename)
-            return _settings(request, status_code=422, import_errors={"file": msg})
+            return _settings(request, ctx, status_code=422, import_errors={"file": msg})
         except NightleafError as exc:
-            return _settings(request, status_code=exc.status_code,
+            return _settings(request, ctx, status_code=exc.status_code,
                              import_errors={"file": exc.message})
     total = sum(result.counts.values())
     return redirect(f"/settings?saved=import-{total}#transfer")

@@ -11,35 +11,33 @@ from starlette.datastructures import FormData
 
 from nightleaf.errors import NightleafError
 from nightleaf.model.entities import SUBSTANCE_KINDS
+from nightleaf.services import Context, plan, safety
 from nightleaf.services import journal as journal_svc
-from nightleaf.services import plan, safety
-from nightleaf.services.entries import night_detail, routine_for_night, set_routine_done
-from nightleaf.web.pages._common import ctx_of, local_now, text, tonight_of
+from nightleaf.services.entries import night_detail, routine_for_night
+from nightleaf.services.inputs import IntakeInput, PainInput, SubstanceInput
+from nightleaf.services.parse import record_id
+from nightleaf.services.routine import set_checks
+from nightleaf.web.deps import CtxDep
+from nightleaf.web.pages._common import local_now, text, tonight_of
 from nightleaf.web.render import form_error, form_values, page, redirect
 
 router = APIRouter()
 
-INTAKE_INPUTS = ("amount", "at", "product", "batch", "capsule_mg", "tea_grams", "note")
-INTAKE_ALIASES = {"mg per capsule": "capsule_mg", "grams steeped": "tea_grams"}
-SUBSTANCE_INPUTS = ("kind", "name", "amount", "unit", "at", "note")
+INTAKE_INPUTS = IntakeInput.field_ids()
+SUBSTANCE_INPUTS = SubstanceInput.field_ids()
 PAIN_INPUTS = ("nrs", "at", "note")
 
 
 def intake_error(exc: NightleafError) -> dict[str, str]:
-    """Errors of the amount parser carry no field; they are about the amount."""
-    if exc.field is None:
-        low = exc.message.lower()
-        key = "at" if ("time" in low or "future" in low) else "amount"
-        return {key: exc.message}
-    return form_error(exc, INTAKE_INPUTS, INTAKE_ALIASES)
+    return form_error(exc, INTAKE_INPUTS)
 
 
-def intake_args(form: FormData) -> dict[str, Any]:
-    return {k: text(form, k) for k in INTAKE_INPUTS if k != "amount"}
+def intake_input(form: FormData) -> IntakeInput:
+    return IntakeInput.from_mapping({k: text(form, k) for k in INTAKE_INPUTS})
 
 
-def _tonight(request: Request, *, status_code: int = 200, **extra: Any) -> Response:
-    ctx = ctx_of(request)
+def _tonight(request: Request, ctx: Context, *, status_code: int = 200, **extra: Any
+             ) -> Response:
     night = tonight_of(ctx)
     data: dict[str, Any] = {
         "active": "tonight", "night": night, "routine": routine_for_night(ctx, night),
@@ -53,31 +51,29 @@ def _tonight(request: Request, *, status_code: int = 200, **extra: Any) -> Respo
 
 
 @router.get("/tonight")
-def tonight_page(request: Request) -> Response:
-    return _tonight(request)
+def tonight_page(request: Request, ctx: CtxDep) -> Response:
+    return _tonight(request, ctx)
 
 
 @router.post("/tonight/routine")
-async def tick_routine(request: Request) -> Response:
-    ctx = ctx_of(request)
+async def tick_routine(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     night = tonight_of(ctx)
     done = {v for v in form.getlist("done") if isinstance(v, str)}
-    for item_id in form.getlist("items"):
-        if isinstance(item_id, str) and item_id.isdigit():
-            set_routine_done(ctx, int(item_id), item_id in done, night)
+    ticks = {item: key in done for key in form.getlist("items")
+             if isinstance(key, str) and (item := record_id(key)) is not None}
+    set_checks(ctx, ticks, night)  # one transaction for the whole checklist
     return redirect("/tonight?saved=routine#routine")
 
 
 @router.post("/tonight/intake/check")
-async def check_intake(request: Request) -> Response:
+async def check_intake(request: Request, ctx: CtxDep) -> Response:
     """The preview step: the intake as it would be saved, and the findings, before saving."""
-    ctx = ctx_of(request)
     form = await request.form()
     try:
-        preview = safety.preview_intake(ctx, text(form, "amount") or "", **intake_args(form))
+        preview = safety.preview_intake(ctx, intake_input(form))
     except NightleafError as exc:
-        return _tonight(request, status_code=exc.status_code, ivalues=form_values(form),
+        return _tonight(request, ctx, status_code=exc.status_code, ivalues=form_values(form),
                         ierrors=intake_error(exc))
     return page(request, "intake_check.html", {
         "active": "tonight", "draft": preview.draft, "values": form_values(form),
@@ -85,13 +81,12 @@ async def check_intake(request: Request) -> Response:
 
 
 @router.post("/tonight/intake")
-async def save_intake(request: Request) -> Response:
-    ctx = ctx_of(request)
+async def save_intake(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     try:
-        logged = journal_svc.log_intake(ctx, text(form, "amount") or "", **intake_args(form))
+        logged = journal_svc.log_intake(ctx, intake_input(form))
     except NightleafError as exc:
-        return _tonight(request, status_code=exc.status_code, ivalues=form_values(form),
+        return _tonight(request, ctx, status_code=exc.status_code, ivalues=form_values(form),
                         ierrors=intake_error(exc))
     return page(request, "intake_saved.html", {
         "active": "tonight", "logged": logged,
@@ -99,28 +94,24 @@ async def save_intake(request: Request) -> Response:
 
 
 @router.post("/tonight/substance")
-async def log_substance(request: Request) -> Response:
-    ctx = ctx_of(request)
+async def log_substance(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     try:
-        journal_svc.log_substance(ctx, text(form, "kind") or "", amount=text(form, "amount"),
-                                  unit=text(form, "unit"), name=text(form, "name"),
-                                  at=text(form, "at"), note=text(form, "note"))
+        journal_svc.log_substance(ctx, SubstanceInput.from_mapping(
+            {k: text(form, k) for k in SUBSTANCE_INPUTS}))
     except NightleafError as exc:
-        return _tonight(request, status_code=exc.status_code, svalues=form_values(form),
-                        serrors=form_error(exc, SUBSTANCE_INPUTS,
-                                           {"substance kind": "kind", "standard drinks": "amount"}))
+        return _tonight(request, ctx, status_code=exc.status_code, svalues=form_values(form),
+                        serrors=form_error(exc, SUBSTANCE_INPUTS))
     return redirect("/tonight?saved=substance#substances")
 
 
 @router.post("/tonight/pain")
-async def log_evening_pain(request: Request) -> Response:
-    ctx = ctx_of(request)
+async def log_evening_pain(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     try:
-        journal_svc.log_pain(ctx, text(form, "nrs") or "", context="evening",
-                             at=text(form, "at"), note=text(form, "note"))
+        journal_svc.log_pain(ctx, PainInput(nrs=text(form, "nrs") or "", context="evening",
+                                            at=text(form, "at"), note=text(form, "note")))
     except NightleafError as exc:
-        return _tonight(request, status_code=exc.status_code, pvalues=form_values(form),
-                        perrors=form_error(exc, PAIN_INPUTS, {"pain (NRS)": "nrs"}))
+        return _tonight(request, ctx, status_code=exc.status_code, pvalues=form_values(form),
+                        perrors=form_error(exc, PAIN_INPUTS))
     return redirect("/tonight?saved=pain#pain")

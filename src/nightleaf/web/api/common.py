@@ -1,0 +1,60 @@
+"""What every ``/api`` router shares: the error schema, request bodies' base, the context
+dependency and the one way a route answers with domain objects (:func:`plain`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from nightleaf.model.plain import to_plain
+from nightleaf.services import Context
+from nightleaf.web.deps import get_context
+from nightleaf.web.security import require_api_csrf
+
+#: a route's context: ``ctx: Ctx`` (the request's journal, clock and person)
+Ctx = Annotated[Context, Depends(get_context)]
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="What is wrong and how to fix it")
+    field: str | None = Field(None, description="The input the message is about, when one is")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": desc} for code, desc in (
+        (400, "Bad request"), (403, "CSRF check failed"), (404, "Not found"),
+        (409, "Conflicts with what is stored"), (422, "Invalid input"),
+        (503, "The journal is busy or unreachable; try again after Retry-After seconds"))}
+
+
+class Body(BaseModel):
+    """A request body: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    """A response written for the API (not derived from a domain dataclass)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+Text = Field(None, max_length=500)
+
+
+def plain(value: Any, status_code: int = 200) -> JSONResponse:
+    """Answer with ``value`` as :func:`~nightleaf.model.plain.to_plain` renders it, which is
+    exactly what the CLI's ``--json`` prints. The route's ``response_model`` documents this
+    shape (the schemas in :mod:`nightleaf.web.api.schemas.plain` are derived from the same
+    dataclasses); ``tests/web/test_openapi.py`` checks every answer against it."""
+    return JSONResponse(to_plain(value), status_code=status_code)
+
+
+def api_router(**kw: Any) -> APIRouter:
+    """A resource's router: under ``/api``, CSRF-checked, with the error responses documented.
+    (Each carries the prefix itself, so its routes' paths are the full ones.)"""
+    return APIRouter(prefix="/api", dependencies=[Depends(require_api_csrf)], responses=ERRORS,
+                     **kw)

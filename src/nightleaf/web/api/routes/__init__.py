@@ -1,0 +1,1 @@
+"""One router per resource (as in the full-stack FastAPI template)."""

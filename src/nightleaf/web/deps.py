@@ -1,0 +1,23 @@
+"""Dependencies of the routes: the request's :class:`~nightleaf.services.Context`.
+
+Routes take it as ``ctx: CtxDep`` (``Annotated[Context, Depends(get_context)]``). Today the app
+serves one person, so this is the app's context; server mode will sign the person in here and
+return a context scoped to them, without any route changing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from nightleaf.services import Context
+
+
+def get_context(request: Request) -> Context:
+    """The context of the request: the app's journal, clock and person."""
+    ctx: Context = request.app.state.ctx
+    return ctx
+
+
+CtxDep = Annotated[Context, Depends(get_context)]
