@@ -109,3 +109,10 @@ def test_the_app_can_be_installed_with_a_manifest_icons_and_a_shell_worker(clien
     cached = re.search(r"var FILES = \[([^\]]+)\]", sw.text).group(1)
     assert all(f.strip().strip('"').startswith("/static/") for f in cached.split(","))
     assert "journal is unreachable" in client.get("/static/offline.html").text
+
+
+def test_the_weekly_view_leaves_out_a_leftover_part_week(seeded) -> None:
+    week = seeded.get("/dashboard?days=15&last=2026-11-23&view=week").text
+    data = json.loads(html.unescape(re.search(r"data-series='([^']+)'", week).group(1)))
+    assert data["label"] == ["Tue 10 Nov – Mon 16 Nov", "Tue 17 Nov – Mon 23 Nov"]
+    assert len(data["x"]) == len(data["tst_h"]) == 2

@@ -100,12 +100,15 @@ def with_views(summary: Any, cols: dict[str, list[Any]], view: str) -> dict[str,
     start = len(nights) % size  # the same blocks as stats.rolling.block_means
     edges = ([0] if start else []) + list(range(start, len(nights), size))
     blocks = list(zip(edges, [*edges[1:], len(nights)], strict=True)) if nights else []
+    # a leftover first block shorter than a week is left out (one night is not a weekly mean)
+    skip = 1 if start and len(blocks) > 1 else 0
+    blocks = blocks[skip:]
     weekly["x"] = [cols["x"][b - 1] for _, b in blocks]
     weekly["label"] = [f"{night_label(nights[a])} – {night_label(nights[b - 1])}"
                        for a, b in blocks]
     for k, v in cols.items():
         if k != "x":
-            weekly[k] = [_r(m, 2) for m in block_means(v, size)]
+            weekly[k] = [_r(m, 2) for m in block_means(v, size)][skip:]
     for k in SMOOTHED:  # in the weekly view the line is the weekly mean itself
         weekly[f"{k}_7"] = weekly[k]
     return weekly
