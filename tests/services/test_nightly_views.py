@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, time, timedelta
 from typing import Any
 
 import pytest
@@ -26,7 +26,7 @@ TZ = "America/New_York"
 
 
 def _episode(source: str, night: date, bed: int, asleep_min: int, k: int) -> SleepEpisode:
-    start = resolve_local(night, datetime.strptime("23:00", "%H:%M").time(), TZ).astimezone(UTC)
+    start = resolve_local(night, time(23, 0), TZ).astimezone(UTC)
     start += timedelta(minutes=bed)
     a = start + timedelta(minutes=10 + k % 7)
     b = a + timedelta(minutes=asleep_min)
@@ -49,11 +49,11 @@ def _seed(ctx: Context) -> None:
     # a night with two morning ratings and two evening ratings: the last of each wins
     night = LAST - timedelta(days=3)
     for hh, nrs, context in ((20, 7, "evening"), (22, 4, "evening")):
-        j.pain.append(PainRating(resolve_local(night, datetime.strptime(f"{hh}:00", "%H:%M").time(),
+        j.pain.append(PainRating(resolve_local(night, time(hh, 0),
                                                TZ), TZ, night, nrs, context, id=90000 + hh))
     nxt = night + timedelta(days=1)
     for hh, nrs in ((7, 2), (9, 8)):
-        j.pain.append(PainRating(resolve_local(nxt, datetime.strptime(f"0{hh}:00", "%H:%M").time(),
+        j.pain.append(PainRating(resolve_local(nxt, time(hh, 0),
                                                TZ), TZ, night, nrs, "morning", id=91000 + hh))
     with ctx.tx() as repo:
         repo.save_journal(j)
