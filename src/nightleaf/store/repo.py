@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
@@ -150,6 +152,33 @@ def _time(v: str | None) -> time | None:
     return None if v is None else time.fromisoformat(v)
 
 
+def fold_name(name: str) -> str:
+    """A name as compared: Unicode NFKC, stripped and case-folded."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+#: column lengths of what importers write into ``sleep_episode`` (see tables.py)
+EXTERNAL_ID_MAX = t.sleep_episode.c.external_id.type.length or 200  # type: ignore[attr-defined]
+DEVICE_MAX = t.sleep_episode.c.device.type.length or 200  # type: ignore[attr-defined]
+
+
+def fit_episode(ep: e.SleepEpisode) -> e.SleepEpisode:
+    """``ep`` with its key and device name made to fit both engines' columns: an external id
+    longer than the column, or holding a NUL (which PostgreSQL refuses and SQLite keeps), is
+    replaced by a stable ``sha256:`` digest of itself; a device name loses NULs and is cut to
+    the column's length (with "…"). The same file gives the same keys on every import."""
+    ext, device = ep.external_id, ep.device
+    if len(ext) > EXTERNAL_ID_MAX or "\x00" in ext:
+        ext = "sha256:" + hashlib.sha256(ext.encode("utf-8", "surrogatepass")).hexdigest()
+    if device is not None:
+        device = device.replace("\x00", "")
+        if len(device) > DEVICE_MAX:
+            device = device[:DEVICE_MAX - 1] + "…"
+    if ext == ep.external_id and device == ep.device:
+        return ep
+    return dataclasses.replace(ep, external_id=ext, device=device)
+
+
 class Repo:
     """All reads and writes of one person's journal, within the caller's transaction."""
 
@@ -260,12 +289,16 @@ class Repo:
 
     # -- products --------------------------------------------------------------------------
     def product_by_name(self, name: str) -> e.Product | None:
-        row = self.conn.execute(
-            select(t.product).where(
-                t.product.c.person_id == self.person_id,
-                func.lower(t.product.c.name) == name.strip().lower(),
-            )
-        ).first()
+        """The product whose name matches ``name`` ignoring case beyond ASCII ("ÄRA" = "ära",
+        "STRASSE" = "Straße"), the same on every engine: names are folded here (Unicode NFKC +
+        ``str.casefold``), not by the database's ``lower()``, which folds ASCII only on
+        SQLite. A person has a handful of products, so all of them are read."""
+        key = fold_name(name)
+        rows = self.conn.execute(
+            select(t.product).where(t.product.c.person_id == self.person_id)
+            .order_by(t.product.c.id)
+        )
+        row = next((r for r in rows if fold_name(r.name) == key), None)
         return None if row is None else _build(e.Product, row)
 
     def add_product(self, p: e.Product) -> e.Product:
@@ -351,7 +384,7 @@ class Repo:
         """
         added = updated = skipped = 0
         c = t.sleep_episode.c
-        for ep in episodes:
+        for ep in map(fit_episode, episodes):
             row = self.conn.execute(
                 select(t.sleep_episode).where(c.person_id == self.person_id,
                                               c.source == ep.source,
@@ -389,7 +422,7 @@ class Repo:
         c = t.sleep_episode.c
         lo = min(ep.start for ep in episodes)
         hi = max(ep.end for ep in episodes)
-        keep = {ep.external_id for ep in episodes}
+        keep = {fit_episode(ep).external_id for ep in episodes}
         spans = sorted((ep.start, ep.end) for ep in episodes)
         rows = self.conn.execute(
             select(c.id, c.start, c.end, c.external_id).where(
