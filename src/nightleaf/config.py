@@ -1,10 +1,12 @@
-"""Settings from the environment: NIGHTLEAF_DATABASE_URL and NIGHTLEAF_HOME."""
+"""Settings from the environment: NIGHTLEAF_DATABASE_URL, NIGHTLEAF_HOME and the web's upload
+limits (NIGHTLEAF_MAX_UPLOAD_MB, NIGHTLEAF_MAX_RESTORE_MB)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from platformdirs import user_data_dir
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORT = 8765
@@ -15,6 +17,12 @@ class Settings(BaseSettings):
 
     database_url: str | None = None
     home: Path | None = None
+    #: the largest wearable export the web accepts (MB; NIGHTLEAF_MAX_UPLOAD_MB): the importers
+    #: read up to 4 GiB in bounded memory
+    max_upload_mb: int = Field(default=4096, ge=1, le=65536)
+    #: the largest journal JSON backup the web restores (MB; NIGHTLEAF_MAX_RESTORE_MB): it is
+    #: parsed whole, so its memory grows with it (about 3x the file)
+    max_restore_mb: int = Field(default=64, ge=1, le=4096)
 
     @property
     def data_dir(self) -> Path:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Connection,
     DateTime,
+    Integer,
     String,
     Table,
     and_,
@@ -515,6 +516,26 @@ class Repo:
             person_id=self.person_id, item_id=chk.item_id, night=chk.night, done=chk.done))
 
     # -- whole journal ---------------------------------------------------------------------
+    # -- web import jobs (bookkeeping, not part of the journal) ------------------------------
+    def put_import_job(self, values: dict[str, Any]) -> None:
+        """Insert or update this person's import job ``values["id"]`` (columns of
+        ``tables.import_job``; ``updated_at`` is the caller's)."""
+        c = t.import_job.c
+        exists = self.conn.execute(
+            select(c.id).where(c.id == values["id"], c.person_id == self.person_id)).first()
+        if exists:
+            self.conn.execute(update(t.import_job).where(c.id == values["id"])
+                              .values(**{k: v for k, v in values.items() if k != "id"}))
+        else:
+            self.conn.execute(insert(t.import_job).values(person_id=self.person_id, **values))
+
+    def import_job(self, job_id: str) -> dict[str, Any] | None:
+        """This person's import job ``job_id`` as a dict of its columns, or None."""
+        c = t.import_job.c
+        row = self.conn.execute(
+            select(t.import_job).where(c.id == job_id, c.person_id == self.person_id)).first()
+        return None if row is None else dict(row._mapping)
+
     def is_empty(self) -> bool:
         for _key, table in t.JOURNAL_TABLES:
             if self.conn.execute(
@@ -566,7 +587,8 @@ class Repo:
         if self.conn.dialect.name != "postgresql":
             return
         for table in t.metadata.sorted_tables:
-            if "id" in table.c and table.c.id.primary_key:
+            if "id" in table.c and table.c.id.primary_key and \
+                    isinstance(table.c.id.type, Integer):  # import_job's id is a token
                 self.conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
