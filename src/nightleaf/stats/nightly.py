@@ -115,12 +115,14 @@ def nightly(
         wear_by_night.setdefault(n, []).append(episode_metrics(ep))
     sym_by_night = night_symptoms(s for s in symptoms if inside(s.night))
     days = (last_night - first_night).days + 1
+    # whether a night is a work night depends on its weekday only: 7 look-ups, not one a night
+    work = [is_work_night(first_night + timedelta(days=k), profile.work_days) for k in range(7)]
     out = []
     for k in range(days):
         n = first_night + timedelta(days=k)
         out.append(Night(
             night=n,
-            work_night=is_work_night(n, profile.work_days),
+            work_night=work[k % 7],
             diary=diary_by_night.get(n),
             wearable=tuple(wear_by_night.get(n, ())),
             intake=intake_by_night.get(n),
