@@ -55,7 +55,7 @@ class Limits:
 
 def limits() -> Limits:
     """The size limits, read from the settings (environment) now."""
-    s = Settings()
+    s = Settings.from_env()
     return Limits(upload=s.max_upload_mb * MB, restore=s.max_restore_mb * MB)
 
 
