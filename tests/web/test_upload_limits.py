@@ -115,3 +115,15 @@ def test_a_job_running_when_the_server_stopped_is_reported_as_failed(ctx: Contex
         j = restarted.get("/api/imports/abc123").json()
         assert (j["state"], j["error"], j["nights_found"]) == ("failed", INTERRUPTED, 3)
         assert restarted.get("/api/imports/nope").status_code == 404
+
+
+def test_a_limit_that_is_not_a_size_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nightleaf.errors import ConfigError
+    from nightleaf.web.uploads import MB as ONE_MB
+    from nightleaf.web.uploads import limits
+
+    monkeypatch.setenv("NIGHTLEAF_MAX_RESTORE_MB", "12")
+    assert limits().restore == 12 * ONE_MB
+    monkeypatch.setenv("NIGHTLEAF_MAX_UPLOAD_MB", "³")
+    with pytest.raises(ConfigError, match=r"^NIGHTLEAF_MAX_UPLOAD_MB='³' is not a size in MB"):
+        limits()
