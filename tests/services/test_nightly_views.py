@@ -97,7 +97,7 @@ def test_nights_summary_dashboard_and_report_agree_night_by_night(
         for w, m in zip(row["wearable"], s.wearable, strict=True):
             for key in ("tib_minutes", "tst_minutes", "sol_minutes", "waso_minutes", "se_percent"):
                 assert w[key] == pytest.approx(getattr(m, key), abs=0.05), (n, key)
-            assert series[f"wearable:{m.source}:tst_h"][k] == pytest.approx(m.tst_minutes / 60,
+            assert series["wearable"][m.source]["tst_h"][k] == pytest.approx(m.tst_minutes / 60,
                                                                            abs=0.01)
             checked_wearable += 1
         if row["pain_morning"] is not None:
