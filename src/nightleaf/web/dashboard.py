@@ -47,7 +47,7 @@ def _r(v: float | None, digits: int = 1) -> float | None:
     return None if v is None else round(float(v), digits)
 
 
-def series(summary: Any) -> dict[str, list[Any]]:
+def series(summary: Any) -> dict[str, Any]:
     """Columnar data for uPlot: ``x`` is each night's local noon as Unix seconds."""
     tz = summary.tz
     z = clock.zone(tz)
@@ -70,6 +70,7 @@ def series(summary: Any) -> dict[str, list[Any]]:
         "wake": [_clock_hours(d.offset, z) if d else None for d in ds],
         "tst_with": [t if i else None for t, i in zip(tst_h, its, strict=True)],
         "tst_without": [None if i else t for t, i in zip(tst_h, its, strict=True)],
+        "wearable": _wearable_columns(summary),
     }
 
 
@@ -106,9 +107,15 @@ def with_views(summary: Any, cols: dict[str, list[Any]], view: str) -> dict[str,
     weekly["x"] = [cols["x"][b - 1] for _, b in blocks]
     weekly["label"] = [f"{night_label(nights[a])} – {night_label(nights[b - 1])}"
                        for a, b in blocks]
+    def means(v: list[Any]) -> list[Any]:
+        return [_r(m, 2) for m in block_means(v, size)][skip:]
+
     for k, v in cols.items():
-        if k != "x":
-            weekly[k] = [_r(m, 2) for m in block_means(v, size)][skip:]
+        if k == "wearable":  # per source, its own columns: weekly means of each
+            weekly[k] = {src: {c: means(vals) for c, vals in per.items()}
+                         for src, per in v.items()}
+        elif k != "x":
+            weekly[k] = means(v)
     for k in SMOOTHED:  # in the weekly view the line is the weekly mean itself
         weekly[f"{k}_7"] = weekly[k]
     return weekly
@@ -172,6 +179,30 @@ def weekly_rows(summary: Any, cols: dict[str, list[Any]]) -> list[dict[str, Any]
     keys = ("tst_h", "se", "sol", "pain_evening", "pain_morning", "grams")
     return [{"label": week["label"][i], **{k: week[k][i] for k in keys}}
             for i in range(len(week["x"]))][::-1]
+
+
+def _wearable_columns(summary: Any) -> dict[str, dict[str, list[Any]]]:
+    """Per wearable source, its own TST (h) and SE (%) columns (``wearable[source]["tst_h"]``,
+    ``["se"]``): beside the diary's, never mixed into them."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    for src in sorted(summary.wearable):
+        per = [next((m for m in r.wearable if m.source == src), None) for r in summary.nights]
+        out[src] = {
+            "tst_h": [_r(m.tst_minutes / 60, 2) if m and m.tst_minutes is not None else None
+                      for m in per],
+            "se": [_r(m.se_percent) if m else None for m in per]}
+    return out
+
+
+def wearable_nights(summary: Any) -> list[tuple[str, int, float | None, float | None]]:
+    """(source, nights with a main episode, mean TST h, mean SE %) per wearable source of the
+    window, from the summary's per-source figures."""
+    out = []
+    for src, d in sorted(summary.wearable.items()):
+        tst = d["tst_minutes"].mean
+        out.append((src, d["tib_minutes"].n, None if tst is None else round(tst / 60, 2),
+                    _r(d["se_percent"].mean)))
+    return out
 
 
 def with_without(summary: Any) -> list[Any]:

@@ -34,4 +34,5 @@ def dashboard_page(request: Request, ctx: CtxDep) -> Response:
         "series_json": json.dumps(shown, separators=(",", ":")),
         "fallbacks": dashboard.fallbacks(shown), "weeks": dashboard.weekly_rows(s, cols),
         "compared": dashboard.with_without(s), "labels": dashboard.labels(),
+        "wearable": dashboard.wearable_nights(s),
         "last": request.query_params.get("last") or ""})
