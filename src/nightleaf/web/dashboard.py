@@ -85,7 +85,7 @@ def night_label(night: date) -> str:
     return f"{WEEKDAY[night.weekday()]} {night.day} {MONTH[night.month - 1]}"
 
 
-def with_views(summary: Any, cols: dict[str, list[Any]], view: str) -> dict[str, list[Any]]:
+def with_views(summary: Any, cols: dict[str, Any], view: str) -> dict[str, Any]:
     """The chart columns with the 7-night trailing means and the nights' labels; for
     ``view="week"``, one point per block of 7 nights (the last block ends with the last night),
     labelled by the week's nights."""
@@ -96,7 +96,7 @@ def with_views(summary: Any, cols: dict[str, list[Any]], view: str) -> dict[str,
     out["label"] = [night_label(n) for n in nights]
     if view != "week":
         return out
-    weekly: dict[str, list[Any]] = {}
+    weekly: dict[str, Any] = {}
     size = 7
     start = len(nights) % size  # the same blocks as stats.rolling.block_means
     edges = ([0] if start else []) + list(range(start, len(nights), size))
@@ -163,7 +163,7 @@ FALLBACKS = (
 )
 
 
-def fallbacks(cols: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+def fallbacks(cols: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The server-drawn SVG of each chart (7-night means, or weekly means in the week view)."""
     out = {}
     for chart, lines, rng in FALLBACKS:
@@ -173,7 +173,7 @@ def fallbacks(cols: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def weekly_rows(summary: Any, cols: dict[str, list[Any]]) -> list[dict[str, Any]]:
+def weekly_rows(summary: Any, cols: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows of the weekly table (shown without JavaScript, and to screen readers)."""
     week = with_views(summary, cols, "week")
     keys = ("tst_h", "se", "sol", "pain_evening", "pain_morning", "grams")
