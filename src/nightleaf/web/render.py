@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from nightleaf.errors import FieldError, InputError, NightleafError
 from nightleaf.model import clock
 from nightleaf.web.deps import get_context
+from nightleaf.web.prg import flash_message
 from nightleaf.web.security import csrf_token, set_csrf_cookie
 
 HERE = Path(__file__).parent
@@ -74,6 +75,7 @@ def page(request: Request, name: str, context: Mapping[str, Any] | None = None, 
     data: dict[str, Any] = {"errors": {}, "values": {}, "active": "", **(context or {})}
     if "profile" not in data:
         data["profile"] = ctx.profile()
+    data.setdefault("flash", flash_message(request))
     data.update(csrf=csrf_token(request), nav=request.app.state.nav)
     resp = templates.TemplateResponse(request, name, data, status_code=status_code)
     set_csrf_cookie(request, resp)
