@@ -69,6 +69,14 @@ templates.env.filters["day"] = _day
 templates.env.filters["num"] = _num
 
 
+def _finding_title(title: str) -> str:
+    """A title without a leading "Danger: ": the badge beside it says the severity already."""
+    return title.removeprefix("Danger: ")
+
+
+templates.env.filters["finding_title"] = _finding_title
+
+
 def page(request: Request, name: str, context: Mapping[str, Any] | None = None, *,
          status_code: int = 200) -> Response:
     ctx = get_context(request)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from nightleaf.errors import NightleafError
 from nightleaf.model import clock
-from nightleaf.services import Context, parse
+from nightleaf.services import Context, parse, safety
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services.entries import (
@@ -24,6 +24,7 @@ from nightleaf.services.entries import (
 from nightleaf.web.deps import CtxDep
 from nightleaf.web.pages._common import parse_night, tonight_of
 from nightleaf.web.pages.tonight import intake_error, intake_input
+from nightleaf.web.prg import after_write
 from nightleaf.web.render import form_values, page, redirect
 
 router = APIRouter()
@@ -74,6 +75,17 @@ def _edit(request: Request, ctx: Context, intake_id: int,
         "views": journal_svc.list_products(ctx)}, status_code=status_code)
 
 
+@router.get("/journal/intake/{intake_id}")
+def intake_page(request: Request, ctx: CtxDep, intake_id: int) -> Response:
+    """One intake and the findings for its night as they stand now (where a save or a
+    correction lands, so a reload repeats nothing)."""
+    intake = get_intake(ctx, intake_id)
+    return page(request, "intake_saved.html", {
+        "active": "tonight" if intake.night == tonight_of(ctx) else "journal",
+        "intake": intake, "tonight": tonight_of(ctx),
+        "findings": safety.findings_for_night(ctx, intake.night)})
+
+
 @router.get("/journal/intake/{intake_id}/edit")
 def edit_intake_page(request: Request, ctx: CtxDep, intake_id: int) -> Response:
     return _edit(request, ctx, intake_id)
@@ -86,7 +98,7 @@ async def edit_intake(request: Request, ctx: CtxDep, intake_id: int) -> Response
         saved = update_intake(ctx, intake_id, intake_input(form))
     except NightleafError as exc:
         return _edit(request, ctx, intake_id, form_values(form), intake_error(exc), exc.status_code)
-    return redirect(f"/journal/night/{saved.night.isoformat()}?saved=edited")
+    return after_write(f"/journal/intake/{saved.id}", "corrected", anchor="h-find")
 
 
 def _entry(ctx: Context, kind: str, entry_id: int) -> tuple[Any, date]:
