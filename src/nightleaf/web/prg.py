@@ -27,6 +27,7 @@ FLASH: dict[str, str] = {
     "pain": "Pain rating logged.",
     "routine": "Routine saved.",
     "deleted": "Entry deleted.",
+    "condition-removed": "Condition removed.",
     "corrected": "Entry corrected.",
     "product": "Product added.",
     "product-edited": "Product updated.",

@@ -35,3 +35,12 @@
     update();
   });
 })();
+
+// After a refused form, the first field in error gets the focus (and is scrolled into view),
+// so the message beside it is read out and seen; the page works the same without this.
+(function () {
+  var bad = document.querySelector("[aria-invalid=true]");
+  if (bad) { bad.focus(); bad.scrollIntoView({ block: "center" }); return; }
+  var general = document.querySelector("main .error[role=alert]");
+  if (general) { general.setAttribute("tabindex", "-1"); general.focus(); }
+})();
