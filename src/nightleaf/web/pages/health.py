@@ -70,7 +70,7 @@ def _edit_page(request: Request, ctx: Context, med: Medicine, values: dict[str, 
                errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
     return page(request, "medicine_edit.html", {
         "active": "health", "med": med, "mvalues": values, "merrors": errors or {},
-        "findings": checks.medicine_findings(ctx).get(med.id, [])}, status_code=status_code)
+        "findings": checks.medicine_findings(ctx).get(med.id or 0, [])}, status_code=status_code)
 
 
 @router.get("/health/medicines/{med_id}/edit")
@@ -99,7 +99,7 @@ def confirm_remove_medicine(request: Request, ctx: CtxDep, med_id: int) -> Respo
     med = _medicine(ctx, med_id)
     return page(request, "medicine_remove.html", {
         "active": "health", "med": med,
-        "findings": checks.medicine_findings(ctx).get(med.id, [])})
+        "findings": checks.medicine_findings(ctx).get(med.id or 0, [])})
 
 
 @router.post("/health/medicines/{med_id}/remove")
