@@ -160,3 +160,24 @@ def test_one_time_input_everywhere_on_tonight(profiled) -> None:
     html = profiled.get("/tonight").text
     assert 'type="time"' not in html  # 24-hour text with a pattern, not a locale's 12-hour input
     assert html.count('pattern="([01]?[0-9]|2[0-3]):[0-5][0-9]"') == 3
+
+
+def test_an_implausible_mitragynine_result_is_refused_beside_its_field(profiled) -> None:
+    assert post(profiled, "/products", {"name": "Red Bali", "form": "powder"}).status_code == 303
+    r = post(profiled, "/products/batches", {"product": "Red Bali", "lot": "A1",
+                                             "mitragynine_pct": "99"})
+    assert r.status_code == 422
+    assert 'id="e-b-mitragynine_pct"' in r.text and "not plausible" in r.text
+    assert post(profiled, "/products/batches", {"product": "Red Bali", "lot": "A1",
+                                                "mitragynine_pct": "1.4"}).status_code == 303
+    assert post(profiled, "/products", {"name": "Resin", "form": "extract"}).status_code == 303
+    assert post(profiled, "/products/batches", {"product": "Resin",
+                                                "mitragynine_pct": "34.65"}).status_code == 303
+
+
+def test_one_drink_is_one_drink(profiled) -> None:
+    post(profiled, "/tonight/substance", {"kind": "alcohol", "amount": "1", "at": "20:40"})
+    post(profiled, "/tonight/intake", {"amount": "3g", "at": "20:00"})
+    html = profiled.get("/tonight").text
+    assert "1 drinks" not in html and "drink(s)" not in html
+    assert "1 drink" in html

@@ -81,6 +81,7 @@ def add_batch(ctx: Context, inp: BatchInput) -> Batch:
     f.check()
     with ctx.tx() as repo:
         p = find_product(repo, inp.product)
+        mit = parse.plausible_mitragynine(mit, p.form)
         b = validate.batch(Batch(
             product_id=saved_id(p), lot=parse.text(inp.lot), purchased_on=purchased,
             mitragynine_pct=mit, seven_oh_pct=seven, lab=parse.text(inp.lab), test_date=tested,

@@ -77,6 +77,19 @@ def _finding_title(title: str) -> str:
 templates.env.filters["finding_title"] = _finding_title
 
 
+def _qty(amount: float | None, unit: str | None) -> str:
+    """``1 drink``, ``2 drinks``, ``200 mg``: a plural unit is singular for exactly one."""
+    if amount is None:
+        return ""
+    u = (unit or "").strip()
+    if amount == 1 and u.endswith("s") and u not in ("mg", "g", "ms"):
+        u = u[:-1]
+    return f"{_num(amount)} {u}".strip()
+
+
+templates.env.filters["qty"] = _qty
+
+
 def page(request: Request, name: str, context: Mapping[str, Any] | None = None, *,
          status_code: int = 200) -> Response:
     ctx = get_context(request)
