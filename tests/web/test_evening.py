@@ -181,3 +181,32 @@ def test_one_drink_is_one_drink(profiled) -> None:
     html = profiled.get("/tonight").text
     assert "1 drinks" not in html and "drink(s)" not in html
     assert "1 drink" in html
+
+
+def test_substance_and_pain_entries_can_be_corrected(profiled) -> None:
+    post(profiled, "/tonight/intake", {"amount": "3g", "at": "20:00"})
+    post(profiled, "/tonight/substance", {"kind": "caffeine", "amount": "80", "at": "20:30"})
+    post(profiled, "/tonight/pain", {"nrs": "5", "at": "20:45"})
+    night = profiled.get("/api/nights/2026-11-24").json()
+    sid, pid = night["substances"][0]["id"], night["pain"][0]["id"]
+    tonight = profiled.get("/tonight").text
+    assert f'href="/journal/substance/{sid}/edit"' in tonight
+    assert f'href="/journal/pain/{pid}/edit"' in tonight
+    form = profiled.get(f"/journal/substance/{sid}/edit").text
+    assert 'value="2026-11-24 20:30"' in form
+    bad = post(profiled, f"/journal/pain/{pid}/edit", {"nrs": "12", "context": "evening",
+                                                       "at": "2026-11-24 20:45"})
+    assert bad.status_code == 422 and 'id="e-nrs"' in bad.text
+    # the caffeine was a drink: corrected, and the danger it draws shows where it lands
+    r = post(profiled, f"/journal/substance/{sid}/edit", {"kind": "alcohol", "amount": "2",
+                                                          "at": "2026-11-24 20:30"})
+    assert r.status_code == 303
+    html = profiled.get(r.headers["location"]).text
+    assert "Entry corrected." in html
+    _danger_shown_without_a_click(html)
+    assert post(profiled, f"/journal/pain/{pid}/edit", {"nrs": "3", "context": "evening",
+                                                        "at": "2026-11-24 20:45"}
+                ).status_code == 303
+    night = profiled.get("/api/nights/2026-11-24").json()
+    assert [s["kind"] for s in night["substances"]] == ["alcohol"]
+    assert [p["nrs"] for p in night["pain"]] == [3]
