@@ -13,10 +13,9 @@ from nightleaf.errors import NightleafError, NotFound
 from nightleaf.model import clock
 from nightleaf.model.entities import PAIN_CONTEXTS, SUBSTANCE_KINDS, Substance
 from nightleaf.services import Context, parse, safety
-from nightleaf.services.diary import update_pain, update_substance
-from nightleaf.services.inputs import PainInput, SubstanceInput
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
+from nightleaf.services.diary import update_pain, update_substance
 from nightleaf.services.entries import (
     delete_entry,
     get_entry,
@@ -24,6 +23,7 @@ from nightleaf.services.entries import (
     night_detail,
     update_intake,
 )
+from nightleaf.services.inputs import PainInput, SubstanceInput
 from nightleaf.web.deps import CtxDep
 from nightleaf.web.pages._common import parse_night, text, tonight_of
 from nightleaf.web.pages.tonight import intake_error, intake_input
@@ -104,7 +104,7 @@ async def edit_intake(request: Request, ctx: CtxDep, intake_id: int) -> Response
     return after_write(f"/journal/intake/{saved.id}", "corrected", anchor="h-find")
 
 
-#: entries corrected with a form of their own: kind → (inputs, input type, update, anchor)
+#: entries (besides intakes) corrected with a form of their own
 EDITABLE = ("substance", "pain")
 SUBSTANCE_FIELDS = ("kind", "name", "amount", "unit", "at", "note")
 PAIN_FIELDS = ("nrs", "context", "at", "note")
@@ -119,7 +119,7 @@ def _entry_values(item: Any) -> dict[str, str]:
     return {"nrs": str(item.nrs), "context": item.context, "at": at, "note": item.note or ""}
 
 
-def _entry_edit(request: Request, ctx: Context, kind: str, item: Any,
+def _entry_edit(request: Request, kind: str, item: Any,
                 values: dict[str, str], errors: dict[str, str] | None = None,
                 status_code: int = 200) -> Response:
     return page(request, "entry_edit.html", {
@@ -133,7 +133,7 @@ def edit_entry_page(request: Request, ctx: CtxDep, kind: str, entry_id: int) -> 
     if kind not in EDITABLE:
         raise NotFound(f"a {kind} entry has no edit form; delete it and add it again")
     item = get_entry(ctx, kind, entry_id)
-    return _entry_edit(request, ctx, kind, item, _entry_values(item))
+    return _entry_edit(request, kind, item, _entry_values(item))
 
 
 @router.post("/journal/{kind}/{entry_id}/edit")
@@ -151,7 +151,7 @@ async def edit_entry(request: Request, ctx: CtxDep, kind: str, entry_id: int) ->
             saved = update_pain(ctx, entry_id, PainInput(
                 nrs=got["nrs"] or "", context=got["context"], at=got["at"], note=got["note"]))
     except NightleafError as exc:
-        return _entry_edit(request, ctx, kind, item, form_values(form),
+        return _entry_edit(request, kind, item, form_values(form),
                            form_error(exc, fields), exc.status_code)
     if kind == "substance" and saved.night == tonight_of(ctx):  # findings may have changed
         return after_write("/tonight", "corrected", anchor="findings")
