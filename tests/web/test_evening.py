@@ -210,3 +210,39 @@ def test_substance_and_pain_entries_can_be_corrected(profiled) -> None:
     night = profiled.get("/api/nights/2026-11-24").json()
     assert [s["kind"] for s in night["substances"]] == ["alcohol"]
     assert [p["nrs"] for p in night["pain"]] == [3]
+
+
+def test_products_and_batches_can_be_edited(profiled) -> None:
+    post(profiled, "/products", {"name": "Red Bali", "form": "powder"})
+    post(profiled, "/products", {"name": "Green caps", "form": "capsule", "capsule_mg": "500"})
+    post(profiled, "/products/batches", {"product": "Red Bali", "lot": "RB1",
+                                         "mitragynine_pct": "1.2"})
+    views = profiled.get("/api/products").json()
+    products = views["products"] if isinstance(views, dict) else views
+    red = next(v for v in products if v["product"]["name"] == "Red Bali")
+    pid, bid = red["product"]["id"], red["batches"][0]["id"]
+    listing = profiled.get("/products").text
+    assert f'href="/products/{pid}/edit"' in listing
+    assert f'href="/products/batches/{bid}/edit"' in listing
+    form = profiled.get(f"/products/{pid}/edit").text
+    assert 'value="Red Bali"' in form
+    # renaming onto another product is refused beside the name
+    r = post(profiled, f"/products/{pid}/edit", {"name": "Green caps", "form": "powder",
+                                                 "vein": "red"})
+    assert r.status_code == 409 and 'id="e-name"' in r.text
+    r = post(profiled, f"/products/{pid}/edit", {"name": "Red Bali (Vendor A)", "form": "powder",
+                                                 "vein": "red"})
+    assert r.status_code == 303 and "flash=product-edited" in r.headers["location"]
+    assert 'value="1.2"' in profiled.get(f"/products/batches/{bid}/edit").text
+    r = post(profiled, f"/products/batches/{bid}/edit", {"product": str(pid), "lot": "RB1",
+                                                         "mitragynine_pct": "99"})
+    assert r.status_code == 422 and "not plausible" in r.text
+    r = post(profiled, f"/products/batches/{bid}/edit", {"product": str(pid), "lot": "RB-1",
+                                                         "mitragynine_pct": "1.4"})
+    assert r.status_code == 303
+    views = profiled.get("/api/products").json()
+    products = views["products"] if isinstance(views, dict) else views
+    red = next(v for v in products if v["product"]["id"] == pid)
+    assert red["product"]["name"] == "Red Bali (Vendor A)" and red["product"]["vein"] == "red"
+    assert [(b["id"], b["lot"], b["mitragynine_pct"]) for b in red["batches"]] == [
+        (bid, "RB-1", 1.4)]
