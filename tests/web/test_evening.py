@@ -132,7 +132,7 @@ def test_removing_a_medicine_asks_first_and_can_be_undone(profiled) -> None:
     r = post(profiled, f"/health/medicines/{med['id']}/remove")
     assert r.status_code == 303 and _meds(profiled) == []
     landing = profiled.get(r.headers["location"]).text
-    assert "Medicine removed." in landing and ">Undo</button>" in landing
+    assert "tramadol was removed" in landing and ">Undo</button>" in landing
     values = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">',
                              landing.split('id="undo"')[1].split("</form>")[0]))
     r = post(profiled, "/health/medicines", values)

@@ -27,7 +27,8 @@ def _page(request: Request, ctx: Context, *, status_code: int = 200, **extra: ob
         "med_findings": checks.medicine_findings(ctx),
         "cond_findings": checks.condition_findings(ctx),
         "saved": request.query_params.get("saved"), "mvalues": {}, "merrors": {},
-        "undo": _undo(request),
+        "undo": (undo := _undo(request)),
+        **({"flash": None} if undo else {}),  # the undo box says it already
         "cvalues": {}, "cerrors": {}, **extra}, status_code=status_code)
 
 

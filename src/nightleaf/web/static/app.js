@@ -44,3 +44,12 @@
   var general = document.querySelector("main .error[role=alert]");
   if (general) { general.setAttribute("tabindex", "-1"); general.focus(); }
 })();
+
+// The phone menu is one row that scrolls sideways: bring the current page's link into view.
+(function () {
+  var here = document.querySelector(".top nav a[aria-current=page]");
+  var row = here && here.closest("ul");
+  if (row && row.scrollWidth > row.clientWidth) {
+    row.scrollLeft = here.offsetLeft - (row.clientWidth - here.offsetWidth) / 2;
+  }
+})();
