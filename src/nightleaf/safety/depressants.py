@@ -20,6 +20,6 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
     total = sum(amounts)
     what = (f"{total:g} drink{'' if total == 1 else 's'} of alcohol" if amounts
             else "alcohol")
-    return [finding(kb, "depressant.alcohol", rule.severity, "Danger: alcohol and kratom tonight",
+    return [finding(kb, "depressant.alcohol", rule.severity, "Alcohol and kratom tonight",
                     f"Tonight's log has {what} and kratom on the same evening. {rule.explanation}",
                     rule.sources, rule.discuss)]
