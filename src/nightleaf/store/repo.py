@@ -219,8 +219,13 @@ class Repo:
             order = [table.c.position]
         elif cls is e.SleepEntry:
             order = [table.c.night]
+        elif cls is e.ExperimentNight:
+            order = [table.c.experiment_id, table.c.night]
+        elif cls is e.Experiment:
+            order = [table.c.start]
+        ids = [table.c.id] if "id" in table.c else []
         cols, build = _reader(cls, table)
-        return [build(r) for r in _read(self.conn, cols, [and_(*cond)], [*order, table.c.id])]
+        return [build(r) for r in _read(self.conn, cols, [and_(*cond)], [*order, *ids])]
 
     # -- profile ---------------------------------------------------------------------------
     def profile(self) -> e.Profile | None:
@@ -452,6 +457,8 @@ class Repo:
             pain=self.all(e.PainRating), symptoms=self.all(e.Symptom),
             routine=self.all(e.RoutineItem), routine_checks=self.routine_checks(),
             notes=self.all(e.Note),
+            experiments=self.all(e.Experiment),
+            experiment_nights=self.all(e.ExperimentNight),
         )
 
     def save_journal(self, j: e.Journal) -> None:
@@ -461,7 +468,8 @@ class Repo:
         for items in (j.medicines, j.conditions, j.products, j.batches):
             self.add_many(items)
         self.add_intakes(j.intakes)
-        for more in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes):
+        for more in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes,
+                     j.experiments, j.experiment_nights):
             self.add_many(more)
         for ep in j.episodes:
             values = _row(ep, skip=("stages", "person_id"))
