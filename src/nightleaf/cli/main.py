@@ -11,6 +11,7 @@ from rich.markup import escape
 from nightleaf import __version__
 from nightleaf.cli import (
     common,
+    experiment,
     journal,
     log,
     nights,
@@ -54,6 +55,7 @@ def _root(
 journal.register(app)
 log.register(app)
 nights.register(app)
+experiment.register(app)
 summary.register(app)
 plan.register(app)
 safety.register(app)

@@ -431,6 +431,27 @@ class Repo:
         self.conn.execute(insert(t.routine_check).values(
             person_id=self.person_id, item_id=chk.item_id, night=chk.night, done=chk.done))
 
+    # -- self-experiments ------------------------------------------------------------------
+    def add_experiment(self, exp: e.Experiment, nights: Sequence[e.ExperimentNight]) -> e.Experiment:
+        """Save a plan and its schedule together (the schedule gets the new experiment's id)."""
+        saved = self.add(exp)
+        self.add_many([dataclasses.replace(n, experiment_id=saved.id) for n in nights])
+        return saved
+
+    def experiment_nights(self, experiment_id: int) -> list[e.ExperimentNight]:
+        c = t.experiment_night.c
+        rows = self.conn.execute(
+            select(t.experiment_night).where(c.person_id == self.person_id,
+                                             c.experiment_id == experiment_id).order_by(c.night))
+        return [_build(e.ExperimentNight, r) for r in rows]
+
+    def stop_experiment(self, experiment_id: int, reason: str, at: datetime) -> None:
+        """Record an early stop; the plan itself is never changed."""
+        c = t.experiment.c
+        self.conn.execute(update(t.experiment).where(
+            c.id == experiment_id, c.person_id == self.person_id,
+        ).values(status="stopped", stopped_reason=reason, stopped_at=at))
+
     # -- whole journal ---------------------------------------------------------------------
     def is_empty(self) -> bool:
         for _key, table in t.JOURNAL_TABLES:
