@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 
 from nightleaf.model import clock
 from nightleaf.model.entities import (
-    Experiment,
-    ExperimentNight,
     Batch,
     Condition,
+    Experiment,
+    ExperimentNight,
     Intake,
     Journal,
     Medicine,

@@ -220,7 +220,7 @@ def create(ctx: Context, inp: ExperimentInput) -> ExperimentView:
     start = f.get(lambda: parse.iso_date(inp.start, "start", tonight + timedelta(days=1),
                                          "the start night"))
     f.check()
-    assert start is not None  # noqa: S101 - iso_date returns the default when empty
+    assert start is not None
     if seed is None:
         import secrets
 

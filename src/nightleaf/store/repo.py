@@ -435,7 +435,7 @@ class Repo:
     def add_experiment(self, exp: e.Experiment, nights: Sequence[e.ExperimentNight]) -> e.Experiment:
         """Save a plan and its schedule together (the schedule gets the new experiment's id)."""
         saved = self.add(exp)
-        self.add_many([dataclasses.replace(n, experiment_id=saved.id) for n in nights])
+        self.add_many([dataclasses.replace(n, experiment_id=e.saved_id(saved)) for n in nights])
         return saved
 
     def experiment_nights(self, experiment_id: int) -> list[e.ExperimentNight]:
