@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 from rich.table import Table
 
@@ -67,8 +65,7 @@ def list_(json_: bool = JsonOpt) -> None:
     """List your experiments."""
     rows = svc.list_experiments(get_ctx())
     if json_:
-        print_json([{k: v for k, v in vars(r).items() if k not in ("schedule", "warnings")}
-                    for r in rows])
+        print_json(rows)
         return
     if not rows:
         console.print("No experiments yet. Start one with: nightleaf experiment new NAME ...")
@@ -85,9 +82,7 @@ def show(experiment_id: str = ID, json_: bool = JsonOpt) -> None:
     """Show the plan, the schedule and how closely it was followed."""
     view, nights, adh = svc.progress(get_ctx(), experiment_id)
     if json_:
-        data: dict[str, Any] = {k: v for k, v in vars(view).items() if k != "warnings"}
-        data["adherence"] = adh
-        print_json(data)
+        print_json(view)
         return
     console.print(f"Experiment {view.id} [bold]{view.name}[/bold] ({view.status}): "
                   f"A = {view.a_text}; B = {view.b_text}")
@@ -112,7 +107,7 @@ def stop(experiment_id: str = ID,
     """Stop an experiment early; the reason is recorded and the result stays interim."""
     v = svc.stop(get_ctx(), experiment_id, reason)
     if json_:
-        print_json({k: val for k, val in vars(v).items() if k != "warnings"})
+        print_json(v)
         return
     console.print(f"Stopped experiment {v.id} ({v.name}): {v.stopped_reason}")
 

@@ -20,6 +20,10 @@ edited; stopping early records the reason and the moment.
 
 from __future__ import annotations
 
+__all__ = ["ExperimentInput", "ExperimentView", "NightView", "TonightArm", "arm_on", "create",
+           "experiment_arm", "list_experiments", "progress", "result", "show", "stop",
+           "tonight_arm"]
+
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -39,6 +43,7 @@ from nightleaf.model.entities import (
 )
 from nightleaf.services import parse
 from nightleaf.services.context import Context
+from nightleaf.services.inputs import ExperimentInput
 from nightleaf.store.repo import Repo
 
 TIMING_TOLERANCE_MIN = 30
@@ -57,23 +62,6 @@ WITHDRAWAL_WARNING = (
 
 
 @dataclass
-class ExperimentInput:
-    """What a person types to set up an experiment; attribute names are the field ids."""
-
-    name: str = ""
-    compare: str = ""
-    a: str = ""
-    b: str = ""
-    period: str | None = None
-    pairs: str | None = None
-    washout: str | None = None
-    outcome: str | None = None
-    mid: str | None = None
-    start: str | None = None
-    seed: str | None = None
-
-
-@dataclass
 class NightView:
     night: date
     arm: str
@@ -81,6 +69,13 @@ class NightView:
     arm_text: str
     adherent: bool | None  # None: not yet, or nothing to judge by
     outcome: float | None  # the primary outcome's value, when logged
+
+
+@dataclass
+class Adherence:
+    nights: int  # nights so far
+    matched: int
+    not_matched: int
 
 
 @dataclass
@@ -107,6 +102,7 @@ class ExperimentView:
     created_at: datetime
     schedule: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
+    adherence: Adherence | None = None  # filled by show/progress
 
 
 @dataclass
@@ -117,13 +113,6 @@ class TonightArm:
     arm: str
     washout: bool
     text: str  # "arm B: intake at 21:00"
-
-
-@dataclass
-class Adherence:
-    nights: int  # nights so far
-    matched: int
-    not_matched: int
 
 
 # -- arms ------------------------------------------------------------------------------------
@@ -317,11 +306,8 @@ def list_experiments(ctx: Context) -> list[ExperimentView]:
 
 
 def show(ctx: Context, value: str | int) -> ExperimentView:
-    profile = ctx.profile()
-    tonight = clock.tonight(ctx.now(), profile.tz)
-    with ctx.tx() as repo:
-        exp = _get(repo, value)
-        return _view(exp, repo.experiment_nights(_id(exp)), profile, tonight)
+    """The plan, its schedule and the adherence so far (``experiment show --json``)."""
+    return progress(ctx, value)[0]
 
 
 def stop(ctx: Context, value: str | int, reason: str | None) -> ExperimentView:
@@ -416,8 +402,9 @@ def progress(ctx: Context, value: str | int) -> tuple[ExperimentView, list[Night
     rows = [NightView(n.night, n.arm, n.washout, arm_text(exp, n.arm, profile), adh[n.night],
                       values.get(n.night)) for n in nights]
     done = [r for r in rows if r.night <= upto]
-    return view, rows, Adherence(len(done), sum(r.adherent is True for r in done),
-                                 sum(r.adherent is False for r in done))
+    view.adherence = Adherence(len(done), sum(r.adherent is True for r in done),
+                               sum(r.adherent is False for r in done))
+    return view, rows, view.adherence
 
 
 def result(ctx: Context, value: str | int) -> dict[str, Any]:
