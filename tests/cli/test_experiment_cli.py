@@ -184,3 +184,28 @@ def test_none_for_a_frequent_user_warns_of_withdrawal(
     assert r.code == 0, r.err
     assert "withdrawal" in r.err and "--compare timing" in r.err
     assert json.loads(r.out)["period"] == 14  # kratom vs none: 14-night periods
+
+
+def test_tonight_and_the_reminders_carry_tonights_arm(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    import icalendar
+
+    _init(cli, monkeypatch)
+    created = _new(cli, *DESIGN)
+    schedule = json.loads(cli("experiment", "show", str(created["id"]), "--json").out)["schedule"]
+    b_night = next(n for n in schedule if n["arm"] == "B" and not n["washout"])
+    monkeypatch.setenv("NIGHTLEAF_NOW", f"{b_night['night']}T18:00:00+00:00")
+    t = json.loads(cli("tonight", "--json").out)
+    assert t["experiment_arm"] == "earlier intake — arm B: intake at 21:00 (120 min before bed)"
+    assert "arm B: intake at 21:00" in cli("tonight").out
+    out = f"{tmp_path}/r.ics"
+    assert cli("reminders", "--out", out).code == 0
+    with open(out, "rb") as fh:
+        cal = icalendar.Calendar.from_ical(fh.read())
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    ev = events[f"nightleaf-p1-experiment-{created['id']}-{b_night['night']}@nightleaf.local"]
+    assert "arm B: intake at 21:00" in str(ev["SUMMARY"])
+    assert ev.decoded("DTSTART").strftime("%H:%M") == "21:00" and "RRULE" not in ev
+    # after the end there is no arm tonight
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-03-01T18:00:00+00:00")
+    assert json.loads(cli("tonight", "--json").out)["experiment_arm"] is None

@@ -21,13 +21,13 @@ edited; stopping early records the reason and the moment.
 from __future__ import annotations
 
 __all__ = ["ExperimentInput", "ExperimentView", "NightView", "TonightArm", "arm_on", "create",
-           "experiment_arm", "list_experiments", "progress", "result", "show", "stop",
+           "experiment_arm", "experiment_arms", "experiment_reminders", "list_experiments", "progress", "result", "show", "stop",
            "tonight_arm"]
 
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nightleaf.errors import InputError, NotFound
 from nightleaf.model import clock
@@ -45,6 +45,9 @@ from nightleaf.services import parse
 from nightleaf.services.context import Context
 from nightleaf.services.inputs import ExperimentInput
 from nightleaf.store.repo import Repo
+
+if TYPE_CHECKING:
+    from nightleaf.plan.reminders import Reminder
 
 TIMING_TOLERANCE_MIN = 30
 AMOUNT_TOLERANCE = 0.10  # 10 % of the arm's amount (at least 0.1 g)
@@ -500,5 +503,47 @@ def tonight_arm(ctx: Context, night: date | None = None) -> TonightArm | None:
 
 def experiment_arm(repo: Repo, night: date) -> str | None:
     """"A" or "B" for a night inside a running experiment, else None (the nightly figures)."""
-    arm = arm_on(repo, night)
-    return arm.arm if arm is not None else None
+    return experiment_arms(repo, night, night).get(night)
+
+
+def experiment_arms(repo: Repo, first: date, last: date) -> dict[date, str]:
+    """Every night in ``first..last`` that belongs to an experiment (up to its stop) -> "A"/"B";
+    one pass, for the nightly figures' ``experiment_arm`` slot."""
+    out: dict[date, str] = {}
+    for exp in repo.all(Experiment):
+        if exp.start > last or exp.end < first:
+            continue
+        stop = (clock.night_of(exp.stopped_at, exp.tz)
+                if exp.status == "stopped" and exp.stopped_at is not None else exp.end)
+        for n in repo.experiment_nights(_id(exp)):
+            if first <= n.night <= last and n.night <= stop:
+                out[n.night] = n.arm
+    return out
+
+
+def experiment_reminders(repo: Repo, profile: Profile, from_night: date) -> list[Reminder]:
+    """One-off reminders for the remaining nights of a running experiment, each carrying that
+    night's arm in words, at the arm's intake time (timing) or the planned intake time."""
+    from nightleaf.plan.reminders import Reminder
+
+    out: list[Reminder] = []
+    for exp in repo.all(Experiment):
+        if exp.status == "stopped" or exp.end < from_night:
+            continue
+        for n in repo.experiment_nights(_id(exp)):
+            if n.night < from_night:
+                continue
+            lead = int(exp.arm_a if n.arm == "A" else exp.arm_b) if exp.compare == "timing" \
+                else profile.lead_minutes
+            at = clock.local_datetime(clock.night_time(n.night, profile.target_bedtime,
+                                                       profile.tz), profile.tz)
+            start = (at - timedelta(minutes=lead)).replace(tzinfo=None)
+            words = f"arm {n.arm}: {arm_text(exp, n.arm, profile)}"
+            if n.washout:
+                words += " (wash-out night)"
+            out.append(Reminder(
+                f"experiment-{exp.id}-{n.night.isoformat()}", f"Experiment {exp.name}: {words}",
+                f"Tonight's arm of your self-experiment {exp.name!r}: {words}. Log the intake as "
+                "usual; the arm is your own setting, not a recommendation.", start, profile.tz,
+                repeat=False))
+    return out
