@@ -8,18 +8,19 @@ from datetime import date
 from html import escape
 from typing import Any
 
+FONT = 14
 A_COLOUR = "#3b6ea5"
 B_COLOUR = "#c0622d"
 
 
-def nights_svg(nights: Sequence[Mapping[str, Any]], *, label: str, width: int = 640,
-               height: int = 220) -> str:
+def nights_svg(nights: Sequence[Mapping[str, Any]], *, label: str, width: int = 480,
+               height: int = 240) -> str:
     """Each night's primary outcome as a dot, coloured by arm; wash-out nights hollow; the
     periods shaded. ``nights``: ``{"night": date, "arm": "A"|"B", "washout": bool,
     "value": float | None}``."""
     if not nights:
         return ""
-    pad_l, pad_r, pad_t, pad_b = 44, 10, 12, 28
+    pad_l, pad_r, pad_t, pad_b = 48, 10, 12, 30
     w, h = width - pad_l - pad_r, height - pad_t - pad_b
     values = [float(n["value"]) for n in nights if n.get("value") is not None]
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
@@ -51,13 +52,13 @@ def nights_svg(nights: Sequence[Mapping[str, Any]], *, label: str, width: int = 
             x1 = pad_l + k / count * w
             parts.append(f'<rect x="{x0:.1f}" y="{pad_t}" width="{x1 - x0:.1f}" height="{h}" '
                          f'fill="{colour}" fill-opacity="0.08"/>')
-            parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{pad_t + 12}" font-size="11" '
+            parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{pad_t + 15}" font-size="{FONT}" '
                          f'text-anchor="middle" fill="{colour}">{nights[start]["arm"]}</text>')
             start = k
     for v in ticks:
         parts.append(f'<line x1="{pad_l}" x2="{pad_l + w}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
                      'stroke="#999" stroke-opacity="0.3"/>')
-        parts.append(f'<text x="{pad_l - 4}" y="{y(v) + 4:.1f}" font-size="11" '
+        parts.append(f'<text x="{pad_l - 4}" y="{y(v) + 4:.1f}" font-size="{FONT}" '
                      f'text-anchor="end" fill="currentColor">{v:.0f}</text>')
     for n in nights:
         if n.get("value") is None:
@@ -69,16 +70,16 @@ def nights_svg(nights: Sequence[Mapping[str, Any]], *, label: str, width: int = 
                      f'<title>{n["night"]}: arm {n["arm"]}, {float(n["value"]):.0f}'
                      f'{" (wash-out)" if n["washout"] else ""}</title></circle>')
     last: date = nights[-1]["night"]
-    parts.append(f'<text x="{pad_l}" y="{height - 8}" font-size="11" fill="currentColor">'
+    parts.append(f'<text x="{pad_l}" y="{height - 8}" font-size="{FONT}" fill="currentColor">'
                  f'{first:%d %b}</text>')
-    parts.append(f'<text x="{pad_l + w}" y="{height - 8}" font-size="11" text-anchor="end" '
+    parts.append(f'<text x="{pad_l + w}" y="{height - 8}" font-size="{FONT}" text-anchor="end" '
                  f'fill="currentColor">{last:%d %b}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def effect_svg(effect: float | None, interval: Sequence[float] | None, mid: float, *,
-               higher_is_better: bool, unit: str, width: int = 640, height: int = 90) -> str:
+               higher_is_better: bool, unit: str, width: int = 480, height: int = 100) -> str:
     """The effect (B − A) with its 95% interval on an axis marked at 0 and ± the MID; the side
     where B is better is labelled."""
     if effect is None or not interval:
@@ -102,17 +103,17 @@ def effect_svg(effect: float | None, interval: Sequence[float] | None, mid: floa
     for m in (-mid, mid):
         parts.append(f'<line x1="{x(m):.1f}" x2="{x(m):.1f}" y1="18" y2="58" stroke="#777" '
                      'stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{x(m):.1f}" y="74" font-size="11" text-anchor="middle" '
+        parts.append(f'<text x="{x(m):.1f}" y="78" font-size="{FONT}" text-anchor="middle" '
                      f'fill="currentColor">{m:+g}</text>')
-    parts.append(f'<text x="{x(0):.1f}" y="74" font-size="11" text-anchor="middle" '
+    parts.append(f'<text x="{x(0):.1f}" y="78" font-size="{FONT}" text-anchor="middle" '
                  'fill="currentColor">0</text>')
     parts.append(f'<line x1="{x(lo_i):.1f}" x2="{x(hi_i):.1f}" y1="38" y2="38" '
                  f'stroke="{B_COLOUR}" stroke-width="3"/>')
     parts.append(f'<circle cx="{x(effect):.1f}" cy="38" r="6" fill="{B_COLOUR}"/>')
     left, right = ("B worse", "B better") if better_right else ("B better", "B worse")
-    parts.append(f'<text x="{pad}" y="{height - 2}" font-size="11" fill="currentColor">← '
+    parts.append(f'<text x="{pad}" y="{height - 2}" font-size="{FONT}" fill="currentColor">← '
                  f'{left}</text>')
-    parts.append(f'<text x="{pad + w}" y="{height - 2}" font-size="11" text-anchor="end" '
+    parts.append(f'<text x="{pad + w}" y="{height - 2}" font-size="{FONT}" text-anchor="end" '
                  f'fill="currentColor">{right} →</text>')
     parts.append("</svg>")
     return "".join(parts)
