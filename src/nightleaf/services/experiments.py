@@ -20,9 +20,11 @@ edited; stopping early records the reason and the moment.
 
 from __future__ import annotations
 
-__all__ = ["ExperimentInput", "ExperimentView", "NightView", "TonightArm", "arm_on", "create",
-           "experiment_arm", "experiment_arms", "experiment_reminders", "list_experiments", "progress", "result", "show", "stop",
-           "tonight_arm"]
+__all__ = [
+    "ExperimentInput", "ExperimentView", "NightView", "TonightArm", "arm_on", "create",
+    "experiment_arm", "experiment_arms", "experiment_reminders", "list_experiments", "progress",
+    "result", "show", "stop", "tonight_arm",
+]
 
 import math
 from dataclasses import dataclass, field
