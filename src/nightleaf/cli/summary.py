@@ -88,8 +88,10 @@ OUTCOME_LABELS = {"tst_minutes": "TST (min)", "se_percent": "SE (%)", "sol_minut
 
 
 def _comparisons_table(s: WindowSummary) -> Table:
+    methods = sorted({c.method for c in s.comparisons if c.status != NOT_ENOUGH})
     t = Table("nights", "outcome", "n", "n without", "difference", "95% interval",
-              title="Compared with nights without kratom", caption=f"{NOTE}; Welch t intervals")
+              title="Compared with nights without kratom",
+              caption="; ".join([NOTE, *methods]))
     groups: dict[str, list[Comparison]] = {}
     for c in s.comparisons:
         groups.setdefault(c.group, []).append(c)

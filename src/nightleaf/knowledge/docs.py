@@ -13,7 +13,7 @@ from nightleaf.knowledge.kb import Knowledge
 from nightleaf.knowledge.loader import load_knowledge
 
 
-def _cites(kb: Knowledge, keys: list[str]) -> str:
+def _cites(keys: list[str]) -> str:
     return ", ".join(f"[{k}]" for k in keys)
 
 
@@ -45,17 +45,17 @@ def render(kb: Knowledge) -> str:
     ]
     for c in kb.classes.values():
         out.append(f"| {c.label} (`{c.id}`) | {c.severity} | {'yes' if c.inferred else 'no'} | "
-                   f"{_cites(kb, c.sources)} |")
+                   f"{_cites(c.sources)} |")
     out += ["", "### Mechanisms", "",
             "What each class rests on, as shown in the finding (`inferred = yes`: no "
             "kratom-specific study or case; the concern rests on kratom's pharmacology).", ""]
     for c in kb.classes.values():
         out.append(f"- **{c.label}** (`{c.id}`, {c.severity}): {c.mechanism} "
-                   f"{_cites(kb, c.sources)}")
+                   f"{_cites(c.sources)}")
     out += ["", "## Conditions (rule `condition.<id>`)", "", "| Condition | Severity | Sources |",
             "|---|---|---|"]
     for cond in kb.conditions:
-        out.append(f"| {cond.label} | {cond.severity} | {_cites(kb, cond.sources)} |")
+        out.append(f"| {cond.label} | {cond.severity} | {_cites(cond.sources)} |")
     out += [""]
     for cond in kb.conditions:
         out.append(f"- **{cond.label}** (`{cond.id}`): {cond.explanation}")
@@ -66,41 +66,41 @@ def render(kb: Knowledge) -> str:
     for r in kb.product_rules.values():
         thr = f"7-OH > {r.threshold_pct:g} % {basis.get(r.id, '')}" if r.threshold_pct else (
             ", ".join(r.label_terms + r.forms) or "-")
-        out.append(f"| `{r.id}` | {r.severity} | {thr} | {_cites(kb, r.sources)} |")
+        out.append(f"| `{r.id}` | {r.severity} | {thr} | {_cites(r.sources)} |")
     out += ["", "Where each 7-OH threshold comes from:", ""]
     for r in kb.product_rules.values():
         if r.threshold_pct:
             out.append(f"- `{r.id}` ({r.threshold_pct:g} %): {r.explanation} "
-                       f"{_cites(kb, r.sources)}")
+                       f"{_cites(r.sources)}")
     e, f, t, w = p.escalation, p.frequency, p.timing, p.withdrawal
     chosen = " (thresholds chosen by nightleaf, not from a study)"
     out += [
         "", "## Patterns of use and timing", "",
         "| Rule | Fires when | Severity | Sources |", "|---|---|---|---|",
         f"| `ceiling.night` | tonight's grams > the person's own per-night ceiling | "
-        f"{p.ceiling.severity_night} | {_cites(kb, p.ceiling.sources)} |",
+        f"{p.ceiling.severity_night} | {_cites(p.ceiling.sources)} |",
         f"| `ceiling.week` | nights with use in the last 7 > the person's own nights per week | "
-        f"{p.ceiling.severity_week} | {_cites(kb, p.ceiling.sources)} |",
+        f"{p.ceiling.severity_week} | {_cites(p.ceiling.sources)} |",
         f"| `escalation.weekly` | last {e.recent_days} nights' grams >= x{e.ratio_caution:g} "
         f"(caution) or x{e.ratio_warning:g} (warning) the weekly average of the {e.baseline_days} "
         f"before, with >= {e.min_baseline_nights} baseline nights"
         f"{chosen if e.chosen_by_nightleaf else ''} | caution / warning | "
-        f"{_cites(kb, e.sources)} |",
+        f"{_cites(e.sources)} |",
         f"| `frequency.streak` | >= {f.streak_caution} consecutive nights (caution), >= "
-        f"{f.streak_warning} (warning) | caution / warning | {_cites(kb, f.sources)} |",
+        f"{f.streak_warning} (warning) | caution / warning | {_cites(f.sources)} |",
         f"| `frequency.per_week` | >= {f.intakes_per_week_warning} intakes in 7 nights | warning "
-        f"| {_cites(kb, f.sources)} |",
+        f"| {_cites(f.sources)} |",
         f"| `same_night.cumulative` | 2 intakes tonight (info), >= {p.same_night.intakes_caution}"
-        f" (caution) | info / caution | {_cites(kb, p.same_night.sources)} |",
+        f" (caution) | info / caution | {_cites(p.same_night.sources)} |",
         f"| `timing.after_bedtime` | intake after the target bedtime | caution | "
-        f"{_cites(kb, t.sources)} |",
+        f"{_cites(t.sources)} |",
         f"| `timing.close_to_bedtime` | intake < {t.close_minutes} min before the target bedtime"
-        f"{chosen if t.chosen_by_nightleaf else ''} | info | {_cites(kb, t.sources)} |",
+        f"{chosen if t.chosen_by_nightleaf else ''} | info | {_cites(t.sources)} |",
         f"| `depressant.alcohol` | alcohol logged the same night as kratom | "
-        f"{p.alcohol.severity} | {_cites(kb, p.alcohol.sources)} |",
+        f"{p.alcohol.severity} | {_cites(p.alcohol.sources)} |",
         f"| `withdrawal.after_break` | withdrawal symptom on a night without use, after >= "
         f"{w.min_use_nights} of the {w.lookback_nights} nights before with use; severity >= "
-        f"{w.severe_symptom}/4 raises it | caution / warning | {_cites(kb, w.sources)} |",
+        f"{w.severe_symptom}/4 raises it | caution / warning | {_cites(w.sources)} |",
         "| `legal.status` | always (region from the profile); banned/controlled = warning, "
         "prescription-only/restricted = caution, otherwise info | info-warning | per region |",
         f"| `legal.stale` | the region's newest source is > {p.legal.stale_after_days} days old "
@@ -110,11 +110,11 @@ def render(kb: Knowledge) -> str:
     ]
     for reg in kb.regions.values():
         out.append(f"| {reg.code} | {reg.status} | {reg.age_limit or '-'} | {reg.effective} | "
-                   f"{reg.as_of} | {_cites(kb, reg.sources)} |")
+                   f"{reg.as_of} | {_cites(reg.sources)} |")
     for code, locs in kb.localities.items():
         for loc in locs:
             out.append(f"| {code}: {loc.name} | {loc.status} | - | - | {loc.as_of} | "
-                       f"{_cites(kb, loc.sources)} |")
+                       f"{_cites(loc.sources)} |")
     out += ["", "Any other valid ISO 3166 code: status `unknown`.", "", "## Sources", ""]
     for key, ref in kb.sources.items():
         link = f" <{ref.url}>" if ref.url else ""
