@@ -45,11 +45,11 @@ def _version(value: bool) -> None:
 def _root(
     db: str = typer.Option(None, "--db", metavar="URL", envvar="NIGHTLEAF_DATABASE_URL",
                            help="Journal database URL (default: SQLite in your data folder)."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    version: bool = typer.Option(  # noqa: ARG001 - handled by its eager callback
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     common.reset()
-    common._state["db"] = db
+    common._state["db"] = db  # noqa: SLF001 - the CLI package's own per-run state
 
 
 journal.register(app)
