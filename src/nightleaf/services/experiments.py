@@ -143,6 +143,8 @@ def _clean_arm(repo: Repo, profile: Profile, compare: str, value: str, fid: str)
     v = (value or "").strip()
     if not v:
         raise InputError("each arm needs a value", field=fid, code="required")
+    if len(v) > 200:
+        raise InputError("an arm is at most 200 characters", field=fid, code="length")
     if compare == "timing":
         return str(_lead(v, fid))
     if compare == "amount":

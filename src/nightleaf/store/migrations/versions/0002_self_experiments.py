@@ -29,7 +29,7 @@ def upgrade() -> None:
     sa.Column('washout', sa.Integer(), nullable=False),
     sa.Column('outcome', sa.String(length=16), nullable=False),
     sa.Column('mid', sa.Float(), nullable=False),
-    sa.Column('analysis', sa.String(length=64), nullable=False),
+    sa.Column('analysis', sa.Text(), nullable=False),
     sa.Column('seed', sa.BigInteger(), nullable=False),
     sa.Column('start', sa.Date(), nullable=False),
     sa.Column('end', sa.Date(), nullable=False),
