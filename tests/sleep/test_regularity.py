@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import math
 from datetime import date, timedelta
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,16 +27,16 @@ from nightleaf.sleep.regularity import (
     sri_from_episodes,
     window_regularity,
 )
+from tests.support.common import real_fixture
 from tests.support.sleep_helpers import NY, at, entry
-
-GOLDEN = Path("/work/shared/fixtures/real/sri/mengelhard_sri_test.csv")
 
 
 def _golden_states() -> np.ndarray:
-    if not GOLDEN.parent.parent.parent.parent.exists():
-        pytest.skip("/work/shared is absent: the SRI golden file (mengelhard/sri test.csv, MIT) "
-                    "is read in place and never copied into the repository")
-    with GOLDEN.open(newline="") as f:
+    # ../shared/fixtures/real/sri/ next to the repository, like every real sample; the test
+    # skips (saying so) where ../shared is absent. The golden file (mengelhard/sri test.csv,
+    # MIT) is read in place and never copied into the repository.
+    golden = real_fixture("sri", "mengelhard_sri_test.csv")
+    with golden.open(newline="") as f:
         return np.array([float(r["sleep"]) if r["sleep"] != "" else np.nan
                          for r in csv.DictReader(f)])
 
