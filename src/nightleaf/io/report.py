@@ -568,9 +568,9 @@ def render_report_pdf(d: ReportData) -> PdfBytes:
     w.table(tables["symptoms"], size=8)
     w.table(tables["substances"], size=8)
     for heading, lines, table in experiment_blocks(d):
-        w.h2(heading, need=60)
+        w.h2(heading, need=45)
         for line in lines:
-            w.para(line, size=8.5)
+            w.para(line, size=8)
         w.table(table, title=False, size=7.5)
     w.h2("How to read this report")
     w.bullets([
@@ -626,8 +626,14 @@ def experiment_blocks(d: ReportData) -> list[tuple[str, list[str], TableData]]:
             lines.append(f"Harms logged, arm {h['arm']}: {h['entries']} "
                          f"{h['kind'].replace('_', ' ')} entries on {h['nights']} nights "
                          f"(mean severity {h['mean_severity']:g} of 4).")
+        others = [f"{o['metric']} {_signed(o['effect'])} {o['unit']}"
+                  + (f" ({o['interval'][0]:+.1f} to {o['interval'][1]:+.1f})"
+                     if o["interval"] else "") + f": {o['verdict']}"
+                  for o in r["outcomes"][1:]]
+        if others:
+            lines.append("Other outcomes, B minus A (95% interval): " + "; ".join(others) + ".")
         rows: list[tuple[str, ...]] = []
-        for k, o in enumerate(r["outcomes"]):
+        for k, o in enumerate(r["outcomes"][:1]):
             iv = o["interval"]
             rows.append((f"{o['metric']} ({o['unit']})" + (" \u2014 main" if k == 0 else ""),
                          _signed(o["effect"]), f"{iv[0]:+.1f} to {iv[1]:+.1f}" if iv else "\u2014",
