@@ -20,6 +20,7 @@ from typer.core import TyperArgument, TyperOption
 from nightleaf import __version__
 from nightleaf.cli import (
     common,
+    experiment,
     journal,
     log,
     nights,
@@ -69,6 +70,7 @@ def _root(
 journal.register(app)
 log.register(app)
 nights.register(app)
+experiment.register(app)
 summary.register(app)
 plan.register(app)
 safety.register(app)

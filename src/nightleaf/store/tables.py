@@ -287,6 +287,50 @@ note = Table(
 )
 
 
+# --- self-experiments (issue 12) -------------------------------------------------------------
+#: The plan, fixed before the first night (CENT 2015 / SPENT 2019): arms, outcome, MID, analysis
+#: and seed. Only ``status``/``stopped_*`` change after the start.
+experiment = Table(
+    "experiment", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("name", String(200), nullable=False),
+    Column("compare", String(16), nullable=False),
+    Column("arm_a", String(200), nullable=False),
+    Column("arm_b", String(200), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("pairs", Integer, nullable=False),
+    Column("washout", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("mid", Float, nullable=False),
+    Column("analysis", Text, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("stopped_reason", Text),
+    Column("stopped_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("compare IN ('timing', 'amount', 'product', 'none')", name="compare"),
+    CheckConstraint("status IN ('planned', 'running', 'stopped', 'finished')", name="status"),
+    CheckConstraint("period >= 1 AND pairs >= 1 AND washout >= 0 AND washout < period",
+                    name="design"),
+    Index(None, "person_id", "start"),
+)
+
+#: The schedule derived from the seed, stored so it cannot drift if the draw ever changes.
+experiment_night = Table(
+    "experiment_night", metadata,
+    _person(),
+    Column("experiment_id", Integer, ForeignKey("experiment.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("night", Date, primary_key=True),
+    Column("arm", String(1), nullable=False),
+    Column("washout", Boolean, nullable=False),
+    CheckConstraint("arm IN ('A', 'B')", name="arm"),
+)
+
 #: states of a web import job (``web.import_jobs``)
 IMPORT_STATES = ("queued", "running", "done", "failed")
 
@@ -332,4 +376,7 @@ JOURNAL_TABLES: tuple[tuple[str, Table], ...] = (
     ("routine", routine_item),
     ("routine_checks", routine_check),
     ("notes", note),
+    ("experiments", experiment),
+    ("experiment_nights", experiment_night),
 )
+
