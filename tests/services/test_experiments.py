@@ -88,3 +88,17 @@ def test_any_typed_plan_is_saved_or_refused_with_the_projects_error(
             assert max(float(v.a), float(v.b)) <= 4.0  # never above the person's ceiling
     finally:
         ctx.store.dispose()
+
+
+def test_the_nights_view_names_each_experiment_nights_arm(ctx: Context) -> None:
+    from nightleaf.services import nights as nights_svc
+
+    _profile(ctx)
+    v = svc.create(ctx, ExperimentInput(name="timing", compare="timing", a="30", b="90",
+                                        start=START.isoformat(), seed="3", pairs="1"))
+    rows = nights_svc.list_nights(ctx, START - timedelta(days=1), START + timedelta(days=14),
+                                  include_empty=True)
+    arms = {r.night: r.experiment_arm for r in rows}
+    expected = {n["night"]: n["arm"] for n in v.schedule}
+    assert {n: a for n, a in arms.items() if a is not None} == expected
+    assert arms[START - timedelta(days=1)] is None
