@@ -11,6 +11,7 @@ from sqlalchemy import (
     Column,
     Connection,
     DateTime,
+    Integer,
     String,
     Table,
     and_,
@@ -478,7 +479,8 @@ class Repo:
         if self.conn.dialect.name != "postgresql":
             return
         for table in t.metadata.sorted_tables:
-            if "id" in table.c and table.c.id.primary_key:
+            if ("id" in table.c and table.c.id.primary_key
+                    and isinstance(table.c.id.type, Integer)):
                 self.conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
