@@ -18,6 +18,7 @@ from nightleaf.cli import (
     report,
     safety,
     serve,
+    server,
     summary,
     transfer,
 )
@@ -60,6 +61,7 @@ safety.register(app)
 transfer.register(app)
 report.register(app)
 serve.register(app)
+server.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
