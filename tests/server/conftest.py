@@ -36,3 +36,12 @@ def server_template(pg_admin_url: str) -> str:
 def server_url(pg_admin_url: str, server_template: str) -> Iterator[str]:
     """A fresh server database (owner's URL), copied from the template in a few milliseconds."""
     yield pg_admin_url.rsplit("/", 1)[0] + "/" + _create(pg_admin_url, server_template)
+
+
+@pytest.fixture
+def app_url(server_url: str) -> str:
+    """The same database as the web app's role ``nightleaf_app`` (no superuser, no BYPASSRLS:
+    the test server's own user is a superuser, which row-level security never filters)."""
+    from nightleaf.store.rls import app_role_url
+
+    return app_role_url(server_url)

@@ -1,0 +1,264 @@
+"""Server mode's sign-in: the session gate, ``/api/session``, ``/api/sessions``, the sessions page.
+
+Only in ``create_app(multi_user=True)``; the single-person app never mounts any of this.
+
+- :class:`SessionGate` (ASGI middleware) reads the ``nl_session`` cookie once per request, finds
+  the live session (idle and absolute timeouts checked server-side) and puts the request's
+  :class:`~nightleaf.services.Context` — scoped to the signed-in person — on the request state,
+  where :func:`nightleaf.web.deps.get_context` finds it. Anything but the public paths without a
+  session is 401 (``/api``) or a redirect to ``/sign-in`` (pages).
+- ``POST /api/session`` takes JSON only, makes a brand-new session id on every sign-in (no
+  fixation) and sets it HttpOnly, SameSite=Lax, and Secure when the request came over HTTPS (as
+  uvicorn reports it: ``X-Forwarded-Proto`` counts only from ``--forwarded-allow-ips``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from typing import Annotated, Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from nightleaf.errors import NightleafError
+from nightleaf.services import Context
+from nightleaf.services import accounts as acc
+from nightleaf.web.render import page, redirect
+from nightleaf.web.security import require_csrf
+
+SESSION_COOKIE = "nl_session"
+#: reachable without a session
+PUBLIC = ("/healthz", "/readyz", "/static/", "/sign-in", "/api/session")
+
+
+class UnsupportedMediaType(NightleafError):
+    status_code = 415
+
+
+class SessionGate:
+    """ASGI middleware: the signed-in account and the person's context, or no entry."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        base: Context = request.app.state.ctx
+        token = request.cookies.get(SESSION_COOKIE)
+        now = base.now()
+        signed = await to_thread.run_sync(
+            lambda: acc.resolve_session(base.store, token, now=now)) if token else None
+        state = scope.setdefault("state", {})
+        state["signed_in"] = signed
+        if signed is not None:
+            state["nl_ctx"] = dataclasses.replace(base, person_id=signed.account.person_id or 0)
+        path = scope["path"]
+        if signed is None and not any(path == p or (p.endswith("/") and path.startswith(p))
+                                      for p in PUBLIC):
+            if path.startswith("/api/"):
+                resp: Response = JSONResponse(
+                    {"error": "sign in first (POST /api/session)", "field": None},
+                    status_code=401)
+            else:
+                resp = RedirectResponse("/sign-in", status_code=303)
+            await resp(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def signed_in(request: Request) -> acc.SignedIn:
+    found: acc.SignedIn | None = getattr(request.state, "signed_in", None)
+    if found is None:
+        raise acc.NotSignedIn("sign in first (POST /api/session)")
+    return found
+
+
+SignedDep = Annotated[acc.SignedIn, Depends(signed_in)]
+
+
+def require_json(request: Request) -> None:
+    ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if ctype != "application/json":
+        raise UnsupportedMediaType("send JSON (Content-Type: application/json)")
+
+
+def _now(request: Request) -> datetime:
+    base: Context = request.app.state.ctx
+    return base.now()
+
+
+def _client(request: Request) -> tuple[str | None, str | None]:
+    return (request.client.host if request.client else None,
+            request.headers.get("user-agent"))
+
+
+def _set_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", path="/",
+                        secure=request.url.scheme == "https",
+                        max_age=int(acc.ABSOLUTE_TIMEOUT.total_seconds()))
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+class SignInBody(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=acc.MAX_PASSWORD)
+
+
+class PasswordBody(BaseModel):
+    current_password: str = Field(max_length=acc.MAX_PASSWORD)
+    new_password: str = Field(max_length=acc.MAX_PASSWORD)
+
+
+class AccountOut(BaseModel):
+    email: str
+    role: str
+    person_id: int | None
+
+
+class SessionOut(BaseModel):
+    id: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    ip: str | None
+    user_agent: str | None
+    current: bool
+
+
+class Ended(BaseModel):
+    ended: int
+
+
+api = APIRouter(prefix="/api", tags=["session"], dependencies=[])
+
+
+@api.post("/session", response_model=AccountOut, dependencies=[Depends(require_json)])
+def sign_in_api(body: SignInBody, request: Request) -> Response:
+    """Sign in: a new session id in an HttpOnly cookie (any old one is ended)."""
+    ip, ua = _client(request)
+    old = getattr(request.state, "signed_in", None)
+    token, account = acc.sign_in(request.app.state.ctx.store, body.email, body.password,
+                                 now=_now(request), ip=ip, user_agent=ua)
+    if old is not None:
+        acc.sign_out(request.app.state.ctx.store, old.session_hash, now=_now(request))
+    resp = JSONResponse(AccountOut(email=account.email, role=account.role,
+                                   person_id=account.person_id).model_dump())
+    _set_cookie(request, resp, token)
+    return resp
+
+
+@api.get("/session", response_model=AccountOut)
+def who_am_i(me: SignedDep) -> AccountOut:
+    return AccountOut(email=me.account.email, role=me.account.role,
+                      person_id=me.account.person_id)
+
+
+@api.delete("/session", status_code=204)
+def sign_out_api(me: SignedDep, request: Request) -> Response:
+    """Sign out: the session ends on the server, not only in this browser."""
+    acc.sign_out(request.app.state.ctx.store, me.session_hash, now=_now(request))
+    resp = Response(status_code=204)
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp
+
+
+def _sessions(me: acc.SignedIn, request: Request) -> list[SessionOut]:
+    return [SessionOut(id=s.id_hash[:16], created_at=s.created_at, last_seen_at=s.last_seen_at,
+                       expires_at=s.expires_at, ip=s.ip, user_agent=s.user_agent,
+                       current=s.id_hash == me.session_hash)
+            for s in acc.list_sessions(request.app.state.ctx.store, me.account.id,
+                                       now=_now(request))]
+
+
+@api.get("/sessions", response_model=list[SessionOut])
+def sessions_api(me: SignedDep, request: Request) -> list[SessionOut]:
+    return _sessions(me, request)
+
+
+@api.delete("/sessions/{session_id}", status_code=204)
+def revoke_api(session_id: str, me: SignedDep, request: Request) -> Response:
+    acc.revoke_session(request.app.state.ctx.store, me.account.id, session_id,
+                       now=_now(request))
+    return Response(status_code=204)
+
+
+@api.post("/password", response_model=Ended, dependencies=[Depends(require_json)])
+def password_api(body: PasswordBody, me: SignedDep, request: Request) -> Ended:
+    """Change the password; every other session of the account ends."""
+    return Ended(ended=acc.change_password(
+        request.app.state.ctx.store, me.account.id, body.current_password, body.new_password,
+        now=_now(request), keep_session=me.session_hash))
+
+
+# -- pages ----------------------------------------------------------------------------------------
+pages = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
+
+
+@pages.get("/sign-in")
+def sign_in_page(request: Request) -> Response:
+    return page(request, "sign_in.html", {"profile": None, "values": {}})
+
+
+@pages.post("/sign-in")
+async def sign_in_form(request: Request) -> Response:
+    form = await request.form()
+    email, password = str(form.get("email") or ""), str(form.get("password") or "")
+    ip, ua = _client(request)
+    try:
+        token, _ = await to_thread.run_sync(lambda: acc.sign_in(
+            request.app.state.ctx.store, email, password, now=_now(request), ip=ip,
+            user_agent=ua))
+    except acc.NotSignedIn as exc:
+        return page(request, "sign_in.html", {"profile": None, "values": {"email": email},
+                                              "errors": {"_form": exc.message}},
+                    status_code=401)
+    resp = redirect("/")
+    _set_cookie(request, resp, token)
+    return resp
+
+
+@pages.get("/sessions")
+def sessions_page(me: SignedDep, request: Request) -> Response:
+    return page(request, "sessions.html", {"sessions": _sessions(me, request),
+                                           "email": me.account.email, "profile": None})
+
+
+@pages.post("/sessions/{session_id}/end")
+def end_session_form(session_id: str, me: SignedDep, request: Request) -> Response:
+    acc.revoke_session(request.app.state.ctx.store, me.account.id, session_id,
+                       now=_now(request))
+    return redirect("/sign-in" if session_id == me.session_hash[:16] else "/sessions")
+
+
+@pages.post("/sign-out")
+def sign_out_form(me: SignedDep, request: Request) -> Response:
+    acc.sign_out(request.app.state.ctx.store, me.session_hash, now=_now(request))
+    resp = redirect("/sign-in")
+    resp.delete_cookie(SESSION_COOKIE, path="/")
+    return resp
+
+
+def register(app: FastAPI, **_: Any) -> None:
+    app.include_router(api)
+    app.include_router(pages)
+    app.add_middleware(SessionGate)
+
+
+def server_app() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (several workers): the database from
+    NIGHTLEAF_DATABASE_URL, the names answered to from NIGHTLEAF_ALLOWED_HOSTS (comma-separated)."""
+    import os
+
+    from nightleaf.web.app import create_app
+
+    hosts = [h.strip() for h in os.environ.get("NIGHTLEAF_ALLOWED_HOSTS", "").split(",")
+             if h.strip()]
+    return create_app(os.environ.get("NIGHTLEAF_DATABASE_URL"), multi_user=True,
+                      allowed_hosts=hosts or ("127.0.0.1", "localhost", "::1"))
