@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from nightleaf.errors import ConfigError, InputError, NightleafError, NotFound
+from nightleaf.services.audit import Actor, record
 from nightleaf.store import Store, open_store
 from nightleaf.store.db import migrate
 from nightleaf.store.server import Account, SessionRow, require_postgresql, server_tx
@@ -184,11 +185,17 @@ def sign_in(store: Store, email: str, password: str, *, now: datetime, ip: str |
         acc = srv.account_by_email(email) if email else None
     ok = verify_password(password, acc.password_hash if acc else _dummy_hash())
     if acc is None or not ok:
+        record(store, acc.person_id or 0 if acc else 0,
+               Actor(acc.id if acc else None, "anonymous", ip), action="sign_in",
+               obj="account" if acc else "unknown account", outcome="failed", at=now)
         raise NotSignedIn("that email and password do not match an account")
     token = secrets.token_urlsafe(32)
     with server_tx(store, acc.person_id or 0) as srv:
         srv.add_session(id_hash=token_hash(token), account_id=acc.id, now=now,
                         expires_at=now + ABSOLUTE_TIMEOUT, ip=ip, user_agent=user_agent)
+        srv.append_audit(person_id=acc.person_id or 0, at=now, actor_id=acc.id,
+                         action="sign_in", obj="session", count=0, via="session", share_id=None,
+                         ip=ip, outcome="ok")
     return token, acc
 
 

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, insert, select, text, update
@@ -186,6 +186,7 @@ class ServerRepo:
             select(t.audit.c.seq, t.audit.c.hash).where(t.audit.c.person_id == person_id)
             .order_by(t.audit.c.seq.desc()).limit(1)).first()
         seq, prev = (int(last.seq) + 1, str(last.hash)) if last else (1, GENESIS)
+        at = at.astimezone(UTC)  # hashed as stored
         fields: dict[str, Any] = {
             "person_id": person_id, "seq": seq, "at": at.isoformat(), "actor_id": actor_id,
             "action": action, "object": obj[:200], "count": count, "via": via,

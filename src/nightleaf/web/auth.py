@@ -22,10 +22,10 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nightleaf.errors import NightleafError
-from nightleaf.services import Context
+from nightleaf.services import Context, audit
 from nightleaf.services import accounts as acc
 from nightleaf.web.render import page, redirect
 from nightleaf.web.security import require_csrf
@@ -33,6 +33,8 @@ from nightleaf.web.security import require_csrf
 SESSION_COOKIE = "nl_session"
 #: reachable without a session
 PUBLIC = ("/healthz", "/readyz", "/static/", "/sign-in", "/api/session")
+#: refusals that get an audit row of their own
+REFUSED = frozenset({401, 403, 404})
 
 
 class UnsupportedMediaType(NightleafError):
@@ -57,20 +59,48 @@ class SessionGate:
             lambda: acc.resolve_session(base.store, token, now=now)) if token else None
         state = scope.setdefault("state", {})
         state["signed_in"] = signed
-        if signed is not None:
-            state["nl_ctx"] = dataclasses.replace(base, person_id=signed.account.person_id or 0)
         path = scope["path"]
+        actor = audit.Actor(signed.account.id if signed else None,
+                            "session" if signed else "anonymous",
+                            request.client.host if request.client else None)
+        person = signed.account.person_id or 0 if signed else 0
+        if signed is not None:
+            state["nl_ctx"] = dataclasses.replace(
+                base, person_id=person,
+                on_commit=audit.writer(actor, method=scope["method"], obj=path, clock=base.now))
         if signed is None and not any(path == p or (p.endswith("/") and path.startswith(p))
                                       for p in PUBLIC):
             if path.startswith("/api/"):
                 resp: Response = JSONResponse(
                     {"error": "sign in first (POST /api/session)", "field": None},
                     status_code=401)
+                await to_thread.run_sync(lambda: audit.record(
+                    base.store, 0, actor, action=audit.action_of(scope["method"]), obj=path,
+                    outcome="denied", at=now))
             else:
                 resp = RedirectResponse("/sign-in", status_code=303)
             await resp(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        await self.app(scope, receive, self._audit_refusals(send, base, person, actor, scope))
+
+    @staticmethod
+    def _audit_refusals(send: Send, base: Context, person: int, actor: audit.Actor,
+                        scope: Scope) -> Send:
+        """A refused request (403 or 404: the transaction that found nothing rolled back, with
+        its row) gets its own audit row before the answer leaves; if that row cannot be written,
+        the answer is a 500 instead."""
+        async def wrapped(message: Message) -> None:
+            if (message["type"] == "http.response.start"
+                    and message["status"] in REFUSED):
+                try:
+                    await to_thread.run_sync(lambda: audit.record(
+                        base.store, person, actor, action=audit.action_of(scope["method"]),
+                        obj=scope["path"], outcome="denied", at=base.now()))
+                except NightleafError:
+                    message = {"type": "http.response.start", "status": 500,
+                               "headers": [(b"content-type", b"text/plain")]}
+            await send(message)
+        return wrapped
 
 
 def signed_in(request: Request) -> acc.SignedIn:
@@ -197,6 +227,40 @@ def password_api(body: PasswordBody, me: SignedDep, request: Request) -> Ended:
         now=_now(request), keep_session=me.session_hash))
 
 
+class AuditOut(BaseModel):
+    seq: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    object: str
+    count: int
+    via: str
+    ip: str | None
+    outcome: str
+    hash: str
+
+
+class AuditLogOut(BaseModel):
+    entries: list[AuditOut]
+    chain_intact: bool
+
+
+def _audit_log(me: acc.SignedIn, request: Request) -> AuditLogOut:
+    store = request.app.state.ctx.store
+    pid = me.account.person_id or 0
+    rows = audit.full_chain(store, pid)
+    entries = [AuditOut(seq=r.seq, at=r.at, actor_id=r.actor_id, action=r.action,
+                        object=r.object, count=r.count, via=r.via, ip=r.ip, outcome=r.outcome,
+                        hash=r.hash) for r in rows[:500]]
+    return AuditLogOut(entries=entries, chain_intact=audit.verify_chain(rows) is None)
+
+
+@api.get("/audit", response_model=AuditLogOut)
+def audit_api(me: SignedDep, request: Request) -> AuditLogOut:
+    """Your own audit log: who read or changed your journal, newest first."""
+    return _audit_log(me, request)
+
+
 # -- pages ----------------------------------------------------------------------------------------
 pages = APIRouter(dependencies=[Depends(require_csrf)], include_in_schema=False)
 
@@ -235,6 +299,11 @@ def end_session_form(session_id: str, me: SignedDep, request: Request) -> Respon
     acc.revoke_session(request.app.state.ctx.store, me.account.id, session_id,
                        now=_now(request))
     return redirect("/sign-in" if session_id == me.session_hash[:16] else "/sessions")
+
+
+@pages.get("/audit")
+def audit_page(me: SignedDep, request: Request) -> Response:
+    return page(request, "audit.html", {"log": _audit_log(me, request), "profile": None})
 
 
 @pages.post("/sign-out")
