@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from nightleaf.store import tables as t
 from nightleaf.store.db import Store
-from nightleaf.store.server import APP_ROLE, PERSON_GUC
+from nightleaf.store.server import APP_ROLE, PERSON_GUC, SHARE_GUC
 
 _ME = f"NULLIF(current_setting('{PERSON_GUC}', true), '')::int"
 
@@ -38,6 +38,10 @@ def enable_row_security(store: Store) -> None:
             conn.execute(text(f'DROP POLICY IF EXISTS by_person ON "{name}"'))
             conn.execute(text(f'CREATE POLICY by_person ON "{name}" USING (person_id = {_ME}) '
                               f"WITH CHECK (person_id = {_ME})"))
+        conn.execute(text("DROP POLICY by_person ON share"))
+        conn.execute(text(
+            f"CREATE POLICY by_person ON share USING (person_id = {_ME} OR token_hash = "
+            f"current_setting('{SHARE_GUC}', true)) WITH CHECK (person_id = {_ME})"))
         conn.execute(text('ALTER TABLE sleep_stage ENABLE ROW LEVEL SECURITY'))
         conn.execute(text('ALTER TABLE sleep_stage FORCE ROW LEVEL SECURITY'))
         conn.execute(text('DROP POLICY IF EXISTS by_person ON sleep_stage'))

@@ -27,6 +27,8 @@ from nightleaf.store.repo import Repo
 
 #: the GUC that row-level security reads; 0 means "no person" (sign-in, health checks)
 PERSON_GUC = "nightleaf.person_id"
+#: the GUC that lets a transaction see the one share a presented token names
+SHARE_GUC = "nightleaf.share_hash"
 #: the role the web app connects as in server mode: no BYPASSRLS, not the tables' owner
 APP_ROLE = "nightleaf_app"
 GENESIS = "0" * 64
@@ -174,6 +176,63 @@ class ServerRepo:
             t.session.c.expires_at > now)).order_by(t.session.c.created_at.desc()))
         return [SessionRow(**r._mapping) for r in rows]
 
+    # -- shares and follows -----------------------------------------------------------------------
+    def add_share(self, row: ShareRow) -> None:
+        self.conn.execute(insert(t.share).values(**row.__dict__))
+
+    def shares(self) -> list[ShareRow]:
+        rows = self.conn.execute(select(t.share).where(t.share.c.person_id == self.person_id)
+                                 .order_by(t.share.c.created_at.desc()))
+        return [ShareRow(**r._mapping) for r in rows]
+
+    def share_by_hash(self, digest: str) -> ShareRow | None:
+        """The share with this token hash. Row-level security shows it only when the
+        transaction's ``nightleaf.share_hash`` setting names it (see :func:`share_tx`)."""
+        row = self.conn.execute(select(t.share).where(t.share.c.token_hash == digest)).first()
+        return ShareRow(**row._mapping) if row else None
+
+    def use_share(self, person_id: int, share_id: str) -> None:
+        self.conn.execute(update(t.share).where(and_(
+            t.share.c.person_id == person_id, t.share.c.id == share_id))
+            .values(uses=t.share.c.uses + 1))
+
+    def revoke_share(self, share_id: str, now: datetime) -> bool:
+        res = self.conn.execute(update(t.share).where(and_(
+            t.share.c.person_id == self.person_id, t.share.c.id == share_id,
+            t.share.c.revoked_at.is_(None))).values(revoked_at=now))
+        return bool(res.rowcount)
+
+    def follow(self, clinician_id: int, now: datetime) -> None:
+        found = self.conn.execute(select(t.follow.c.clinician_id).where(and_(
+            t.follow.c.person_id == self.person_id, t.follow.c.clinician_id == clinician_id))
+        ).first()
+        if found:
+            self.conn.execute(update(t.follow).where(and_(
+                t.follow.c.person_id == self.person_id, t.follow.c.clinician_id == clinician_id))
+                .values(created_at=now, revoked_at=None))
+        else:
+            self.conn.execute(insert(t.follow).values(person_id=self.person_id,
+                                                      clinician_id=clinician_id, created_at=now,
+                                                      revoked_at=None))
+
+    def end_follow(self, clinician_id: int, now: datetime) -> bool:
+        res = self.conn.execute(update(t.follow).where(and_(
+            t.follow.c.person_id == self.person_id, t.follow.c.clinician_id == clinician_id,
+            t.follow.c.revoked_at.is_(None))).values(revoked_at=now))
+        return bool(res.rowcount)
+
+    def follows(self) -> list[tuple[int, str, datetime]]:
+        rows = self.conn.execute(
+            select(t.follow.c.clinician_id, t.account.c.email, t.follow.c.created_at)
+            .join(t.account, t.account.c.id == t.follow.c.clinician_id)
+            .where(t.follow.c.person_id == self.person_id, t.follow.c.revoked_at.is_(None)))
+        return [(int(r[0]), str(r[1]), r[2]) for r in rows]
+
+    def is_followed_by(self, clinician_id: int) -> bool:
+        return self.conn.execute(select(t.follow.c.person_id).where(and_(
+            t.follow.c.person_id == self.person_id, t.follow.c.clinician_id == clinician_id,
+            t.follow.c.revoked_at.is_(None)))).first() is not None
+
     # -- audit ------------------------------------------------------------------------------------
     def append_audit(self, *, person_id: int, at: datetime, actor_id: int | None, action: str,
                      obj: str, count: int, via: str, share_id: str | None, ip: str | None,
@@ -224,3 +283,17 @@ def require_postgresql(store: Store) -> None:
     if store.dialect != "postgresql":
         raise ConfigError("server mode needs PostgreSQL (postgresql+psycopg://user@host/db); "
                           "SQLite serves one person on this machine only")
+
+
+@contextmanager
+def share_tx(store: Store, digest: str) -> Iterator[ServerRepo]:
+    """A transaction that may see exactly the share whose token hashes to ``digest`` (and no
+    person's data): the share policy also matches ``nightleaf.share_hash``."""
+    try:
+        with store.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT set_config(:k, '0', true), set_config(:s, :v, true)"),
+                             {"k": PERSON_GUC, "s": SHARE_GUC, "v": digest})
+            yield ServerRepo(conn, 0)
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc

@@ -15,6 +15,7 @@ Only in ``create_app(multi_user=True)``; the single-person app never mounts any 
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -32,7 +33,8 @@ from nightleaf.web.security import require_csrf
 
 SESSION_COOKIE = "nl_session"
 #: reachable without a session
-PUBLIC = ("/healthz", "/readyz", "/static/", "/sign-in", "/api/session")
+PUBLIC = ("/healthz", "/readyz", "/static/", "/sign-in", "/api/session", "/s/")
+SHARE_PATH = re.compile(r"^/s/[^/]+")
 #: refusals that get an audit row of their own
 REFUSED = frozenset({401, 403, 404})
 
@@ -59,7 +61,7 @@ class SessionGate:
             lambda: acc.resolve_session(base.store, token, now=now)) if token else None
         state = scope.setdefault("state", {})
         state["signed_in"] = signed
-        path = scope["path"]
+        path = SHARE_PATH.sub("/s/<token>", scope["path"])  # a token never reaches the log
         actor = audit.Actor(signed.account.id if signed else None,
                             "session" if signed else "anonymous",
                             request.client.host if request.client else None)
@@ -68,7 +70,7 @@ class SessionGate:
             state["nl_ctx"] = dataclasses.replace(
                 base, person_id=person,
                 on_commit=audit.writer(actor, method=scope["method"], obj=path, clock=base.now))
-        if signed is None and not any(path == p or (p.endswith("/") and path.startswith(p))
+        if signed is None and not any(scope["path"] == p or (p.endswith("/") and scope["path"].startswith(p))
                                       for p in PUBLIC):
             if path.startswith("/api/"):
                 resp: Response = JSONResponse(
@@ -95,7 +97,8 @@ class SessionGate:
                 try:
                     await to_thread.run_sync(lambda: audit.record(
                         base.store, person, actor, action=audit.action_of(scope["method"]),
-                        obj=scope["path"], outcome="denied", at=base.now()))
+                        obj=SHARE_PATH.sub("/s/<token>", scope["path"]), outcome="denied",
+                        at=base.now()))
                 except NightleafError:
                     message = {"type": "http.response.start", "status": 500,
                                "headers": [(b"content-type", b"text/plain")]}
@@ -315,8 +318,11 @@ def sign_out_form(me: SignedDep, request: Request) -> Response:
 
 
 def register(app: FastAPI, **_: Any) -> None:
+    from nightleaf.web import shares
+
     app.include_router(api)
     app.include_router(pages)
+    shares.register(app)
     app.add_middleware(SessionGate)
 
 
