@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from nightleaf.errors import NightleafError
 from nightleaf.services import Context, audit
 from nightleaf.services import accounts as acc
+from nightleaf.services.throttle import RateLimit, SignInThrottle
 from nightleaf.web.render import page, redirect
 from nightleaf.web.security import require_csrf
 
@@ -138,6 +139,21 @@ def _set_cookie(request: Request, response: Response, token: str) -> None:
                         max_age=int(acc.ABSOLUTE_TIMEOUT.total_seconds()))
 
 
+def _throttled_sign_in(request: Request, email: str, password: str, ip: str | None,
+                       ua: str | None) -> tuple[str, acc.Account]:
+    """Sign in behind the backoff (429 + Retry-After before the password is even hashed)."""
+    gate: SignInThrottle = request.app.state.sign_in_throttle
+    gate.check(email, ip)
+    try:
+        result = acc.sign_in(request.app.state.ctx.store, email, password, now=_now(request),
+                             ip=ip, user_agent=ua)
+    except acc.NotSignedIn:
+        gate.failed(email, ip)
+        raise
+    gate.succeeded(email, ip)
+    return result
+
+
 # -- JSON -----------------------------------------------------------------------------------------
 class SignInBody(BaseModel):
     email: str = Field(max_length=320)
@@ -177,8 +193,7 @@ def sign_in_api(body: SignInBody, request: Request) -> Response:
     """Sign in: a new session id in an HttpOnly cookie (any old one is ended)."""
     ip, ua = _client(request)
     old = getattr(request.state, "signed_in", None)
-    token, account = acc.sign_in(request.app.state.ctx.store, body.email, body.password,
-                                 now=_now(request), ip=ip, user_agent=ua)
+    token, account = _throttled_sign_in(request, body.email, body.password, ip, ua)
     if old is not None:
         acc.sign_out(request.app.state.ctx.store, old.session_hash, now=_now(request))
     resp = JSONResponse(AccountOut(email=account.email, role=account.role,
@@ -279,9 +294,8 @@ async def sign_in_form(request: Request) -> Response:
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
     ip, ua = _client(request)
     try:
-        token, _ = await to_thread.run_sync(lambda: acc.sign_in(
-            request.app.state.ctx.store, email, password, now=_now(request), ip=ip,
-            user_agent=ua))
+        token, _ = await to_thread.run_sync(
+            lambda: _throttled_sign_in(request, email, password, ip, ua))
     except acc.NotSignedIn as exc:
         return page(request, "sign_in.html", {"profile": None, "values": {"email": email},
                                               "errors": {"_form": exc.message}},
@@ -320,6 +334,8 @@ def sign_out_form(me: SignedDep, request: Request) -> Response:
 def register(app: FastAPI, **_: Any) -> None:
     from nightleaf.web import shares
 
+    app.state.sign_in_throttle = SignInThrottle()
+    app.state.share_limit = RateLimit(per_minute=30)
     app.include_router(api)
     app.include_router(pages)
     shares.register(app)

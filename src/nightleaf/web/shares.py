@@ -153,6 +153,12 @@ def followed_nights(me: SignedDep, request: Request, person_id: int = Path(ge=1,
                    None, None, days)
 
 
+def _limit(request: Request) -> None:
+    """The link endpoints are throttled per address (guessing tokens is hopeless at 256 bits,
+    but a flood still costs database round trips)."""
+    request.app.state.share_limit.hit(request.client.host if request.client else "?")
+
+
 def _share_actor(request: Request, share_id: str) -> audit.Actor:
     return audit.Actor(None, "share", request.client.host if request.client else None,
                        share_id=share_id)
@@ -162,6 +168,7 @@ def _share_actor(request: Request, share_id: str) -> audit.Actor:
 def shared_nights(request: Request, token: str = Path(max_length=100)) -> JSONResponse:
     """A read-only journal link: the nights of its period (or the last 14)."""
     base = _base(request)
+    _limit(request)
     row = svc.use_share(base.store, token, scope="journal", now=base.now())
     ctx = _scoped(request, row.person_id, _share_actor(request, row.id), f"/s/{row.id}/nights")
     return _nights(ctx, row.period_start, row.period_end, 14)
@@ -171,6 +178,7 @@ def shared_nights(request: Request, token: str = Path(max_length=100)) -> JSONRe
 def shared_report(request: Request, token: str = Path(max_length=100)) -> JSONResponse:
     """A report link: the clinician report of its period, as JSON."""
     base = _base(request)
+    _limit(request)
     row = svc.use_share(base.store, token, scope="report", now=base.now())
     ctx = _scoped(request, row.person_id, _share_actor(request, row.id), f"/s/{row.id}/report")
     data = build_report(ctx, row.period_start.isoformat() if row.period_start else None,
