@@ -20,7 +20,8 @@ from nightleaf.errors import ConfigError, InputError, NightleafError, NotFound
 from nightleaf.services.audit import Actor, record
 from nightleaf.store import Store, open_store
 from nightleaf.store.db import migrate
-from nightleaf.store.server import Account, SessionRow, require_postgresql, server_tx
+from nightleaf.store.server import Account as Account  # re-exported for the web
+from nightleaf.store.server import SessionRow, require_postgresql, server_tx
 from nightleaf.store.tables import ROLES
 
 if TYPE_CHECKING:
