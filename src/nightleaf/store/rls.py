@@ -73,3 +73,39 @@ def current_person_rows(store: Store, table: str) -> int:
     """How many rows of ``table`` the current role sees with no person set (tests: none)."""
     with store.engine.begin() as conn:
         return int(conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())  # noqa: S608
+
+
+#: the advisory lock key pair that serialises schema upgrades between workers and replicas
+UPGRADE_LOCK = (7215, 0)
+
+
+def upgrade_locked(store: Store) -> bool:
+    """Upgrade the schema (and re-apply row-level security) unless it is at head, holding a
+    PostgreSQL advisory lock so several workers starting at once do not race: the first
+    upgrades, the others wait and then find nothing to do. Returns whether this call upgraded."""
+    from nightleaf.store.db import head_revision, migrate
+
+    with store.engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:a, :b)"),
+                     {"a": UPGRADE_LOCK[0], "b": UPGRADE_LOCK[1]})
+        conn.commit()
+        try:
+            if store.schema_version() == head_revision():
+                return False
+            migrate(store.engine)
+            enable_row_security(store)
+            return True
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:a, :b)"),
+                         {"a": UPGRADE_LOCK[0], "b": UPGRADE_LOCK[1]})
+            conn.commit()
+
+
+def ready(store: Store) -> bool:
+    """The database answers and its schema is at head."""
+    from nightleaf.store.db import head_revision
+
+    try:
+        return store.schema_version() == head_revision()
+    except Exception:
+        return False

@@ -15,7 +15,10 @@ Only in ``create_app(multi_user=True)``; the single-person app never mounts any 
 from __future__ import annotations
 
 import dataclasses
+import json
+import logging
 import re
+import time
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -32,6 +35,7 @@ from nightleaf.services.throttle import RateLimit, SignInThrottle
 from nightleaf.web.render import page, redirect
 from nightleaf.web.security import require_csrf
 
+log = logging.getLogger("nightleaf.server")
 SESSION_COOKIE = "nl_session"
 #: reachable without a session
 PUBLIC = ("/healthz", "/readyz", "/static/", "/sign-in", "/api/session", "/s/")
@@ -84,7 +88,24 @@ class SessionGate:
                 resp = RedirectResponse("/sign-in", status_code=303)
             await resp(scope, receive, send)
             return
-        await self.app(scope, receive, self._audit_refusals(send, base, person, actor, scope))
+        started = time.perf_counter()
+        status: list[int] = []
+
+        async def logged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, self._audit_refusals(logged, base, person, actor,
+                                                                scope))
+        finally:
+            # one JSON line per request: no query string, no body, tokens masked, so no health
+            # data and no secret reaches the log
+            log.info(json.dumps({"event": "request", "method": scope["method"], "path": path,
+                                 "status": status[0] if status else None,
+                                 "ms": round((time.perf_counter() - started) * 1000, 1),
+                                 "account": actor.account_id}))
 
     @staticmethod
     def _audit_refusals(send: Send, base: Context, person: int, actor: audit.Actor,
@@ -334,6 +355,14 @@ def sign_out_form(me: SignedDep, request: Request) -> Response:
 def register(app: FastAPI, **_: Any) -> None:
     from nightleaf.web import shares
 
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> Response:
+        from nightleaf.services.server import is_ready
+
+        ok = is_ready(app.state.ctx.store)
+        return JSONResponse({"status": "ready" if ok else "not ready"},
+                            status_code=200 if ok else 503)
+
     app.state.sign_in_throttle = SignInThrottle()
     app.state.share_limit = RateLimit(per_minute=30)
     app.include_router(api)
@@ -347,9 +376,12 @@ def server_app() -> FastAPI:
     NIGHTLEAF_DATABASE_URL, the names answered to from NIGHTLEAF_ALLOWED_HOSTS (comma-separated)."""
     import os
 
+    from nightleaf.services.server import upgrade_on_start
     from nightleaf.web.app import create_app
 
     hosts = [h.strip() for h in os.environ.get("NIGHTLEAF_ALLOWED_HOSTS", "").split(",")
              if h.strip()]
-    return create_app(os.environ.get("NIGHTLEAF_DATABASE_URL"), multi_user=True,
-                      allowed_hosts=hosts or ("127.0.0.1", "localhost", "::1"))
+    app = create_app(os.environ.get("NIGHTLEAF_DATABASE_URL"), multi_user=True,
+                     allowed_hosts=hosts or ("127.0.0.1", "localhost", "::1"))
+    upgrade_on_start(app.state.ctx.store)
+    return app
