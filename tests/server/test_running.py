@@ -46,7 +46,7 @@ def test_workers_starting_together_upgrade_once(pg_admin_url) -> None:
         store = open_server_store(url)
         try:
             results.append(upgrade_locked(store))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             store.dispose()
