@@ -1,3 +1,3 @@
-from nightleaf.cli.main import run
+from nightleaf.cli import run
 
 run()

@@ -1,32 +1,75 @@
-"""Settings from the environment: NIGHTLEAF_DATABASE_URL and NIGHTLEAF_HOME."""
+"""Settings from the environment: NIGHTLEAF_DATABASE_URL and NIGHTLEAF_HOME.
+
+Read with ``os.environ`` rather than pydantic-settings: two variables do not justify the
+0.1-0.3 s that pydantic-settings adds to the start of every command (bench/cli_start.py).
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_dir
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from nightleaf.errors import ConfigError
 
 DEFAULT_PORT = 8765
 
+#: virtual file systems of the kernel: they never hold a journal
+_VIRTUAL = (Path("/proc"), Path("/sys"), Path("/dev"))
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NIGHTLEAF_", extra="ignore")
 
+@dataclass(frozen=True)
+class Settings:
     database_url: str | None = None
     home: Path | None = None
 
+    @classmethod
+    def from_env(cls) -> Settings:
+        home = os.environ.get("NIGHTLEAF_HOME") or None
+        return cls(database_url=os.environ.get("NIGHTLEAF_DATABASE_URL") or None,
+                   home=Path(home).expanduser() if home else None)
+
     @property
     def data_dir(self) -> Path:
-        return self.home if self.home is not None else Path(user_data_dir("nightleaf", False))
+        if self.home is not None:
+            return self.home
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("nightleaf", False))
 
     def resolved_database_url(self, override: str | None = None) -> str:
         if override:
             return override
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{self.data_dir / 'journal.db'}"
+        folder = usable_folder(self.data_dir, "NIGHTLEAF_HOME" if self.home else None)
+        return f"sqlite:///{folder / 'journal.db'}"
+
+
+def usable_folder(folder: Path, variable: str | None = None) -> Path:
+    """``folder``, created if needed, or a ConfigError in one line that names it.
+
+    A file in the way, a folder this user cannot write, or a kernel file system (/proc, /sys)
+    would otherwise surface as FileExistsError or PermissionError from deep inside SQLite.
+    """
+    named = f"{variable}={folder}" if variable else f"the data folder {folder}"
+    fix = f"point {variable} at a folder you can write" if variable else \
+        "set NIGHTLEAF_HOME to a folder you can write"
+    resolved = folder.absolute()
+    if any(resolved == v or v in resolved.parents for v in _VIRTUAL):
+        raise ConfigError(f"{named} is inside {resolved.parts[1] and '/' + resolved.parts[1]}, "
+                          f"a virtual file system that cannot hold a journal: {fix}")
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{named} is a file, not a folder: {fix}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create {named} ({exc.strerror or type(exc).__name__}): "
+                          f"{fix}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"cannot write to {named} (permission denied): {fix}")
+    return folder
 
 
 def database_url(override: str | None = None) -> str:
-    return Settings().resolved_database_url(override)
+    return Settings.from_env().resolved_database_url(override)

@@ -34,7 +34,7 @@ def test_morning_in_a_real_terminal(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(SRC), "NIGHTLEAF_NOW": "2026-11-24T08:00:00+01:00",
            "NIGHTLEAF_DATABASE_URL": f"sqlite:///{tmp_path / 'journal.db'}", "COLUMNS": "120"}
     nl = [sys.executable, "-m", "nightleaf"]
-    for args in (["init", "--tz", "Europe/Berlin"], ["profile", "set", "--wake", "07:00"]):
+    for args in (["init", "--tz", "Europe/Berlin", "--no-input"], ["profile", "set", "--wake", "07:00"]):
         subprocess.run(nl + args, env=env, check=True, capture_output=True)
     session = f"nlmorning{os.getpid()}"
     done = tmp_path / "done"

@@ -4,6 +4,7 @@ giving exactly the full parse's records."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -403,3 +404,61 @@ def test_records_across_every_window_edge_offset(tmp_path, monkeypatch, pad):
     assert p.stat().st_size > 3 * 4096
     assert fast_only(p) == sleep_records(p, fast=False)
     assert len(fast_only(p)) == 54
+
+
+# ------------------------------------------------------------------ one rule for both paths
+
+HR = (' <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="W" unit="count/min" '
+      'startDate="2024-01-01 10:00:00 +0100" endDate="2024-01-01 10:00:00 +0100" value="61"/>\n')
+NIGHT = rec("2024-01-02 23:00:00 +0100", "2024-01-03 07:00:00 +0100", "AsleepCore")
+
+
+@pytest.mark.parametrize(("damage", "why"), [
+    (' <Record type="HKQuantityTypeIdentifierStepCount" value="1" <broken\n', "a broken tag"),
+    (' <Record type="HKQuantityTypeIdentifierStepCount" value="&undefined;"/>\n',
+     "an undefined entity"),
+    (' <Workout a="1" a="2"/>\n', "a repeated attribute"),
+])
+@pytest.mark.parametrize("hide", [False, True], ids=["fast-path", "falls-back"])
+def test_damage_confined_to_non_sleep_records_is_ignored_by_both_paths(tmp_path, damage, why,
+                                                                       hide):
+    assert why  # the case's name, for the report
+    """docs/metrics.md: only sleep records are read, so damage that touches none of them is
+    ignored -- by the fast path and by the full parse alike (``hide`` adds a commented-out
+    sleep record, which sends the fast path to the full parse)."""
+    comment = f" <!-- {rec('2024-01-05 23:00:00 +0100', '2024-01-06 07:00:00 +0100', 'Asleep')}"
+    comment = comment.rstrip("\n") + " -->\n" if hide else ""
+    p = export(tmp_path, HR + damage + comment + NIGHT + HR)
+    full = sleep_records(p, fast=False)
+    assert sleep_records(p) == full
+    assert [(r.stage, r.source) for r in full] == [("light", "Owner’s Apple Watch")]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_damage_in_a_sleep_record_is_refused_by_both_paths(tmp_path, fast):
+    broken = NIGHT.replace('sourceVersion="10.1"', 'sourceVersion="10.1" <oops')
+    p = export(tmp_path, HR + broken + HR)
+    with pytest.raises(FormatError, match=r"export\.xml \(line 5\): a (damaged )?sleep record"):
+        sleep_records(p, fast=fast)
+
+
+def test_an_external_dtd_file_names_a_real_line(tmp_path):
+    p = tmp_path / "export.xml"
+    p.write_text('<?xml version="1.0"?>\n<!DOCTYPE HealthData SYSTEM "healthdata.dtd">\n'
+                 '<HealthData>\n' + NIGHT + ' <Record type="X" value="&ext;"/>\n<oops\n',
+                 encoding="utf-8")
+    for fast in (True, False):
+        with pytest.raises(FormatError) as info:
+            sleep_records(p, fast=fast)
+        assert "line None" not in info.value.message
+        # the damage is on line 6 and the file ends on line 7 (both real lines)
+        assert re.search(r"export\.xml \(line [67]\): ", info.value.message), info.value
+
+
+def test_the_full_parse_reads_sleep_records_past_line_65535(tmp_path):
+    """lxml numbers lines only up to 65535 in a large document; the recovering full parse
+    must not take that for a lost sleep record."""
+    filler = ' <ActivitySummary dateComponents="2024-01-01"/>\n' * 70_000
+    p = export(tmp_path, filler + NIGHT + filler + NIGHT.replace("2024-01-0", "2024-02-0"))
+    full = sleep_records(p, fast=False)
+    assert len(full) == 2 and sleep_records(p) == full

@@ -10,6 +10,7 @@ import pytest
 
 from nightleaf.errors import FormatError
 from nightleaf.io.fitbit import read_fitbit
+from nightleaf.sleep.episode import episode_metrics
 
 FB = "fitbit"
 REDSLUG = "redSlug_webapi_v1.2_sleep_2019-11_2020-01.json"
@@ -26,7 +27,43 @@ def test_redslug_web_api_days(real):
     # levels.summary: light 280 + deep 65 + rem 114 = 459 = minutesAsleep
     assert first.tst_minutes == 459.0
     assert first.sol_minutes == 0.0
-    assert first.waso_minutes == 38.0
+    # minutesAwake 38 holds the 5.5 min awake after the final awakening (the last stage
+    # entries): WASO is the rest
+    assert first.waso_minutes == 32.5
+
+
+def _raw_logs(real):
+    logs = [s for day in json.loads((real / FB / REDSLUG).read_text()) for s in day["sleep"]]
+    return logs + json.loads((real / FB / MIKE).read_text())["sleep"]
+
+
+def test_twt_is_tib_minus_tst_on_every_real_log(real):
+    """TWT = SOL + WASO + TWAK must equal TIB - TST, and TST, TIB stay the file's own
+    minutesAsleep and duration, on all 61 real logs."""
+    raw = {str(log["logId"]): log for log in _raw_logs(real)}
+    eps = list(read_fitbit(real / FB / REDSLUG, tz="America/New_York"))
+    eps += list(read_fitbit(real / FB / MIKE, tz="America/New_York"))
+    assert len(eps) == len(raw) == 61
+    for ep in eps:
+        m = episode_metrics(ep)
+        log = raw[ep.external_id]
+        assert m.tib_minutes == pytest.approx(log["duration"] / 60000)
+        assert m.tst_minutes == log["minutesAsleep"]
+        assert m.twt_minutes == pytest.approx(m.tib_minutes - m.tst_minutes, abs=1e-6)
+        assert m.se_percent == pytest.approx(100 * log["minutesAsleep"] * 60000
+                                             / log["duration"])
+
+
+def test_waso_excludes_wake_before_onset_and_after_final_awakening(real):
+    eps = {e.external_id: e for e in read_fitbit(real / FB / REDSLUG, tz="America/New_York")}
+    for log in _raw_logs(real)[:59]:
+        data = log["levels"]["data"]
+        asleep = [d for d in data if d["level"] not in ("wake", "awake", "restless")]
+        lead = sum(d["seconds"] for d in data[:data.index(asleep[0])]) / 60
+        ep = eps[str(log["logId"])]
+        # short wakes (shortData) laid over the first sleep stage can lengthen the lead
+        assert ep.sol_minutes >= lead - 1e-9
+        assert ep.sol_minutes + ep.waso_minutes <= log["minutesAwake"] + 1e-9
 
 
 def test_fall_back_night_keeps_the_logs_length(real):
@@ -57,7 +94,8 @@ def test_classic_restless_counts_as_awake(real):
     c = next(e for e in eps if e.start.date() == date(2019, 11, 14))
     assert c.tst_minutes == 80.0  # summary asleep 80; restless 14 + awake 1 = minutesAwake
     assert {s.stage for s in c.stages} <= {"asleep", "awake"}
-    assert c.waso_minutes == 15.0
+    # TIB 95 - TST 80 = 15 awake minutes: 8 before sleep onset, so WASO 7
+    assert (c.sol_minutes, c.waso_minutes) == (8.0, 7.0)
 
 
 def test_takeout_folder_and_zip_read_each_log_once(real, tmp_path):
@@ -87,8 +125,8 @@ def test_progress_reports_nights(real):
 @pytest.mark.parametrize(("content", "message"), [
     (b'{"activities": []}', r"wrong\.json: not Fitbit sleep data"),
     (b'[{"logId": 1}]', r"wrong\.json: sleep log 1 has no logId or startTime"),
-    (b'{"sleep": [{"logId": 1, "startTime": "2020', r"wrong\.json \(line 1\): not valid JSON"),
-    (b"\xff\xfe\x00garbage", r"wrong\.json \(byte 0\): not UTF-8"),
+    (b'{"sleep": [{"logId": 1, "startTime": "2020', r"wrong\.json \(byte \d+\): not valid JSON"),
+    (b"\xff\xfe\x00garbage", r"wrong\.json \(byte \d+\): not valid JSON"),
 ])
 def test_bad_files(tmp_path, content, message):
     p = tmp_path / "wrong.json"

@@ -62,3 +62,41 @@ def test_bad_files(tmp_path, content, message):
     p.write_bytes(content)
     with pytest.raises(FormatError, match=message):
         list(read_oura(p, tz="UTC"))
+
+
+@pytest.mark.parametrize(("path", "key", "tst_key", "awake_key", "sol_key"), [
+    (V2, "data", "total_sleep_duration", "awake_time", "latency"),
+    (V1, "sleep", "total", "awake", "onset_latency"),
+])
+def test_tst_sol_waso_from_the_files_exact_seconds(real, path, key, tst_key, awake_key,
+                                                   sol_key):
+    """TST and SOL are the file's seconds; WASO is the file's awake time less SOL and less
+    the terminal wake (the one part only the hypnogram gives), so TWT = TIB - TST."""
+    import json
+
+    from nightleaf.sleep.episode import episode_metrics
+
+    raw = json.loads((real / path).read_text())[key]
+    eps = list(read_oura(real / path, tz="America/Los_Angeles"))
+    assert len(eps) == len(raw)
+    for p, ep in zip(raw, eps, strict=True):
+        m = episode_metrics(ep)
+        assert ep.tst_minutes == pytest.approx(p[tst_key] / 60, abs=1e-3)
+        assert ep.sol_minutes == pytest.approx(p[sol_key] / 60, abs=1e-3)
+        assert m.twt_minutes == pytest.approx(m.tib_minutes - m.tst_minutes, abs=0.01)
+        assert ep.waso_minutes == pytest.approx(
+            p[awake_key] / 60 - p[sol_key] / 60 - m.twak_minutes, abs=1e-3)
+
+
+def test_nwak_counts_hypnogram_awake_runs_not_ouras_wake_up_count(real):
+    """docs/metrics.md: NWAK is the number of awake runs of the 5-minute hypnogram between
+    onset and the final awakening; Oura's finer wake_up_count is higher on every v1 night."""
+    import json
+
+    raw = json.loads((real / V1).read_text())["sleep"]
+    eps = list(read_oura(real / V1, tz="America/Los_Angeles"))
+    for p, ep in zip(raw, eps, strict=True):
+        hyp = p["hypnogram_5min"].strip("4")  # onset .. final awakening
+        runs = sum(1 for i, c in enumerate(hyp) if c == "4" and (i == 0 or hyp[i - 1] != "4"))
+        assert ep.awakenings == runs
+        assert ep.awakenings < p["wake_up_count"]

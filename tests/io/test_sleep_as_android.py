@@ -9,6 +9,7 @@ import pytest
 
 from nightleaf.errors import FormatError
 from nightleaf.io.sleep_as_android import read_sleep_as_android
+from nightleaf.sleep.episode import episode_metrics
 
 SAA = "sleep-as-android"
 
@@ -16,11 +17,11 @@ SAA = "sleep-as-android"
 @pytest.mark.parametrize(("name", "tz", "records", "nights", "rid", "night", "tst"), [
     # counts from the raw Id column (epoch ms) mapped to nights independently
     ("ckondek_SleepPhase_Polar_sleep-export.csv", "Europe/Berlin", 15, 15,
-     "1497482376805", date(2017, 6, 14), 372.6),  # Hours 6.210
+     "1497482376805", date(2017, 6, 14), 372.6),  # Hours 6.210, LenAdjust 0.0
     ("omarzanji_AU_ECE_Health_sleep-export.csv", "America/Chicago", 48, 38,
-     "1640419087997", date(2021, 12, 24), 362.4),  # Hours 6.040
+     "1640419087997", date(2021, 12, 24), 357.4),  # Hours 6.040, LenAdjust -5.0
     ("rhydermike_SleepCSV_sleep-export.csv", "Europe/London", 89, 52,
-     "1588483359588", date(2020, 5, 2), 511.2),  # Hours 8.520
+     "1588483359588", date(2020, 5, 2), 493.2),  # Hours 8.520, LenAdjust -18.0
 ])
 def test_real_exports(real, name, tz, records, nights, rid, night, tst):
     eps = list(read_sleep_as_android(real / SAA / name, tz=tz))
@@ -38,8 +39,42 @@ def test_fall_back_night_uses_real_elapsed_time(real):
                                       tz="America/Chicago"))
     ep = next(e for e in eps if e.external_id == "1636272205589")
     assert ep.night == date(2021, 11, 6)
-    assert ep.end.isoformat() == "2021-11-07T17:31:00+00:00"
-    assert (ep.end - ep.start).total_seconds() / 60 == pytest.approx(567.57, abs=0.01)
+    # To 11:31 CST; Id + Hours (9.460) is 11:31:01.6, inside the minute To names
+    assert ep.end.isoformat() == "2021-11-07T17:31:01.589000+00:00"
+    assert (ep.end - ep.start).total_seconds() / 60 == pytest.approx(567.6, abs=0.01)
+
+
+ALL = [("ckondek_SleepPhase_Polar_sleep-export.csv", "Europe/Berlin"),
+       ("omarzanji_AU_ECE_Health_sleep-export.csv", "America/Chicago"),
+       ("rhydermike_SleepCSV_sleep-export.csv", "Europe/London")]
+
+
+def test_tst_is_the_apps_sleep_time_on_all_152_real_records(real):
+    """Hours + LenAdjust (minutes; -1.0 = not set) is the app's own sleep time (as
+    sleepdiary/core reads it). Every real record shows TST and SE, with TST <= TIB."""
+    import csv
+
+    raw = {}
+    for name, _ in ALL:
+        header = None
+        for row in csv.reader((real / SAA / name).open(encoding="utf-8")):
+            if row and row[0] == "Id":
+                header = row
+            elif row:
+                rec = dict(zip(header, row, strict=False))
+                adj = float(rec["LenAdjust"])
+                raw[rec["Id"]] = float(rec["Hours"]) * 60 + (0.0 if adj == -1.0 else adj)
+    shown = 0
+    for name, tz in ALL:
+        for ep in read_sleep_as_android(real / SAA / name, tz=tz):
+            m = episode_metrics(ep)
+            assert m.tst_minutes is not None and m.se_percent is not None, ep.external_id
+            assert m.tst_minutes <= m.tib_minutes
+            # the file's figure, less only what To (whole minutes) and Hours' rounding
+            # (0.01 h) cannot both hold: at most 0.3 min
+            assert m.tst_minutes == pytest.approx(raw[ep.external_id], abs=0.31)
+            shown += 1
+    assert shown == len(raw) == 152
 
 
 def test_phase_events_become_stages(real):

@@ -184,15 +184,18 @@ def test_cli_report_writes_pdf_and_html(cli: Callable[..., Result], tmp_path: Pa
 
 def test_cli_messages_are_one_line_and_exit_2(cli: Callable[..., Result], tmp_path: Path) -> None:
     r = cli("report", "--out", str(tmp_path / "r.pdf"))
-    assert r.code == 2 and "no profile yet" in r.err and "Traceback" not in r.err
+    assert r.code == 2 and "run `nightleaf init` first" in r.err and "Traceback" not in r.err
     assert not (tmp_path / "r.pdf").exists()
     cli("init", "--tz", "Europe/Berlin")
     r = cli("report", "--from", "2026-01-01", "--to", "2026-01-31", "--out", str(tmp_path / "r.pdf"))
-    assert r.code == 2 and "nothing was logged" in r.err
+    assert r.code == 2 and "nothing is logged yet" in r.err
     r = cli("report", "--out", str(tmp_path / "r.docx"))
     assert r.code == 2 and ".pdf or .html" in r.err
     r = cli("export", "fhir", "--out", str(tmp_path / "b.json"))
     assert r.code == 2 and "journal is empty" in r.err
+    cli("log", "pain", "3", "--at", "20:00")
+    r = cli("report", "--from", "2026-01-01", "--to", "2026-01-31", "--out", str(tmp_path / "r.pdf"))
+    assert r.code == 2 and "nothing was logged between 2026-01-01 and 2026-01-31" in r.err
 
 
 def test_device_sleep_is_shown_apart_from_the_diary_in_report_and_fhir(ctx: Context) -> None:

@@ -78,6 +78,7 @@ def test_check_cli_json_and_danger_rendering(cli: Callable[..., Result]) -> None
 
 
 def test_check_at_without_amount_is_refused(cli: Callable[..., Result]) -> None:
+    cli("init", "--tz", "Europe/Berlin", "--no-input")
     r = cli("check", "--at", "22:00")
     assert r.code == 2 and "a time needs an amount" in r.err
 

@@ -194,3 +194,14 @@ def test_whatever_is_entered_known_values_stay_in_range(e: SleepEntry) -> None:
     for v in (m.tib_minutes, m.sol_minutes, m.waso_minutes, m.twak_minutes, m.twt_minutes):
         assert v is None or v >= 0
     assert m.quality is None or 1 <= m.quality <= 5
+
+
+def test_sol_plus_waso_longer_than_the_window_blanks_every_dependent_metric():
+    # window 23:00 -> 01:00 = 120 min, but SOL 90 + WASO 60 = 150
+    e = entry(date(2026, 3, 10), "22:30", "23:00", 90, 2, 60, "01:00", "01:30")
+    m = diary_metrics(e)
+    assert any("longer than" in p for p in m.problems)
+    assert (m.sol_minutes, m.waso_minutes, m.tst_minutes, m.twt_minutes, m.se_percent,
+            m.onset) == (None,) * 6
+    # what does not depend on SOL or WASO stays
+    assert (m.tib_minutes, m.twak_minutes, m.nwak) == (180, 30, 2)

@@ -4,17 +4,54 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
-from nightleaf.model.finding import Finding
 from nightleaf.model.plain import to_plain
-from nightleaf.services import Context, open_context
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table as Table  # re-exported: command modules import it from here
+
+    from nightleaf.model.finding import Finding
+    from nightleaf.services import Context
+else:
+    def Table(*args: Any, **kwargs: Any) -> Any:  # rich.table.Table, imported on first use
+        from rich.table import Table as _Table
+
+        return _Table(*args, **kwargs)
+
+
+class _Console:
+    """Rich's Console, created on first use. A plain line (no markup, no options) is written
+    directly: ``nightleaf log pain 6`` then never imports Rich (bench/cli_start.py)."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._rich: Console | None = None
+
+    def _console(self) -> Console:
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(stderr=self._stderr, highlight=False)
+        return self._rich
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if (self._rich is None and not options and objects
+                and all(type(o) is str and "[" not in o for o in objects)):
+            stream = sys.stderr if self._stderr else sys.stdout
+            stream.write(" ".join(objects) + "\n")
+            return
+        self._console().print(*objects, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console(), name)
+
+
+console: Console = _Console()  # type: ignore[assignment]
+err_console: Console = _Console(stderr=True)  # type: ignore[assignment]
 
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
@@ -35,21 +72,53 @@ class Diary:
     quality = typer.Option(None, "--quality", help="Sleep quality, 1 very poor .. 5 very good.")
     rested = typer.Option(None, "--rested", help="How rested, 1 not at all .. 5 very well-rested.")
 
-_state: dict[str, Any] = {"db": None, "ctx": None}
+_state: dict[str, Any] = {"db": None, "ctx": None, "needs_profile": False}
+
+NOT_INITIALISED = ("no journal set up yet: run `nightleaf init` first (it asks for your time zone, "
+                   "region and bedtime)")
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    """True when ``url`` names an SQLite file that does not exist yet (nothing to open)."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return False
+    from pathlib import Path
+
+    return not Path(url.removeprefix("sqlite:///")).expanduser().exists()
 
 
 def get_ctx() -> Context:
+    """The journal of this command. Commands that need a profile (all but ``init``, ``profile``,
+    ``med``, ``condition``, ``product``, ``batch``, ``import``, ``interactions``, ``legal`` and
+    ``serve``) stop with "run `nightleaf init` first" rather than create a journal silently."""
     if _state["ctx"] is None:
-        _state["ctx"] = open_context(_state["db"])
-    ctx: Context = _state["ctx"]
-    return ctx
+        from nightleaf.config import database_url
+        from nightleaf.errors import ConfigError
+        from nightleaf.services import open_context  # SQLAlchemy loads here, not at start-up
+
+        url = database_url(_state["db"])
+        if _state["needs_profile"] and _missing_sqlite_file(url):
+            raise ConfigError(NOT_INITIALISED)
+        ctx = open_context(url)
+        if _state["needs_profile"] and not ctx.has_profile():
+            ctx.store.dispose()
+            raise ConfigError(NOT_INITIALISED)
+        _state["ctx"] = ctx
+    ctx_: Context = _state["ctx"]
+    return ctx_
+
+
+def start(db: str | None, *, needs_profile: bool) -> None:
+    """Begin a command: which journal (``--db``), and whether it needs a profile."""
+    reset()
+    _state.update(db=db, needs_profile=needs_profile)
 
 
 def reset() -> None:
     ctx = _state.get("ctx")
     if ctx is not None:
         ctx.store.dispose()
-    _state.update(db=None, ctx=None)
+    _state.update(db=None, ctx=None, needs_profile=False)
 
 
 def print_json(value: Any) -> None:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TransferSpeedColumn,
-)
 from typer.core import TyperGroup
 
 from nightleaf.cli.common import JsonOpt, console, err_console, get_ctx, print_json
-from nightleaf.io.detect import ImportProgress
-from nightleaf.services import imports as svc
+from nightleaf.cli.lazy import lazy
+
+if TYPE_CHECKING:
+    from nightleaf.io.detect import ImportProgress
+    from nightleaf.services import imports as svc
+else:
+    svc = lazy("nightleaf.services.imports")
 
 LABELS = {"apple_health": "Apple Health", "fitbit": "Fitbit", "oura": "Oura",
           "sleep_as_android": "Sleep as Android"}
@@ -42,6 +39,15 @@ class ImportGroup(TyperGroup):
 
 def _run(path: Path, fmt: str | None, json_: bool, prefer: list[str] | None = None,
          all_sources: bool = False) -> None:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
                   TransferSpeedColumn(), TextColumn("{task.fields[nights]} nights"),
                   TimeElapsedColumn(), console=err_console, transient=True,

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import typer
-from rich.table import Table
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
-from nightleaf.model.entities import Profile
+import typer
+
+from nightleaf.cli.common import JsonOpt, Table, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.lazy import lazy
+from nightleaf.errors import NightleafError
+from nightleaf.model.entities import Medicine, Profile
 from nightleaf.model.region import region_name
-from nightleaf.services import journal as svc
 from nightleaf.services.inputs import BatchInput, ProductInput, ProfileInput
+
+if TYPE_CHECKING:
+    from nightleaf.services import Context
+    from nightleaf.services import journal as svc
+else:
+    svc = lazy("nightleaf.services.journal")
 
 profile_app = typer.Typer(help="Show or change your settings (zone, region, bedtime, limits).",
                           no_args_is_help=True)
@@ -22,21 +32,179 @@ batch_app = typer.Typer(help="Batches of a product, with their lab results.", no
 TZ = typer.Option(None, "--tz", help="Your IANA time zone, e.g. Europe/Berlin.")
 REGION = typer.Option(None, "--region", help="Where you live: ISO 3166 code, e.g. US-CA, GB, TH.")
 BEDTIME = typer.Option(None, "--bedtime", help="Target bedtime, HH:MM.")
+WAKE = typer.Option(None, "--wake", help="Target wake time, HH:MM.")
 LEAD = typer.Option(None, "--lead", help="Your planned minutes between intake and bedtime.")
 NOTE = typer.Option(None, "--note", help="A note of your own (optional).")
 
 
-def init(tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, lead: str = LEAD,
-         json_: bool = JsonOpt) -> None:
-    """Create your journal and profile (safe to run again: it only updates what you give)."""
+def _ask(label: str, default: str | None, check: Callable[[str], object]) -> str | None:
+    """Ask until the answer passes ``check``; Enter keeps ``default``, "-" leaves it empty."""
+    from rich.prompt import Prompt
+
+    while True:
+        answer = (Prompt.ask(label, default=default or "", console=console,
+                             show_default=bool(default)) or "").strip()
+        if answer == "-" or not answer:
+            return None
+        try:
+            check(answer)
+            return answer
+        except NightleafError as exc:
+            console.print(f"[red]{exc.message}[/red]")
+
+
+def _checker(key: str) -> Callable[[str], object]:
+    """Validate one profile answer the way ``profile set`` would, without saving it."""
+    return lambda value: svc.apply_profile_changes(Profile(), ProfileInput(**{key: value}))
+
+
+def _list_answers(label: str, check: Callable[[str], str] | None = None) -> list[str]:
+    """Names typed one per prompt until an empty answer; ``check`` may correct each one."""
+    from rich.prompt import Prompt
+
+    names: list[str] = []
+    while True:
+        answer = (Prompt.ask(label if not names else "Another (Enter when done)", default="",
+                             console=console, show_default=False) or "").strip()
+        if not answer:
+            return names
+        names.append(check(answer) if check else answer)
+
+
+def init(
+    tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, wake: str = WAKE,
+    lead: str = LEAD,
+    med: list[str] = typer.Option(None, "--med", help="A medicine you take (repeatable)."),
+    condition: list[str] = typer.Option(None, "--condition",
+                                        help="A health condition you have (repeatable)."),
+    no_input: bool = typer.Option(False, "--no-input",
+                                  help="Do not ask; use the flags and the defaults (for scripts)."),
+    json_: bool = JsonOpt,
+) -> None:
+    """Set up your journal, then see your first safety check.
+
+    Asks for your time zone, region, bedtime, wake and lead time, your medicines and
+    conditions; then shows the first safety check and the law where you live. In a terminal it
+    asks, with defaults (Enter keeps one); every question is also a flag. Safe to run again: it
+    only changes what you give."""
+    from nightleaf.services.context import system_zone
+
     ctx = get_ctx()
-    p = svc.init_journal(ctx, ProfileInput(tz=tz, region=region, bedtime=bedtime, lead=lead))
+    had_profile = ctx.has_profile()
+    current = ctx.profile()
+    answers: dict[str, str | None] = {"tz": tz, "region": region, "bedtime": bedtime,
+                                      "wake": wake, "lead": lead}
+    meds, conds = list(med or []), list(condition or [])
+    interactive = not (no_input or json_) and sys.stdin.isatty()
+    if interactive:
+        console.print("[bold]Setting up nightleaf.[/bold] [dim]Enter keeps the value in "
+                      "brackets; type - to leave an item empty.[/dim]")
+        zone = current.tz if had_profile else system_zone()
+        questions = [
+            ("tz", f"Your time zone{'' if had_profile else ' (detected from this machine)'}",
+             zone),
+            ("region", "Where you live, for the law there: an ISO 3166 code such as US-CA, GB, "
+             "DE, TH", current.region),
+            ("bedtime", "Your target bedtime (HH:MM)", f"{current.target_bedtime:%H:%M}"),
+            ("wake", "Your target wake time (HH:MM)",
+             f"{current.target_wake:%H:%M}" if current.target_wake else "07:00"),
+            ("lead", "Your lead time: minutes between your intake and bedtime. Your own "
+             "setting, not a recommendation", str(current.lead_minutes)),
+        ]
+        for key, label, default in questions:
+            if answers[key] is None:
+                answers[key] = _ask(label, default, _checker(key)) or ""
+        if not meds:
+            meds = _list_answers("A medicine you take, for interaction checks (Enter for none)",
+                                 lambda name: _confirm_medicine(ctx, name))
+        if not conds:
+            conds = _list_answers("A health condition, for safety checks (Enter for none)")
+    if not had_profile and answers["tz"] is None:
+        answers["tz"] = system_zone()  # the machine's zone, said below, rather than UTC
+    changes = {k: v for k, v in answers.items() if v is not None and (v != "" or k in
+                                                                       ("region", "wake"))}
+    p = svc.init_journal(ctx, ProfileInput(**changes))
+    notes: list[str] = []
+    added_meds = [_add_medicine(ctx, name, False, notes=notes) for name in meds]
+    added_conds = [svc.add_condition(ctx, name) for name in conds]
     if json_:
-        print_json(p)
+        print_json({"profile": p, "medicines": added_meds, "conditions": added_conds})
         return
-    console.print(f"Journal ready. Time zone {p.tz}, bedtime {p.target_bedtime:%H:%M}, "
-                  f"lead time {p.lead_minutes} min. Region: {p.region or 'not set'}.")
-    console.print("Next: [bold]nightleaf product add[/bold], then [bold]nightleaf log intake[/bold].")
+    detected = not had_profile and not tz and not interactive
+    console.print(f"Journal ready. Time zone {p.tz}{' (detected; change with --tz)' if detected else ''}"
+                  f", bedtime {p.target_bedtime:%H:%M}"
+                  f"{', wake ' + format(p.target_wake, '%H:%M') if p.target_wake else ''}, "
+                  f"lead time {p.lead_minutes} min (your setting, not a recommendation). "
+                  f"Region: {p.region or 'not set'}.")
+    if added_meds or added_conds:
+        console.print("Added " + ", ".join([f"medicine {m.name}" for m in added_meds] +
+                                           [f"condition {c.name}" for c in added_conds]) + ".")
+    for note in notes if not interactive else ():  # in a terminal, each was asked already
+        console.print(note)
+    _first_check(ctx, p)
+    console.print("Next: [bold]nightleaf product add[/bold], then [bold]nightleaf log intake[/bold]"
+                  " or [bold]nightleaf tonight[/bold].")
+
+
+def _first_check(ctx: Context, p: Profile) -> None:
+    """The first safety check (your medicines and conditions) and the law where you live."""
+    from nightleaf.services import safety as safety_svc
+
+    console.print("[bold]First safety check[/bold] (your medicines and conditions with kratom):")
+    findings = [f for f in safety_svc.check(ctx).findings if not f.rule.startswith("legal.")]
+    render_findings(findings)
+    if p.region:
+        console.print("[bold]The law where you live[/bold]:")
+        render_findings(safety_svc.legal(ctx).findings)
+    else:
+        console.print("The law where you live: set your region to see it "
+                      "(`nightleaf profile set --region US-CA`).")
+
+
+def _medicine_guess(ctx: Context, name: str) -> tuple[str | None, Any]:
+    """The name nightleaf would read ``name`` as, when it looks misspelt, and the report."""
+    from nightleaf.services import safety as safety_svc
+
+    rep = safety_svc.interactions(ctx, [name])[0]
+    if rep.known and rep.matched_as == "misspelling":
+        return rep.name, rep
+    if not rep.known and rep.suggestions:
+        return rep.suggestions[0].split(" (")[0], rep
+    return None, rep
+
+
+def _confirm_medicine(ctx: Context, name: str) -> str:
+    """In a terminal: "Did you mean sertraline?" right after the name is typed."""
+    from rich.prompt import Confirm
+
+    guess, _ = _medicine_guess(ctx, name)
+    # rich types Confirm.ask's default as a str (PromptBase's); a bool is what Confirm uses
+    if guess and Confirm.ask(f"Did you mean {guess}?", default=True,  # type: ignore[arg-type]
+                             console=console):
+        return guess
+    return name
+
+
+def _add_medicine(ctx: Context, name: str, interactive: bool, dose: str | None = None,
+                  regimen: str = "regular", notes: list[str] | None = None) -> Medicine:
+    """Add a medicine; a misspelt or unknown name gets "did you mean ...?" now, not later
+    (a question in a terminal, else a line in ``notes`` or printed)."""
+    if interactive:
+        name = _confirm_medicine(ctx, name)
+    guess, rep = _medicine_guess(ctx, name)
+    m = svc.add_medicine(ctx, name, dose, regimen)
+    line = None
+    if guess and not interactive:
+        line = (f"Did you mean {guess}? Saved as typed ({name!r}); "
+                + (f"safety checks read it as {guess}." if rep.known else
+                   "nightleaf cannot check interactions for a name it does not know.")
+                + f" To correct it: `nightleaf med remove {name!r}` and "
+                f"`nightleaf med add {guess}`.")
+    elif not rep.known:
+        line = f"Note: {rep.message}"
+    if line is not None:
+        notes.append(line) if notes is not None else console.print(line, markup=False)
+    return m
 
 
 def _show_profile(p: Profile) -> None:
@@ -64,7 +232,7 @@ def profile_show(json_: bool = JsonOpt) -> None:
 @profile_app.command("set")
 def profile_set(
     tz: str = TZ, region: str = REGION, bedtime: str = BEDTIME, lead: str = LEAD,
-    wake: str = typer.Option(None, "--wake", help="Target wake time, HH:MM."),
+    wake: str = WAKE,
     max_grams: str = typer.Option(None, "--max-grams",
                                   help="Your own ceiling of grams per night ('' clears it)."),
     max_nights: str = typer.Option(None, "--max-nights",
@@ -85,9 +253,17 @@ def med_add(name: str = typer.Argument(..., help="As written on the pack, e.g. s
             dose: str = typer.Option(None, "--dose", help="Dose as you take it, e.g. '50 mg daily'."),
             as_needed: bool = typer.Option(False, "--as-needed", help="Taken only as needed."),
             json_: bool = JsonOpt) -> None:
-    """Add a medicine."""
-    m = svc.add_medicine(get_ctx(), name, dose, "as_needed" if as_needed else "regular")
-    print_json(m) if json_ else console.print(f"Added medicine #{m.id}: {m.name}.")
+    """Add a medicine. A misspelt name gets "did you mean ...?" (in a terminal, a question)."""
+    interactive = not json_ and sys.stdin.isatty()
+    notes: list[str] = []
+    m = _add_medicine(get_ctx(), name, interactive, dose, "as_needed" if as_needed else "regular",
+                      notes=notes)
+    if json_:
+        print_json(m)
+        return
+    console.print(f"Added medicine #{m.id}: {m.name}.")
+    for note in notes:
+        console.print(note, markup=False)
 
 
 @med_app.command("list")

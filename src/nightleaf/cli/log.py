@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.lazy import lazy
 from nightleaf.model import clock
-from nightleaf.services import journal as svc
-from nightleaf.services.inputs import (
+from nightleaf.services.inputs import (  # plain dataclasses: no store, no SQLAlchemy
     IntakeInput,
     PainInput,
     SleepInput,
@@ -15,16 +17,27 @@ from nightleaf.services.inputs import (
     SymptomInput,
 )
 
+# each command loads only its own use case: `log pain` never loads the knowledge base (pydantic)
+if TYPE_CHECKING:
+    from nightleaf.services import diary as svc
+    from nightleaf.services import intake as intake_svc
+    from nightleaf.services import routine as routine_svc
+else:
+    svc = lazy("nightleaf.services.diary")
+    intake_svc = lazy("nightleaf.services.intake")
+    routine_svc = lazy("nightleaf.services.routine")
+
 log_app = typer.Typer(help="Record an intake, another substance, the night, pain, symptoms.",
                       no_args_is_help=True)
 
-AT = typer.Option(None, "--at", help="When: 21:30, 'yesterday 22:40', ISO 8601 (default: now).")
+AT = typer.Option(None, "--at", help="When: 21:30, 9:30pm, 'yesterday 22:40', '2 days ago 21:00', "
+                  "'2026-11-20 21:30' (default: now).")
 NOTE = typer.Option(None, "--note", help="A note of your own for this entry (optional).")
 
 
 @log_app.command("intake", context_settings={"ignore_unknown_options": True})
 def intake(
-    amount: str = typer.Argument(..., help="3g, '3 g', 500mg, '2 caps', '250 ml' (tea)."),
+    amount: list[str] = typer.Argument(..., help="3g, 3 g, 500mg, 2 caps, 250 ml (tea)."),
     product: str = typer.Option(None, "--product", "-p", help="Product id or name."),
     batch: str = typer.Option(None, "--batch", help="Batch id or lot (default: newest batch)."),
     at: str = AT,
@@ -34,9 +47,9 @@ def intake(
     json_: bool = JsonOpt,
 ) -> None:
     """Log an intake. Prints the safety findings for that night."""
-    r = svc.log_intake(get_ctx(), IntakeInput(amount=amount, at=at, product=product, batch=batch,
-                                              capsule_mg=capsule_mg, tea_grams=tea_grams,
-                                              note=note))
+    r = intake_svc.log_intake(get_ctx(), IntakeInput(
+        amount=" ".join(amount), at=at, product=product, batch=batch, capsule_mg=capsule_mg,
+        tea_grams=tea_grams, note=note))
     if json_:
         print_json(r)
         return
@@ -66,8 +79,15 @@ def substance(
         print_json(s)
     else:
         console.print(f"Logged {s.kind}{' (' + s.name + ')' if s.name else ''}"
-                      f"{' ' + fmt(s.amount) + ' ' + (s.unit or '') if s.amount is not None else ''}"
+                      f"{' ' + _quantity(s.amount, s.unit) if s.amount is not None else ''}"
                       f" for the night of {s.night}.")
+
+
+def _quantity(amount: float, unit: str | None) -> str:
+    """``1 drink``, ``2 drinks``, ``95 mg``: plural units in the singular for exactly one."""
+    if unit and amount == 1 and unit.endswith("s") and unit not in ("mg", "g", "ml"):
+        unit = unit[:-1]
+    return f"{fmt(amount)} {unit or ''}".rstrip()
 
 
 @log_app.command("sleep")
@@ -139,7 +159,7 @@ def routine(
     json_: bool = JsonOpt,
 ) -> None:
     """Tick a routine item for tonight."""
-    c = svc.log_routine(get_ctx(), item, night=night, done=not undo)
+    c = routine_svc.log_routine(get_ctx(), item, night=night, done=not undo)
     print_json(c) if json_ else console.print(
         f"Routine item #{c.item_id} {'done' if c.done else 'not done'} for the night of {c.night}.")
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import typer
-from rich.table import Table
+from typing import TYPE_CHECKING
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
-from nightleaf.services import nights as svc
+import typer
+
+from nightleaf.cli.common import JsonOpt, Table, console, fmt, get_ctx, print_json
+from nightleaf.cli.lazy import lazy
+
+if TYPE_CHECKING:
+    from nightleaf.services import nights as svc
+else:
+    svc = lazy("nightleaf.services.nights")
 
 
 def nights(

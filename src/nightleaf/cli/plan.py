@@ -5,17 +5,22 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.prompt import Prompt
-from rich.table import Table
 
-from nightleaf.cli.common import Diary, JsonOpt, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.common import Diary, JsonOpt, Table, console, fmt, get_ctx, print_json, render_findings
+from nightleaf.cli.lazy import lazy
 from nightleaf.errors import InputError
 from nightleaf.io.files import write_atomic
-from nightleaf.services import plan as svc
-from nightleaf.services import routine as routine_svc
 from nightleaf.services.inputs import MORNING_DIARY_FIELDS, MorningInput
+
+if TYPE_CHECKING:
+    from nightleaf.services import plan as svc
+    from nightleaf.services import routine as routine_svc
+else:
+    svc = lazy("nightleaf.services.plan")
+    routine_svc = lazy("nightleaf.services.routine")
 
 routine_app = typer.Typer(help="Your pre-sleep routine: a checklist you tick each night.",
                           no_args_is_help=True)
@@ -233,6 +238,8 @@ def reminders_cmd(out: str = typer.Option("nightleaf.ics", "--out", "-o",
 # -- morning -----------------------------------------------------------------------------------
 def _ask(label: str, default: str | None, field: str) -> str | None:
     """Ask until the answer reads (the service checks it: :func:`plan.check_answer`)."""
+    from rich.prompt import Prompt
+
     while True:
         answer = Prompt.ask(label, default=default or "", console=console, show_default=True)
         answer = (answer or "").strip()

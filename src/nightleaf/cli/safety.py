@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json, render_findings
+from nightleaf.cli.lazy import lazy
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.services import safety as svc
 from nightleaf.services.inputs import IntakeInput
+
+if TYPE_CHECKING:
+    from nightleaf.services import safety as svc
+else:
+    svc = lazy("nightleaf.services.safety")
 
 _STYLE = {"info": "cyan", "caution": "yellow", "warning": "bold dark_orange",
           "danger": "bold white on red"}

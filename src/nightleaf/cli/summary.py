@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import typer
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
-from nightleaf.cli.common import JsonOpt, console, fmt, get_ctx, print_json
-from nightleaf.services import summary as svc
-from nightleaf.stats.compare import NOT_ENOUGH, NOTE, Comparison
-from nightleaf.stats.window import WindowSummary
+import typer
+
+from nightleaf.cli.common import JsonOpt, Table, console, fmt, get_ctx, print_json
+from nightleaf.cli.lazy import lazy
+
+if TYPE_CHECKING:
+    from nightleaf.services import summary as svc
+    from nightleaf.stats.compare import Comparison
+    from nightleaf.stats.window import WindowSummary
+else:
+    svc = lazy("nightleaf.services.summary")
 
 #: (field, label, digits) of the diary metrics shown as window means/medians
 DIARY_ROWS = (
@@ -36,11 +42,18 @@ def _clock(minutes: float | None) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
+def _logged(r: Any) -> bool:
+    return bool(r.diary or r.intake or r.pain or r.wearable)
+
+
 def _nights_table(s: WindowSummary) -> Table:
+    rows = [r for r in s.nights if _logged(r)]
+    empty = len(s.nights) - len(rows)
     t = Table("night", "g", "intake→sleep", "TST", "SE %", "SOL", "WASO", "quality",
               "device TST", "pain eve", "pain morn",
-              title=f"Nights {s.first_night} – {s.last_night} (diary; device shown apart)")
-    for r in s.nights:
+              title=f"Nights {s.first_night} – {s.last_night} (diary; device shown apart)",
+              caption=f"{empty} night(s) with nothing logged are left out" if empty else None)
+    for r in rows:
         d, i, p = r.diary, r.intake, r.pain
         device = ", ".join(f"{fmt(m.tst_minutes, 0)} {m.source}" for m in r.wearable) or "—"
         grams = "—" if i is None else (fmt(i.total_grams, 2) if i.total_grams is not None
@@ -88,8 +101,12 @@ OUTCOME_LABELS = {"tst_minutes": "TST (min)", "se_percent": "SE (%)", "sol_minut
 
 
 def _comparisons_table(s: WindowSummary) -> Table:
+    from nightleaf.stats.compare import NOT_ENOUGH, NOTE
+
+    methods = sorted({c.method for c in s.comparisons if c.status != NOT_ENOUGH})
     t = Table("nights", "outcome", "n", "n without", "difference", "95% interval",
-              title="Compared with nights without kratom", caption=f"{NOTE}; Welch t intervals")
+              title="Compared with nights without kratom",
+              caption="; ".join([NOTE, *methods]))
     groups: dict[str, list[Comparison]] = {}
     for c in s.comparisons:
         groups.setdefault(c.group, []).append(c)
@@ -111,7 +128,7 @@ def _comparisons_table(s: WindowSummary) -> Table:
 
 
 def summary(
-    days: int = typer.Option(28, "--days", min=1, max=svc.MAX_DAYS, help="How many nights back."),
+    days: int = typer.Option(28, "--days", help="How many nights back (1 to 3660)."),
     last: str = typer.Option(None, "--to", help="Last night, YYYY-MM-DD (default: last night)."),
     json_: bool = JsonOpt,
 ) -> None:
@@ -123,6 +140,12 @@ def summary(
     s = svc.summarise(ctx, days=days, last=last)
     if json_:
         print_json(svc.summary_json(s))
+        return
+    if not any(_logged(r) for r in s.nights):
+        console.print(f"Nothing is logged for the nights {s.first_night} to {s.last_night} yet. "
+                      "A summary counts complete nights only: tonight's entries appear from "
+                      "tomorrow morning (`nightleaf tonight` shows them now). `--days` or `--to` "
+                      "choose another window.")
         return
     console.print(_nights_table(s))
     console.print(_means_table(s))

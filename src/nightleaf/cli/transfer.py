@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from nightleaf.cli import imports
 from nightleaf.cli.common import JsonOpt, console, get_ctx, print_json
+from nightleaf.cli.lazy import lazy
 from nightleaf.errors import Conflict
 from nightleaf.io.files import extract_zip, write_atomic
-from nightleaf.services import transfer as svc
+
+if TYPE_CHECKING:
+    from nightleaf.services import transfer as svc
+else:
+    svc = lazy("nightleaf.services.transfer")
 
 export_app = typer.Typer(help="Write your journal to a file.", no_args_is_help=True)
 import_app = typer.Typer(help="Read a journal or a wearable export into your journal.",

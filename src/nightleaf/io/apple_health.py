@@ -46,11 +46,13 @@ from typing import Any, BinaryIO, NamedTuple, TypeAlias
 
 from nightleaf.errors import FormatError
 from nightleaf.io._common import (
+    MiB,
     ProgressFn,
     Reporter,
     bad_file,
     metrics_from_segments,
     night_in,
+    open_member,
 )
 from nightleaf.model import SleepEpisode, StageSegment, zone
 
@@ -66,6 +68,9 @@ WINDOW = 16 << 20
 OVERLAP = 1 << 20
 #: how far into the file the ``<HealthData`` root must start (the DTD is ~10 KB)
 PROLOG_LIMIT = 4 << 20
+#: the longest start tag either reader waits for (a real Record tag is under 2 KB): a ``<``
+#: with no ``>`` for this long is refused instead of being kept in memory
+MAX_TAG = 4 << 20
 
 _P = "HKCategoryValueSleepAnalysis"
 STAGES: dict[str, str] = {
@@ -156,8 +161,9 @@ def _open_export(path: Path) -> Iterator[tuple[BinaryIO, int | None, str]]:
             raise bad_file(path, "this zip has no export.xml",
                            hint="use the export.zip the Health app wrote "
                            "(apple_health_export/export.xml)")
-        with zf.open(member) as fh:
-            yield fh, member.file_size, f"{path}!{member.filename}"  # type: ignore[misc]
+        name = f"{path}!{member.filename}"
+        with open_member(zf, member, name) as fh:
+            yield fh, member.file_size, name
 
 
 def _export_member(zf: Any) -> Any:
@@ -457,9 +463,13 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
     base = 0  # file offset of buf[0]
     pos = root
     scan = _Scanner(name, rep)
+    tail = b""
+    tail_end = 0  # file offset just past ``tail``
     while True:
         if not eof:
-            if filled == len(buf):  # one tag longer than the buffer: grow it
+            if filled == len(buf):  # one tag longer than the buffer: grow it (boundedly)
+                if filled - pos > MAX_TAG or len(buf) >= 4 * max(CHUNK, MAX_TAG):
+                    raise _tag_too_long(name, base + pos)
                 buf.extend(bytes(len(buf)))
             with memoryview(buf) as mv, mv[filled:] as free:
                 n = stream.readinto(free)  # type: ignore[attr-defined]
@@ -469,7 +479,12 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
             eof = n == 0
             if not eof and filled < len(buf):
                 continue  # short read: fill the buffer before scanning
-        limit = filled if eof else max(pos, buf.rfind(b"<", 0, filled))
+        if base + filled > tail_end:  # the last bytes read, however the buffer was cut
+            tail = (tail + bytes(buf[max(0, tail_end - base, filled - 256):filled]))[-256:]
+            tail_end = base + filled
+        limit = filled if eof else _complete_until(buf, pos, filled)
+        if not eof and filled - limit > MAX_TAG:
+            raise _tag_too_long(name, base + limit)
         _check_markup(buf, pos, limit, filled)
         yield from scan.window(buf, pos, limit, filled, base)
         if eof:
@@ -479,8 +494,29 @@ def _scan_stream(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRe
         base += limit
         filled = keep
         pos = 0
-    if not bytes(buf[max(0, filled - 256):filled]).rstrip().endswith(b"</HealthData>"):
+    if not tail.rstrip().endswith(b"</HealthData>"):
         raise _Fallback("the document does not end with </HealthData>")
+
+
+#: a tag from its ``<`` to its ``>``, quoted attribute values (which may hold ``>``) included
+_WHOLE_TAG = re.compile(rb'<(?:[^>"\']++|"[^"]*+"|\'[^\']*+\')*+>')
+
+
+def _complete_until(buf: Buffer | bytes, pos: int, filled: int) -> int:
+    """Where the unfinished tail of a read buffer begins: the last ``<`` when no ``>`` follows
+    it (a tag cut by the read), else the end (everything read is complete, and nothing needs
+    keeping -- a gigabyte of text after the last tag is never held)."""
+    lt = buf.rfind(b"<", pos, filled)
+    if lt == -1 or _WHOLE_TAG.match(buf, lt, filled):
+        return filled
+    return lt
+
+
+def _tag_too_long(name: str, offset: int) -> FormatError:
+    return FormatError(
+        f"{name} (byte {offset}): a tag runs on for more than {MAX_TAG // MiB} MiB without "
+        "ending; the file is damaged or not an Apple Health export — export again from the "
+        "Health app")
 
 
 def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepRecord]:
@@ -488,8 +524,11 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
 
     parser = etree.XMLPullParser(
         events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
-        huge_tree=True, remove_comments=True, remove_pis=True,
+        huge_tree=True, remove_comments=True, remove_pis=True, remove_blank_text=True,
+        recover=True,
     )
+    marks: list[int] = []  # lines (as lxml counts them) that hold the sleep type name
+    seen: list[int] = []  # lines of the sleep records lxml gave back
     head, _ = _read_head(stream)
     got = len(head)
     rep.bytes(got)
@@ -499,36 +538,129 @@ def _full_records(stream: BinaryIO, name: str, rep: Reporter) -> Iterator[SleepR
         decl_end = head.find(b"?>", 0, root) + 2
     chunk = head[:decl_end] + _blank(head[decl_end:root]) + head[root:]
     carry = b""
+    tail = b""
+    fed_lines = 1  # line of the first byte not yet fed, for messages lxml gives no line for
+    fed = 0
+    squeezed: list[tuple[int, int]] = []  # (line as lxml counts it, newlines taken out there)
     try:
         while True:
             data = carry + chunk
             more = stream.read(FEED) if chunk else b""
             if more:
-                cut = data.rfind(b">") + 1
+                # cut after the last ">" (repairs work on whole tags); text after it that holds
+                # no "<" needs no keeping, and a "<" with no ">" for MAX_TAG bytes is refused
+                cut = _complete_until(data, data.rfind(b">") + 1, len(data))
+                if len(data) - cut > MAX_TAG:
+                    raise _tag_too_long(name, fed + cut)
                 carry, data = data[cut:], data[:cut]
             else:
                 carry = b""
+            fed += len(data)
+            data = _squeeze(data, fed_lines, squeezed)
+            _mark_lines(data, fed_lines, marks)
             parser.feed(_repair(data))
-            yield from _drain(parser, name)
+            yield from _drain(parser, name, seen)
+            fed_lines += data.count(b"\n")
+            tail = (tail + data)[-256:] if data else tail
             if not more:
                 break
             got += len(more)
             rep.bytes(got)
             chunk = more
         parser.close()
-        yield from _drain(parser, name)
+        yield from _drain(parser, name, seen)
+        _judge(parser.error_log, marks, seen, tail, fed_lines, squeezed, name)
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno if exc.lineno else None
+        line = exc.lineno or _last_error_line(exc) or fed_lines
+        line += sum(n for at, n in squeezed if at < line)
         msg = exc.msg.split(", line ")[0] if exc.msg else "not well-formed XML"
         raise FormatError(
             f"{name} (line {line}): {msg}; the file looks damaged or cut short — export "
             "again from the Health app") from None
 
 
-def _drain(parser: Any, name: str) -> Iterator[SleepRecord]:
+#: a long run of text between tags (outside any tag): none in a real export
+_LONG_TEXT = re.compile(rb"(?:^|(?<=>))[^<]{65536,}")
+
+
+def _squeeze(data: bytes, line: int, squeezed: list[tuple[int, int]]) -> bytes:
+    """Take long runs of text between tags out of what lxml is fed: its push parser keeps char
+    data until the next ``<`` arrives, so a gigabyte of whitespace would be held whole. The
+    newlines taken out are noted (at the line lxml will count) to correct its line numbers.
+    ``data`` starts outside a tag (it is cut after a ``>``)."""
+    if len(data) < 65536:
+        return data
+    out: list[bytes] = []
+    pos = 0
+    for m in _LONG_TEXT.finditer(data):
+        out.append(data[pos:m.start()])
+        line_here = line + sum(p.count(b"\n") for p in out)
+        squeezed.append((line_here, m.group().count(b"\n")))
+        out.append(b" ")
+        pos = m.end()
+    if not out:
+        return data
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def _last_error_line(exc: Any) -> int | None:
+    """The line of the last error lxml logged (some errors, e.g. an entity a DTD that was not
+    loaded should declare, carry no line of their own)."""
+    log = getattr(exc, "error_log", None)
+    lines = [e.line for e in (log or []) if getattr(e, "line", 0)]
+    return lines[-1] if lines else None
+
+
+_TYPED = re.compile(rb"""\btype\s*=\s*(["'])""" + _MARK + rb"\1")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+
+
+def _mark_lines(data: bytes, line: int, marks: list[int]) -> None:
+    """Note the lines where a sleep record's ``type`` attribute stands (not in comments)."""
+    if data.find(_MARK) == -1:
+        return
+    comments = [m.span() for m in _COMMENT.finditer(data)] if b"<!--" in data else []
+    for m in _TYPED.finditer(data):
+        if not any(a <= m.start() < b for a, b in comments):
+            marks.append(line + data.count(b"\n", 0, m.start()))
+
+
+def _judge(log: Any, marks: list[int], seen: list[int], tail: bytes, last_line: int,
+           squeezed: list[tuple[int, int]], name: str) -> None:
+    """After a recovering parse: damage is ignored only where it touched no sleep record.
+    Refuse a document that does not end with ``</HealthData>`` (cut short), an error on a
+    line holding a sleep record, and a sleep record lxml did not give back whole."""
+
+    def real(line: int) -> int:
+        return line + sum(n for at, n in squeezed if at < line)
+
+    errors = [e for e in log if e.level_name in ("ERROR", "FATAL")]
+    if not tail.rstrip().endswith(b"</HealthData>"):
+        line = errors[-1].line if errors and errors[-1].line else last_line
+        raise FormatError(f"{name} (line {real(line)}): the document does not end with "
+                          "</HealthData>; the file looks damaged or cut short — export again "
+                          "from the Health app")
+    marked = set(marks)
+    for e in errors:
+        if e.line in marked and e.line < 65535:  # lxml caps line numbers at 65535
+            raise FormatError(f"{name} (line {real(e.line)}): a damaged sleep record "
+                              f"({e.message.strip()}); export again from the Health app")
+    # lxml numbers lines only up to 65535 in a large document, so records are counted, not
+    # matched by line: every sleep record's type attribute must come back as a record
+    if len(seen) < len(marks):
+        lines = [e.line for e in errors if e.line]
+        line = real(lines[0]) if lines else real(marks[0])
+        raise FormatError(f"{name} (line {line}): {len(marks) - len(seen)} sleep record(s) "
+                          "damaged beyond reading; export again from the Health app")
+
+
+def _drain(parser: Any, name: str, seen: list[int] | None = None) -> Iterator[SleepRecord]:
     for _, el in parser.read_events():
         tag = el.tag
         if tag == "Record" and el.get("type") == SLEEP_TYPE:
+            if seen is not None and el.sourceline:
+                seen.append(el.sourceline)
             rec = _record(dict(el.attrib), name, f"line {el.sourceline}")
             if rec is not None:
                 yield rec

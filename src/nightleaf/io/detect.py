@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from nightleaf.errors import FormatError
-from nightleaf.io._common import ImportProgress, ProgressFn
+from nightleaf.io._common import ImportProgress, ProgressFn, check_episode
 from nightleaf.io.apple_health import read_apple_health
 from nightleaf.io.fitbit import read_fitbit
 from nightleaf.io.oura import read_oura
@@ -90,12 +91,20 @@ def detect_format(path: str | Path) -> str:
 
 
 def read_episodes(path: str | Path, *, tz: str, fmt: str | None = None,
-                  on_progress: ProgressFn | None = None, **options: Any
-                  ) -> Iterator[SleepEpisode]:
+                  on_progress: ProgressFn | None = None, now: datetime | None = None,
+                  **options: Any) -> Iterator[SleepEpisode]:
     """Read ``path`` as ``fmt`` (autodetected when None). ``options`` go to the reader
-    (``prefer``/``all_sources`` for Apple Health)."""
+    (``prefer``/``all_sources`` for Apple Health). Every episode is checked for record-level
+    absurdities (:func:`nightleaf.io._common.check_episode`, with ``now``) as it comes."""
     name = fmt.replace("-", "_") if fmt else detect_format(path)
     if name not in FORMATS:
         raise FormatError(f"unknown format {fmt!r}: use one of "
                           + ", ".join(f.replace("_", "-") for f in FORMATS))
-    return FORMATS[name](path, tz=tz, on_progress=on_progress, **options)
+    return _checked(FORMATS[name](path, tz=tz, on_progress=on_progress, **options), path, now)
+
+
+def _checked(episodes: Iterator[SleepEpisode], path: str | Path,
+             now: datetime | None) -> Iterator[SleepEpisode]:
+    for ep in episodes:
+        check_episode(ep, path, now=now)
+        yield ep

@@ -145,7 +145,23 @@ def journal_from_dict(data: Any, *, name: str = "the file") -> e.Journal:
     except _Bad as exc:
         raise FormatError(f"{name}: {exc}") from None
     _check_references(j, name)
+    _check_sleep(j, name)
     return j
+
+
+def _check_sleep(j: e.Journal, name: str) -> None:
+    """Refuse what ``log sleep`` and the wearable imports refuse (issue 13)."""
+    from nightleaf.errors import InputError
+    from nightleaf.io._common import check_episode
+    from nightleaf.model import validate
+
+    for k, s in enumerate(j.sleep):
+        try:
+            validate.sleep_entry(s)
+        except InputError as exc:
+            raise FormatError(f"{name}: sleep[{k}] (night {s.night}): {exc.message}") from None
+    for k, ep in enumerate(j.episodes):
+        check_episode(ep, f"{name}: episodes[{k}]")
 
 
 def _check_references(j: e.Journal, name: str) -> None:

@@ -4,9 +4,14 @@ Reads the API v2 ``/v2/usercollection/sleep`` document (``{"data": [...]}``) and
 API v1 ``/v1/sleep`` document (``{"sleep": [...]}``). ``bedtime_start``/``bedtime_end`` carry
 their own UTC offset. The 5-minute hypnogram (``sleep_phase_5_min`` in v2, ``hypnogram_5min``
 in v1; 1 deep, 2 light, 3 REM, 4 awake) becomes stage segments from ``bedtime_start``, the last
-one clipped at ``bedtime_end``. TST and SOL are Oura's figures (``total_sleep_duration`` or
-``total``; ``latency`` or ``onset_latency``); WASO and awakenings come from the hypnogram.
-Periods other than ``long_sleep`` are naps; ``deleted`` periods are skipped.
+one clipped at ``bedtime_end``. TST and SOL are Oura's exact figures in seconds
+(``total_sleep_duration`` or ``total``; ``latency`` or ``onset_latency``). WASO is Oura's exact
+awake time (``awake_time`` or ``awake``, all awake time in bed) less SOL and less the terminal
+wake after the last sleep epoch of the hypnogram (the one part Oura does not give in seconds),
+so SOL + WASO + TWAK = TIB - TST. Awakenings (NWAK) are the awake runs of the hypnogram between
+sleep onset and the final awakening, which is not Oura's ``wake_up_count`` (see
+docs/metrics.md). Periods other than ``long_sleep`` are naps; ``deleted`` periods are skipped.
+The document is streamed (ijson), one period at a time.
 
 >>> [s.stage for s in hypnogram("1234", datetime(2024, 1, 1, tzinfo=UTC))]
 ['deep', 'light', 'rem', 'awake']
@@ -21,13 +26,16 @@ from typing import Any
 
 from nightleaf.errors import FormatError
 from nightleaf.io._common import (
+    SLEEP_STAGES,
+    Limits,
     ProgressFn,
     Reporter,
     bad_file,
+    check_finite,
     content_id,
     metrics_from_segments,
 )
-from nightleaf.io._json import load_json
+from nightleaf.io._json import records
 from nightleaf.model import SleepEpisode, StageSegment, night_of, zone
 
 SOURCE = "oura"
@@ -83,19 +91,46 @@ def periods(doc: Any, name: str) -> list[dict[str, Any]]:
         if not isinstance(it, dict) or "bedtime_start" not in it or "bedtime_end" not in it:
             raise bad_file(name, f"sleep period {i + 1} has no bedtime_start/bedtime_end",
                            hint=_HINT)
-    return items
+    return list(items)
+
+
+def _first(p: dict[str, Any], *keys: str) -> Any:
+    for k in keys:
+        if p.get(k) is not None:
+            return p[k]
+    return None
 
 
 def episode(p: dict[str, Any], *, tz: str, name: str = "oura") -> SleepEpisode | None:
+    try:
+        return _episode(p, tz=tz, name=name)
+    except (OverflowError, ValueError, TypeError):
+        raise bad_file(name, f"sleep period {p.get('id') or p.get('bedtime_start')!s:.60}: a "
+                       "time or duration out of range", hint=_HINT) from None
+
+
+def _episode(p: dict[str, Any], *, tz: str, name: str) -> SleepEpisode | None:
     if p.get("type") == "deleted":
         return None
+    raw = {k: _first(p, *keys) for k, keys in (
+        ("total_sleep_duration", ("total_sleep_duration", "total")),
+        ("latency", ("latency", "onset_latency")), ("awake_time", ("awake_time", "awake")))}
+    check_finite(name, f"sleep period {p.get('id') or p.get('bedtime_start')}",
+                 **{k: v for k, v in raw.items() if isinstance(v, int | float)})
     start = _instant(p["bedtime_start"], name, "bedtime_start")
     end = _instant(p["bedtime_end"], name, "bedtime_end")
     hyp = p.get("sleep_phase_5_min") or p.get("hypnogram_5min") or ""
     stages = hypnogram(str(hyp), start, end)
     met = metrics_from_segments(stages)
-    tst = _secs(p.get("total_sleep_duration", p.get("total")))
-    sol = _secs(p.get("latency", p.get("onset_latency")))
+    tst = _secs(raw["total_sleep_duration"])
+    sol = _secs(raw["latency"])
+    awake = _secs(raw["awake_time"])
+    waso = met.waso_minutes
+    sleep_ends = [s.end for s in stages if s.stage in SLEEP_STAGES]
+    if awake is not None and sol is not None and sleep_ends:
+        twak = max(0.0, (end - max(sleep_ends)).total_seconds() / 60.0)
+        exact = round(awake - sol - twak, 3)
+        waso = max(0.0, exact) if exact >= -2.5 else None  # half an epoch of slack
     if "id" in p:
         ext = str(p["id"])
         nap = p.get("type") != "long_sleep"
@@ -106,27 +141,41 @@ def episode(p: dict[str, Any], *, tz: str, name: str = "oura") -> SleepEpisode |
         source=SOURCE, external_id=ext, start=start, end=end, tz=tz,
         night=night_of(start, tz), device="Oura", tst_minutes=tst if tst is not None
         else met.tst_minutes, sol_minutes=sol if sol is not None else met.sol_minutes,
-        waso_minutes=met.waso_minutes, awakenings=met.awakenings, stages=stages, is_nap=nap)
+        waso_minutes=waso, awakenings=met.awakenings, stages=stages, is_nap=nap)
 
 
-def read_oura(path: str | Path, *, tz: str,
-              on_progress: ProgressFn | None = None) -> Iterator[SleepEpisode]:
-    """Sleep episodes from an Oura sleep JSON document."""
+def read_oura(path: str | Path, *, tz: str, on_progress: ProgressFn | None = None,
+              limits: Limits | None = None) -> Iterator[SleepEpisode]:
+    """Sleep episodes from an Oura sleep JSON document, streamed one period at a time."""
     zone(tz)
     p = Path(path)
+    lim = limits or Limits.from_env()
     try:
-        data = p.read_bytes()
+        fh = open(p, "rb")  # noqa: SIM115 - closed by the `with fh` below
+        size = p.stat().st_size
     except OSError as exc:
         raise FormatError(f"{p}: cannot read the file ({exc.strerror})") from None
-    rep = Reporter(on_progress, len(data))
+    rep = Reporter(on_progress, size)
     nights = set()
-    for item in periods(load_json(data, p), str(p)):
-        ep = episode(item, tz=tz, name=str(p))
-        if ep is None:
-            continue
-        if ep.night not in nights:
-            nights.add(ep.night)
-            rep.night()
-        yield ep
-    rep.bytes(len(data))
+    top: list[str] = []
+    found = False
+    with fh:
+        for where, item in records(fh, p, ("data.item", "sleep.item", "item"), lim, top=top):
+            if (where == "item") != (top[0] == "array"):
+                continue
+            found = True
+            periods([item], str(p))  # the same checks as a whole document gets
+            ep = episode(item, tz=tz, name=str(p))
+            if ep is None:
+                continue
+            if ep.night not in nights:
+                nights.add(ep.night)
+                rep.night()
+            yield ep
+    if not found and top and (top[0] not in ("map", "array") or (
+            top[0] == "map" and "key:data" not in top and "key:sleep" not in top)):
+        # (an empty list is fine: nothing to import)
+        raise bad_file(p, "not Oura sleep data (expected {\"data\": [...]} or "
+                       "{\"sleep\": [...]})", hint=_HINT)
+    rep.bytes(size)
     rep.done()

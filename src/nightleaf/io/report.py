@@ -200,9 +200,9 @@ def report_tables(d: ReportData) -> dict[str, TableData]:
     compare = TableData("Nights with kratom compared with nights without (observational)",
                         ("Outcome", "Nights with / without", "Difference", "95 % interval"),
                         tuple(comps) or (("no comparison possible", "", "", ""),), (2.4, 1.6, 1.3, 1.7),
-                        note="Welch t interval. The person chose when to take kratom and nights "
-                             "are not independent: this describes the journal, it does not show "
-                             "what kratom causes.")
+                        note="Interval adjusted for night-to-night correlation (AR(1)). The person "
+                             "chose when to take kratom: this describes the journal, it does not "
+                             "show what kratom causes.")
 
     symptoms = TableData("Side effects and withdrawal signs", ("Kind", "Symptom", "Nights",
                                                                "Worst (0\u20134)", "Last noted"),

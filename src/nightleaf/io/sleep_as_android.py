@@ -3,7 +3,11 @@
 Each record is a header row (``Id,Tz,From,To,Sched,Hours,...``, then per-record actigraphy
 columns and ``Event`` columns) followed by its data row. ``Id`` is the start in epoch
 milliseconds (an exact instant); ``To`` is a local time (``25. 12. 2021 8:00``, day first) in
-the record's own ``Tz``. TST is the app's ``Hours``. Phase events (``LIGHT_START-<ms>``,
+the record's own ``Tz``, truncated to the minute. The record's length is ``Hours`` (rounded to
+0.01 h), so the end is ``Id`` + ``Hours`` kept within the minute ``To`` names: TIB is exact to
+about 18 s. TST is the app's own sleep time, ``Hours`` plus ``LenAdjust`` (minutes, negative
+when the app took awake time off; ``-1.0`` means "not set", as sleepdiary/core reads it), never
+more than TIB. Phase events (``LIGHT_START-<ms>``,
 ``DEEP_END-<ms>``, ``REM_START``, ``AWAKE_START``...) become stage segments, awake laid over the
 phases; SOL, WASO and awakenings come from them when present. Rows are read one at a time.
 
@@ -26,11 +30,15 @@ from typing import BinaryIO
 from nightleaf.errors import FormatError, InputError
 from nightleaf.io._common import (
     CountingReader,
+    Limits,
     ProgressFn,
     Reporter,
     bad_file,
+    check_finite,
     metrics_from_segments,
+    open_member,
     overlay,
+    read_line,
 )
 from nightleaf.model import SleepEpisode, StageSegment, night_of, resolve_local, zone
 
@@ -46,7 +54,7 @@ def parse_local(text: str) -> datetime:
     if not m:
         raise ValueError(text)
     d, mo, y, h, mi = (int(x) for x in m.groups())
-    return datetime(y, mo, d, h, mi)
+    return datetime(y, mo, d, h, mi)  # noqa: DTZ001 - a wall-clock time in the record's Tz
 
 
 def _local_to_utc(wall: datetime, tz: str) -> datetime:
@@ -82,7 +90,7 @@ def _stages(events: list[str]) -> list[StageSegment]:
 
 
 @contextmanager
-def _open_csv(path: Path) -> Iterator[tuple[BinaryIO, int | None, str]]:
+def _open_csv(path: Path, limits: Limits) -> Iterator[tuple[BinaryIO, int | None, str]]:
     try:
         is_zip = zipfile.is_zipfile(path)
         if not is_zip:
@@ -91,25 +99,45 @@ def _open_csv(path: Path) -> Iterator[tuple[BinaryIO, int | None, str]]:
             return
     except OSError as exc:
         raise FormatError(f"{path}: cannot read the file ({exc.strerror})") from None
-    with zipfile.ZipFile(path) as zf:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise bad_file(path, "a damaged zip archive", hint=_HINT) from None
+    with zf:
         names = [i for i in zf.infolist() if i.filename.endswith("sleep-export.csv")]
         if not names:
             raise bad_file(path, "this zip has no sleep-export.csv", hint=_HINT)
-        with zf.open(names[0]) as fh:
-            yield fh, names[0].file_size, f"{path}!{names[0].filename}"  # type: ignore[misc]
+        name = f"{path}!{names[0].filename}"
+        with open_member(zf, names[0], name, limits) as fh:
+            yield fh, names[0].file_size, name
 
 
-def read_sleep_as_android(path: str | Path, *, tz: str,
-                          on_progress: ProgressFn | None = None) -> Iterator[SleepEpisode]:
+def _lines(stream: BinaryIO, name: str, limits: Limits) -> Iterator[str]:
+    """Decoded lines, each read with a bound (a 4 GiB line is refused, never read whole)."""
+    n = 0
+    while True:
+        n += 1
+        data = read_line(stream, name, n, limits)
+        if not data:
+            return
+        if n == 1 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            yield data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise bad_file(name, "not UTF-8 text", line=n, hint=_HINT) from exc
+
+
+def read_sleep_as_android(path: str | Path, *, tz: str, on_progress: ProgressFn | None = None,
+                          limits: Limits | None = None) -> Iterator[SleepEpisode]:
     """Sleep episodes from Sleep as Android's ``sleep-export.csv`` (or its zip)."""
     zone(tz)
     p = Path(path)
-    with _open_csv(p) as (raw, size, name):
+    lim = limits or Limits.from_env()
+    with _open_csv(p, lim) as (raw, size, name):
         rep = Reporter(on_progress, size, step=256 << 10)
-        counted = CountingReader(raw, rep)
-        text = io.TextIOWrapper(io.BufferedReader(counted), encoding="utf-8-sig",
-                                errors="strict", newline="")
-        reader = csv.reader(text)
+        counted = io.BufferedReader(CountingReader(raw, rep), buffer_size=1 << 16)
+        reader = csv.reader(_lines(counted, name, lim))
         nights: set[object] = set()
         header: list[str] | None = None
         try:
@@ -130,8 +158,6 @@ def read_sleep_as_android(path: str | Path, *, tz: str,
                     nights.add(ep.night)
                     rep.night()
                 yield ep
-        except UnicodeDecodeError as exc:
-            raise bad_file(name, "not UTF-8 text", offset=exc.start, hint=_HINT) from None
         except csv.Error as exc:
             raise bad_file(name, f"not a readable CSV ({exc})", line=reader.line_num,
                            hint=_HINT) from None
@@ -141,18 +167,51 @@ def read_sleep_as_android(path: str | Path, *, tz: str,
         rep.done()
 
 
+def sleep_minutes(start: datetime, to: datetime, hours: float, len_adjust: float | None
+                  ) -> tuple[datetime, float]:
+    """(end, TST) of one record: the end is ``start + hours`` kept within the minute ``to``
+    names; TST is ``hours`` in minutes plus ``len_adjust`` (sleepdiary/core's "duration"),
+    never more than TIB and never below zero.
+
+    >>> s = datetime(2021, 12, 25, 7, 58, 8, tzinfo=UTC)
+    >>> end, tst = sleep_minutes(s, datetime(2021, 12, 25, 14, 0, tzinfo=UTC), 6.04, -5.0)
+    >>> end.isoformat(), tst
+    ('2021-12-25T14:00:32+00:00', 357.4)
+    """
+    end = min(max(start + timedelta(hours=hours), to), to + timedelta(minutes=1))
+    end = max(end, start)
+    tib = (end - start).total_seconds() / 60.0
+    adjust = 0.0 if len_adjust is None else len_adjust
+    tst = min(hours * 60.0, tib) + adjust
+    return end, min(round(max(tst, 0.0), 3), tib)
+
+
+def _len_adjust(row: list[str], header: list[str]) -> float | None:
+    try:
+        raw = row[header.index("LenAdjust")].strip()
+    except (ValueError, IndexError):
+        return None
+    if raw in ("", "-1.0", "-1"):
+        return None  # "not set" (sleepdiary/core reads -1.0 so)
+    return float(raw)
+
+
 def _episode(row: list[str], header: list[str], tz: str, name: str, line: int) -> SleepEpisode:
     try:
         rid, rtz, _from, to, _sched, hours = row[:6]
         start = _ms(rid)
         zone(rtz)
-        end = _local_to_utc(parse_local(to), rtz)
-        tst = round(float(hours) * 60.0, 3)
-    except (ValueError, InputError, OverflowError):
+        to_utc = _local_to_utc(parse_local(to), rtz)
+        length = float(hours)
+        adjust = _len_adjust(row, header)
+        check_finite(name, f"line {line}", Hours=length, LenAdjust=adjust)
+        if length < 0 or to_utc < start - timedelta(minutes=1):
+            raise bad_file(name, f"record {rid}: a negative length (Hours {hours}, To {to})",
+                           line=line, hint=_HINT)
+        end, tst = sleep_minutes(start, to_utc, length, adjust)
+    except (ValueError, InputError, OverflowError, OSError):
         raise bad_file(name, "cannot read this record (expected Id in epoch ms, a time zone "
                        "and times like 25. 12. 2021 8:00)", line=line, hint=_HINT) from None
-    if end < start:
-        end = start
     events = [v for h, v in zip(header, row, strict=False) if h == "Event"]
     events += row[len(header):]
     stages = _stages(events)

@@ -132,13 +132,19 @@ def parse_wall_time(text: str) -> time:
     return time(h, minute)
 
 
+#: the forms :func:`parse_when` reads, for messages
+WHEN_FORMS = ("21:30, 9:30pm, now, yesterday 22:40, tomorrow 07:00, 2 days ago 21:00 or "
+              "2026-11-20 21:30")
+_DAYS_AGO = re.compile(r"^(?P<n>\d{1,4}) days? ago$")
+
+
 def parse_when(text: str, *, now: datetime, tz: str, night: date | None = None) -> datetime:
     """Parse a friendly instant and return it in UTC.
 
     Accepted: ISO 8601 with offset (``2026-11-24T21:30:00+01:00``), ISO 8601 local
     (``2026-11-24 21:30``, read in ``tz``), ``now``, a clock time (``21:30``, read within
-    ``night``, default the night of ``now``), and ``today``/``yesterday``/``tonight`` plus a
-    clock time (``yesterday 22:40``).
+    ``night``, default the night of ``now``), and ``today``/``yesterday``/``tonight``/
+    ``tomorrow`` or ``N days ago`` plus a clock time (``yesterday 22:40``, ``2 days ago 21:00``).
     """
     raw = text.strip()
     low = raw.lower()
@@ -148,12 +154,16 @@ def parse_when(text: str, *, now: datetime, tz: str, night: date | None = None) 
         return ensure_utc(now)
     local_now = local_datetime(now, tz)
     words = low.split(None, 1)
-    if words[0] in ("today", "yesterday", "tonight") and len(words) == 2:
+    ago = re.match(r"^(?P<n>\d{1,4}) days? ago (?P<wall>.+)$", low)
+    if ago:
+        day = local_now.date() - timedelta(days=int(ago["n"]))
+        return resolve_local(day, parse_wall_time(ago["wall"]), tz)
+    if words[0] in ("today", "yesterday", "tonight", "tomorrow") and len(words) == 2:
         wall = parse_wall_time(words[1])
         if words[0] == "tonight":
             return night_time(tonight(now, tz), wall, tz)
-        day = local_now.date() - timedelta(days=1 if words[0] == "yesterday" else 0)
-        return resolve_local(day, wall, tz)
+        shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[words[0]]
+        return resolve_local(local_now.date() + timedelta(days=shift), wall, tz)
     if re.match(r"^\d{4}-\d{2}-\d{2}", raw):
         try:
             parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
@@ -164,13 +174,18 @@ def parse_when(text: str, *, now: datetime, tz: str, night: date | None = None) 
         if parsed.tzinfo is None:
             return resolve_local(parsed.date(), parsed.time(), tz)
         return parsed.astimezone(UTC)
+    if not _HHMM.match(low.replace(" ", "")):  # not a clock time: name every form
+        raise InputError(f"cannot read the time {text!r}: use {WHEN_FORMS}")
     wall = parse_wall_time(raw)
     return night_time(night if night is not None else night_of(now, tz), wall, tz)
 
 
 def parse_date(text: str, *, today: date) -> date:
-    """``2026-11-24``, ``today``, ``yesterday`` or ``-3`` (days ago)."""
-    t = text.strip().lower()
+    """``2026-11-24``, ``today``, ``yesterday``, ``3 days ago`` or ``-3`` (days ago)."""
+    t = " ".join(text.strip().lower().split())
+    ago = _DAYS_AGO.match(t)
+    if ago:
+        return today - timedelta(days=int(ago["n"]))
     if t == "today":
         return today
     if t == "yesterday":
@@ -180,7 +195,8 @@ def parse_date(text: str, *, today: date) -> date:
     try:
         return date.fromisoformat(t)
     except ValueError:
-        raise InputError(f"cannot read the date {text!r}: use YYYY-MM-DD, today or yesterday") from None
+        raise InputError(f"cannot read the date {text!r}: use YYYY-MM-DD, today, yesterday, "
+                         "3 days ago or -3") from None
 
 
 def minutes_between(start: datetime, end: datetime) -> float:

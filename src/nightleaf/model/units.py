@@ -87,8 +87,9 @@ def make_amount(
     g = amount.grams
     if g is not None and g > MAX_GRAMS_PER_INTAKE:
         raise InputError(
-            f"{amount.label()} is {g:g} g of material in one intake, beyond what this journal "
-            "accepts (100 g); check the number and the unit"
+            (f"{g:g} g in one intake is" if u == "g" else
+             f"{amount.label()} is {g:g} g of material in one intake,")
+            + " beyond what this journal accepts (100 g); check the number and the unit"
         )
     return amount
 

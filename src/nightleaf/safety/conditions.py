@@ -17,8 +17,6 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
             continue
         seen.add(rule.id)
         title = f"{cond.name.strip()} and kratom"
-        if rule.severity == "danger":
-            title = f"Danger: {title}"
         extra = " No kratom-specific source was found for this; it is an inference." if (
             rule.inferred and "No " not in rule.explanation and "unknown" not in rule.explanation
         ) else ""

@@ -64,13 +64,11 @@ def describe(info: MedicineInfo, why: str, kb: Knowledge) -> Finding | None:
     sev = max_severity([c.severity for c in info.classes])
     top = [c for c in info.classes if c.severity == sev][0]
     via = "" if info.name.lower() == info.query.strip().lower() else f" ({info.name})"
-    parts = [f"{c.label.capitalize()}: {c.mechanism}" for c in info.classes]
+    parts = [f"{c.label[:1].upper()}{c.label[1:]}: {c.mechanism}" for c in info.classes]
     sources: list[str] = []
     for c in info.classes:
         sources += [k for k in c.sources if k not in sources]
     title = f"{info.query.strip()}{via} with kratom: {top.label}"
-    if sev == "danger":
-        title = f"Danger: {title}"
     return finding(kb, f"medicine.{top.id}", sev, title,
                    f"{info.query.strip()} is {why}. " + " ".join(parts), sources, top.discuss)
 

@@ -49,7 +49,7 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
         is_7oh = any(t in text for t in r.label_terms)
         if is_7oh:
             out.append(finding(kb, "product.seven_oh_product", r.severity,
-                               f"Danger: {pname} looks like a 7-OH or pseudoindoxyl product",
+                               f"{pname} looks like a 7-OH or pseudoindoxyl product",
                                r.explanation, r.sources, r.discuss))
         r = rules["concentrated_extract"]
         if not is_7oh and product is not None and (

@@ -151,8 +151,10 @@ def sleep_entry(ctx: Context, inp: SleepInput) -> SleepEntry:
     latest = max((v for v in (entry.out_of_bed, entry.final_awakening, entry.tried_to_sleep)
                   if v is not None), default=None)
     if latest is not None and latest > now + parse.FUTURE_SLACK:
-        raise InputError(f"the entry for the night of {n} ends in the future; check the night "
-                         "and the times", field="night", code="future")
+        ends = clock.local_datetime(latest, tz)
+        raise InputError(f"the entry for the night of {n} ends in the future ({ends:%a %H:%M}): "
+                         "log a night once you are up, or choose an earlier night (e.g. "
+                         "2 days ago); check the times", field="night", code="future")
     return entry
 
 

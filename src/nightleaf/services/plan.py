@@ -347,7 +347,7 @@ _ROWS = (("tib", "TIB (time in bed)", "min"), ("tst", "TST (total sleep time)", 
 def compare_nights(last: SleepEntry, recent: list[SleepEntry]) -> tuple[str, list[MetricRow]]:
     """Last night's diary metrics next to the mean of the recent nights (each metric over the
     nights where it is known)."""
-    source = "nightleaf.sleep diary metrics (Consensus Sleep Diary, docs/metrics.md)"
+    source = "the sleep-diary formulas of the Consensus Sleep Diary (docs/metrics.md)"
 
     def calc(e: SleepEntry) -> dict[str, float | None]:
         m = diary_metrics(e)

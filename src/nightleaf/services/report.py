@@ -179,7 +179,24 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
         medicines, conditions = repo.all(Medicine), repo.all(Condition)
         products, batches = repo.all(Product), repo.all(Batch)
         everything = repo.intakes() if not (intakes or sleep or pain or symptoms) else []
+        # the default period ends with the last complete night; when that is empty but tonight
+        # has entries (a first evening), the report takes tonight in rather than refuse
+        tonight = clock.tonight(ctx.now(), profile.tz)
+        if (not (intakes or sleep or pain or symptoms or episodes or substances)
+                and not (last and last.strip()) and tonight > end):
+            extra = (repo.intakes(first=tonight, last=tonight),
+                     repo.all(PainRating, first=tonight, last=tonight),
+                     repo.all(Symptom, first=tonight, last=tonight),
+                     repo.all(Substance, first=tonight, last=tonight))
+            if any(extra):
+                end = tonight
+                intakes, pain, symptoms, substances = extra
+        logged_at_all = bool(everything) or any(
+            repo.all(kind) for kind in (SleepEntry, PainRating, Symptom, Substance))
     if not (intakes or sleep or pain or symptoms or episodes or substances):
+        if not logged_at_all:
+            raise NotFound("nothing is logged yet, so there is nothing to report: log a night "
+                           "first (`nightleaf log intake`, `nightleaf morning`)")
         hint = ""
         if everything:
             hint = (f"; the journal has intakes from {everything[0].night} to "

@@ -127,13 +127,19 @@ def diary_metrics(entry: SleepEntry) -> NightMetrics:
 
     Inconsistent items (times out of order, SOL + WASO longer than the sleep window) make the
     metrics that depend on them unknown and are listed in ``problems``; nothing is clamped.
+    When SOL + WASO overrun the window, one of them is wrong and nobody can say which: SOL,
+    WASO and everything built on them (TST, TWT, SE, the sleep onset) are unknown.
     """
     problems, order_ok, window = _check(entry)
+    overrun = (window is not None and window >= 0
+               and (entry.sol_minutes or 0) + (entry.waso_minutes or 0) > window)
     sol = entry.sol_minutes if entry.sol_minutes is None or entry.sol_minutes >= 0 else None
     waso = entry.waso_minutes if entry.waso_minutes is None or entry.waso_minutes >= 0 else None
     nwak = entry.awakenings if entry.awakenings is None or entry.awakenings >= 0 else None
     if waso is None and nwak == 0 and entry.waso_minutes is None:
         waso = 0.0  # NWAK = 0 means no awakenings to add up (CSD item 5)
+    if overrun:
+        sol = waso = None
     ema = entry.woke_early_minutes
     if ema is not None and ema < 0:
         ema = None

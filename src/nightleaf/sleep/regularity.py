@@ -14,15 +14,16 @@ Missing-data rule (nightleaf default, named ``"skip-missing-pairs, pooled"``): a
 remaining pairs (M (N-1) becomes the number of valid pairs). The alternative ``"per-epoch"``
 averages the agreement rate of each clock epoch first; it is what mengelhard/sri's 2018 notebook
 computed (80.8194 on its ``test.csv``; the pooled rule gives 80.8074). A trailing partial day is
-dropped. With fewer than ``min_days`` (default 5, after sleepreg's ``minSRIdays``) days that take
-part in a valid pair, the SRI is unknown.
+dropped. With fewer than ``min_days`` (default 5) *days of valid pairs* -- day i counts when day
+i and day i+1 both have data, so that the pair 24 h apart can be compared -- the SRI is unknown
+(sleepreg's ``minSRIdays`` rule). Three separate day-pairs over eight months are 3, not 6.
 
 >>> import numpy as np
 >>> day = np.r_[np.zeros(16), np.ones(8)]          # 24 hourly epochs, asleep the last 8
->>> sleep_regularity_index(np.tile(day, 5), epochs_per_day=24).sri
+>>> sleep_regularity_index(np.tile(day, 6), epochs_per_day=24).sri  # 5 day-pairs
 100.0
 >>> shifted = np.r_[day, np.roll(day, 1)] # one hour later on the second day
->>> round(sleep_regularity_index(shifted, epochs_per_day=24, min_days=2).sri, 1)
+>>> round(sleep_regularity_index(shifted, epochs_per_day=24, min_days=1).sri, 1)
 83.3
 
 **Diary/episode grids.** Days run local noon to noon (the night's date), one epoch per minute of
@@ -34,7 +35,9 @@ skipped hour as the surrounding state and the repeated hour once.
 
 **Mid-sleep and social jetlag** (Wittmann M, Dinich J, Merrow M, Roenneberg T. *Social jetlag:
 misalignment of biological and social time.* Chronobiol Int 2006;23:497-509; rOpenSci ``mctq``):
-mid-sleep = onset + (offset - onset) / 2; MSW and MSF are circular means over work and free
+mid-sleep = onset + (offset - onset) / 2 on the local wall clock (the convention of the SRI grid
+above: a night of 23:00-07:00 has mid-sleep 03:00 on a daylight-saving night too, though it
+lasted 7 or 9 h); MSW and MSF are circular means over work and free
 nights; SJL_rel = MSF - MSW along the shorter arc, SJL = |SJL_rel|. A *work night* is a night
 followed by a day in ``Profile.work_days``.
 
@@ -67,7 +70,7 @@ Average = Literal["pooled", "per-epoch"]
 class SRIResult:
     sri: float | None  # None when there is not enough data
     days: int  # whole days used (rows of the grid)
-    days_with_pairs: int  # days that take part in at least one valid 24-h pair
+    days_with_pairs: int  # days of valid pairs: day i with data on day i and day i + 1
     valid_pairs: int
     rule: str
     reason: str | None = None
@@ -94,17 +97,11 @@ def sleep_regularity_index(
     valid = ~np.isnan(a) & ~np.isnan(b)
     agree = (a == b) & valid
     pair_rows = valid.any(axis=1)
-    part = np.zeros(n_days, dtype=bool)
-    part[:-1] |= pair_rows
-    part[1:] |= pair_rows
-    days_with_pairs = int(part.sum())
+    days_with_pairs = int(pair_rows.sum())
     n_valid = int(valid.sum())
     if days_with_pairs < min_days or n_valid == 0:
-        return SRIResult(
-            None, n_days, days_with_pairs, n_valid, rule,
-            f"needs at least {min_days} days with data on consecutive days "
-            f"(has {days_with_pairs})",
-        )
+        return SRIResult(None, n_days, days_with_pairs, n_valid, rule,
+                         _too_few(min_days, days_with_pairs))
     if average == "pooled":
         rate = agree.sum() / n_valid
     else:
@@ -112,6 +109,11 @@ def sleep_regularity_index(
         ok = per_epoch_valid > 0
         rate = float(np.mean(agree.sum(axis=0)[ok] / per_epoch_valid[ok]))
     return SRIResult(float(-100.0 + 200.0 * rate), n_days, days_with_pairs, n_valid, rule)
+
+
+def _too_few(min_days: int, pairs: int) -> str:
+    return (f"needs at least {min_days} days of valid pairs (a day with data followed by "
+            f"another, 24 h apart) (has {pairs})")
 
 
 def _wall_minutes_from_noon(instant: datetime, night: date, tz: str) -> float:
@@ -182,17 +184,11 @@ def _sri_pooled(asleep: np.ndarray, has_data: np.ndarray, min_days: int) -> SRIR
     if n_days < 2:
         return SRIResult(None, n_days, 0, 0, rule, "needs at least two whole days")
     pair_rows = has_data[:-1] & has_data[1:]
-    part = np.zeros(n_days, dtype=bool)
-    part[:-1] |= pair_rows
-    part[1:] |= pair_rows
-    days_with_pairs = int(part.sum())
-    n_valid = int(pair_rows.sum()) * epochs
+    days_with_pairs = int(pair_rows.sum())
+    n_valid = days_with_pairs * epochs
     if days_with_pairs < min_days or n_valid == 0:
-        return SRIResult(
-            None, n_days, days_with_pairs, n_valid, rule,
-            f"needs at least {min_days} days with data on consecutive days "
-            f"(has {days_with_pairs})",
-        )
+        return SRIResult(None, n_days, days_with_pairs, n_valid, rule,
+                         _too_few(min_days, days_with_pairs))
     # agreements = valid pairs - disagreements; XOR of two row-shifted views counts the latter
     # without copying the rows out (10 years: 5 MB per copy)
     differ = np.count_nonzero(asleep[:-1] ^ asleep[1:], axis=1)
@@ -347,9 +343,15 @@ def window_regularity(
     tz = profile.tz
     z = zone(tz)
 
+    def wall(instant: datetime) -> datetime:
+        return ensure_utc(instant).astimezone(z).replace(tzinfo=None)
+
     def clock_min(instant: datetime) -> float:  # clock_minutes(instant, tz), zone looked up once
         local = ensure_utc(instant).astimezone(z)
         return local.hour * 60 + local.minute + local.second / 60.0
+
+    def wall_min(local: datetime) -> float:
+        return local.hour * 60 + local.minute + local.second / 60.0 + local.microsecond / 6e7
 
     window = {n: v for n, v in intervals.items() if first_night <= n <= last_night and v}
     sri = _sri_pooled(*_sleep_mask(window, first_night, last_night, tz), min_days=min_days)
@@ -363,10 +365,12 @@ def window_regularity(
     free_mids: list[float] = []
     for night in sorted(timing):
         start, end = timing[night]
-        mid = start + (end - start) / 2
-        onsets.append(clock_min(start))
-        offsets.append(clock_min(end))
-        m = clock_min(mid)
+        # mid-sleep on the wall clock, as the SRI grid counts (the same wall-clock routine on
+        # a daylight-saving night has the same mid-sleep), not halfway in elapsed time
+        ws, we = wall(start), wall(end)
+        onsets.append(wall_min(ws))
+        offsets.append(wall_min(we))
+        m = wall_min(ws + (we - ws) / 2)
         mids.append(m)
         (work_mids if is_work_night(night, profile.work_days) else free_mids).append(m)
     msw = circular_mean_minutes(work_mids)

@@ -1,4 +1,8 @@
-"""Summaries and descriptive comparisons (pure)."""
+"""Summaries, descriptive comparisons and self-experiments (pure).
+
+Self-experiments live in :mod:`nightleaf.stats.experiment` (import it directly); the AR(1)
+engine both use is :mod:`nightleaf.stats.ar1`.
+"""
 
 from nightleaf.stats.compare import MIN_NIGHTS, NOT_ENOUGH, Comparison, compare
 from nightleaf.stats.describe import Describe, describe

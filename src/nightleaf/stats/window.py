@@ -3,7 +3,8 @@
 Pure: it takes plain lists of domain objects and the window's first and last night, and returns
 frozen dataclasses; ``model.plain.to_plain`` turns them into JSON-ready dicts. Diary metrics and each
 wearable source are summarised separately and never averaged together. Comparisons use the
-diary's outcomes and the morning pain rating; see :mod:`nightleaf.stats.compare`.
+diary's outcomes and the morning pain rating, with AR(1)-adjusted intervals (each night's place in
+time is passed on); see :mod:`nightleaf.stats.compare`.
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ def _comparisons(
     # each night's outcomes looked up once, not once per group
     values = {id(r): {m: _outcome(r, m) for m in outcomes} for r in rows}
     reference = {m: [values[id(r)][m] for r in without] for m in outcomes}
+    # each night's day number once (the comparisons place values in time by it)
+    day = {id(r): r.night.toordinal() for r in rows}
+    reference_nights = [day[id(r)] for r in without]
     out: list[Comparison] = []
     for label, chosen in groups:
         for metric in outcomes:
@@ -153,6 +157,8 @@ def _comparisons(
                     reference[metric],
                     group=label,
                     reference=WITHOUT,
+                    group_nights=[day[id(r)] for r in chosen],
+                    reference_nights=reference_nights,
                 )
             )
     return out

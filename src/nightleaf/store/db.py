@@ -46,12 +46,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith(("postgres://", "postgres+psycopg://")):  # Heroku-style, libpq's short name
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise ConfigError(
             f"cannot read the database URL {url!r}: use sqlite:///path/journal.db or "
-            "postgresql+psycopg://user@host:port/dbname"
+            "postgresql://user@host:port/dbname"
         ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":

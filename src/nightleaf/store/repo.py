@@ -22,6 +22,7 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy import text as sql_text
 
 from nightleaf.errors import Conflict, NotFound
 from nightleaf.model import entities as e
@@ -344,6 +345,10 @@ class Repo:
         """Insert new episodes, replace changed ones, skip identical ones.
 
         Keyed by (person, source, external_id). Returns (added, updated, skipped).
+
+        A night is never replaced with less: an incoming episode that lies within the stored one
+        and ends earlier (an older export, cut off while the night was still being recorded) is
+        skipped, so importing an early export after a late one keeps the completed night.
         """
         added = updated = skipped = 0
         c = t.sleep_episode.c
@@ -355,6 +360,9 @@ class Repo:
             ).first()
             values = _row(ep, skip=("stages", "id", "person_id"))
             if row is not None:
+                if _is_less(ep, row):
+                    skipped += 1
+                    continue
                 old = self._episode(row)
                 if dataclasses.replace(old, id=None, person_id=ep.person_id) == \
                         dataclasses.replace(ep, id=None):
@@ -371,6 +379,53 @@ class Repo:
                 added += 1
             self._insert_stages(ep_id, ep.stages)
         return added, updated, skipped
+
+    def drop_episodes_named_in_another_zone(self, source: str, tz: str,
+                                            episodes: Sequence[e.SleepEpisode]) -> int:
+        """Delete this person's ``source`` episodes stored under a zone other than ``tz`` that
+        overlap one of ``episodes`` (the same sleep, re-imported after the profile's zone
+        changed, named for another night). Returns how many were deleted."""
+        if not episodes:
+            return 0
+        c = t.sleep_episode.c
+        lo = min(ep.start for ep in episodes)
+        hi = max(ep.end for ep in episodes)
+        keep = {ep.external_id for ep in episodes}
+        spans = sorted((ep.start, ep.end) for ep in episodes)
+        rows = self.conn.execute(
+            select(c.id, c.start, c.end, c.external_id).where(
+                c.person_id == self.person_id, c.source == source, c.tz != tz,
+                c.start < hi, c.end > lo)).all()
+        ids = [r.id for r in rows if r.external_id not in keep and any(
+            s < _utc(r.end) and _utc(r.start) < en for s, en in spans)]
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            self.conn.execute(delete(t.sleep_stage).where(t.sleep_stage.c.episode_id.in_(chunk)))
+            self.conn.execute(delete(t.sleep_episode).where(c.id.in_(chunk)))
+        return len(ids)
+
+    def lock_episodes(self, *, attempts: int = 120) -> None:
+        """Take this person's episode write lock for the rest of the transaction, so that two
+        imports of one file run one after the other (the second then finds the first's rows)
+        instead of colliding on the unique key. PostgreSQL: a transaction-level advisory lock
+        (waits). SQLite: the database write lock, taken first thing in the transaction (waits
+        the busy timeout, ``attempts`` times). Raises :class:`Conflict` when it never comes."""
+        from sqlalchemy.exc import OperationalError
+
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(sql_text("SELECT pg_advisory_xact_lock(:k)"),
+                              {"k": _EPISODE_LOCK + self.person_id})
+            return
+        c = t.sleep_episode.c
+        for _ in range(attempts):
+            try:
+                # a write that changes nothing still takes SQLite's write lock
+                self.conn.execute(update(t.sleep_episode).where(c.id == -1).values(id=c.id))
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+                    raise
+        raise Conflict("another import is running; try again when it has finished")
 
     def _insert_stages(self, episode_id: int, stages: Sequence[e.StageSegment]) -> None:
         if stages:
@@ -486,3 +541,20 @@ class Repo:
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                 )
 
+
+
+#: advisory-lock key space for the episode lock (PostgreSQL), plus the person's id
+_EPISODE_LOCK = 0x6E6C_1300_0000
+
+
+def _utc(v: datetime) -> datetime:
+    return v if v.tzinfo is not None else v.replace(tzinfo=UTC)
+
+
+def _is_less(new: e.SleepEpisode, row: Any) -> bool:
+    """Is ``new`` less than the stored ``row``: the same device's record, within it and
+    ending earlier (a night cut off by an export made before it was over)? Never replace a
+    night with less. (Another device for the night -- Apple Health's ``--prefer`` -- is a
+    choice, not less.)"""
+    start, end = _utc(row.start), _utc(row.end)
+    return row.device == new.device and start <= new.start and new.end < end
