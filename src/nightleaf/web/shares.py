@@ -74,6 +74,16 @@ def _person(me: Any) -> int:
     return int(me.account.person_id)
 
 
+def _audit(request: Request, me: Any, action: str, count: int = 1) -> None:
+    """The audit row of a sharing read or change (its own transaction, after the work; if it
+    cannot be written the request fails)."""
+    base = _base(request)
+    audit.record(base.store, _person(me),
+                 audit.Actor(me.account.id, "session",
+                             request.client.host if request.client else None),
+                 action=action, obj=request.url.path, outcome="ok", at=base.now(), count=count)
+
+
 def _out(row: Any) -> dict[str, Any]:
     return {k: getattr(row, k) for k in ShareOut.model_fields}
 
@@ -87,12 +97,15 @@ def create_share(body: ShareIn, me: SignedDep, request: Request) -> NewShareOut:
                            period_start=body.period_start, period_end=body.period_end,
                            days=body.days, max_uses=body.max_uses, label=body.label)
     kind = "report" if new.share.scope == "report" else "nights"
+    _audit(request, me, "write")
     return NewShareOut(**_out(new.share), token=new.token, url=f"/s/{new.token}/{kind}")
 
 
 @api.get("/shares", response_model=list[ShareOut])
 def list_shares(me: SignedDep, request: Request) -> list[ShareOut]:
-    return [ShareOut(**_out(s)) for s in svc.list_shares(_base(request).store, _person(me))]
+    found = svc.list_shares(_base(request).store, _person(me))
+    _audit(request, me, "read", len(found))
+    return [ShareOut(**_out(s)) for s in found]
 
 
 @api.delete("/shares/{share_id}", status_code=204)
@@ -101,6 +114,7 @@ def revoke_share(me: SignedDep, request: Request,
     """Revoke a link: the next request with it is refused."""
     base = _base(request)
     svc.revoke_share(base.store, _person(me), share_id, now=base.now())
+    _audit(request, me, "write")
     return Response(status_code=204)
 
 
@@ -110,13 +124,15 @@ def invite(body: FollowIn, me: SignedDep, request: Request) -> FollowOut:
     """Let a clinician account follow your journal read-only (until you end it)."""
     base = _base(request)
     cid = svc.invite_clinician(base.store, _person(me), body.email, now=base.now())
+    _audit(request, me, "write")
     return FollowOut(clinician_id=cid, email=body.email.strip().lower(), since=base.now())
 
 
 @api.get("/follows", response_model=list[FollowOut])
 def follows(me: SignedDep, request: Request) -> list[FollowOut]:
-    return [FollowOut(clinician_id=c, email=e, since=s)
-            for c, e, s in svc.followers(_base(request).store, _person(me))]
+    found = svc.followers(_base(request).store, _person(me))
+    _audit(request, me, "read", len(found))
+    return [FollowOut(clinician_id=c, email=e, since=s) for c, e, s in found]
 
 
 @api.delete("/follows/{clinician_id}", status_code=204)
@@ -124,6 +140,7 @@ def end_follow(me: SignedDep, request: Request,
                clinician_id: int = Path(ge=1, le=2**31 - 1)) -> Response:
     base = _base(request)
     svc.end_follow(base.store, _person(me), clinician_id, now=base.now())
+    _audit(request, me, "write")
     return Response(status_code=204)
 
 
