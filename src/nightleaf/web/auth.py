@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nightleaf.errors import NightleafError
+from nightleaf.errors import NightleafError, NotFound
 from nightleaf.services import Context, audit
 from nightleaf.services import accounts as acc
 from nightleaf.services.throttle import RateLimit, SignInThrottle
@@ -286,7 +286,9 @@ class AuditLogOut(BaseModel):
 
 def _audit_log(me: acc.SignedIn, request: Request) -> AuditLogOut:
     store = request.app.state.ctx.store
-    pid = me.account.person_id or 0
+    if not me.account.person_id:  # person 0's rows are nobody's to read
+        raise NotFound("this account has no journal of its own, so no audit log")
+    pid = me.account.person_id
     rows = audit.full_chain(store, pid)
     entries = [AuditOut(seq=r.seq, at=r.at, actor_id=r.actor_id, action=r.action,
                         object=r.object, count=r.count, via=r.via, ip=r.ip, outcome=r.outcome,
