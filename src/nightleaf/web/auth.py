@@ -381,6 +381,12 @@ def server_app() -> FastAPI:
     from nightleaf.services.server import upgrade_on_start
     from nightleaf.web.app import create_app
 
+    if not log.handlers:  # the JSON request lines go to standard error, one per request
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
     hosts = [h.strip() for h in os.environ.get("NIGHTLEAF_ALLOWED_HOSTS", "").split(",")
              if h.strip()]
     app = create_app(os.environ.get("NIGHTLEAF_DATABASE_URL"), multi_user=True,
