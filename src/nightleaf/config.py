@@ -1,4 +1,5 @@
-"""Settings from the environment: NIGHTLEAF_DATABASE_URL and NIGHTLEAF_HOME.
+"""Settings from the environment: NIGHTLEAF_DATABASE_URL, NIGHTLEAF_HOME and the web's upload
+limits (NIGHTLEAF_MAX_UPLOAD_MB, NIGHTLEAF_MAX_RESTORE_MB).
 
 Read with ``os.environ`` rather than pydantic-settings: two variables do not justify the
 0.1-0.3 s that pydantic-settings adds to the start of every command (bench/cli_start.py).
@@ -22,12 +23,21 @@ _VIRTUAL = (Path("/proc"), Path("/sys"), Path("/dev"))
 class Settings:
     database_url: str | None = None
     home: Path | None = None
+    #: the largest wearable export the web accepts (MB; NIGHTLEAF_MAX_UPLOAD_MB): the importers
+    #: read up to 4 GiB in bounded memory
+    max_upload_mb: int = 4096
+    #: the largest journal JSON backup the web restores (MB; NIGHTLEAF_MAX_RESTORE_MB): it is
+    #: parsed whole, so its memory grows with it (about 3x the file)
+    max_restore_mb: int = 64
 
     @classmethod
     def from_env(cls) -> Settings:
         home = os.environ.get("NIGHTLEAF_HOME") or None
         return cls(database_url=os.environ.get("NIGHTLEAF_DATABASE_URL") or None,
-                   home=Path(home).expanduser() if home else None)
+                   home=Path(home).expanduser() if home else None,
+                   max_upload_mb=_megabytes("NIGHTLEAF_MAX_UPLOAD_MB", cls.max_upload_mb, 65536),
+                   max_restore_mb=_megabytes("NIGHTLEAF_MAX_RESTORE_MB", cls.max_restore_mb,
+                                             4096))
 
     @property
     def data_dir(self) -> Path:
@@ -44,6 +54,17 @@ class Settings:
             return self.database_url
         folder = usable_folder(self.data_dir, "NIGHTLEAF_HOME" if self.home else None)
         return f"sqlite:///{folder / 'journal.db'}"
+
+
+def _megabytes(variable: str, default: int, most: int) -> int:
+    """A size in MB from ``variable`` (1..``most``), ``default`` when unset; else a ConfigError."""
+    raw = (os.environ.get(variable) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= most:
+        raise ConfigError(f"{variable}={raw!r} is not a size in MB between 1 and {most}: set a "
+                          "whole number, or unset it for the default")
+    return int(raw)
 
 
 def usable_folder(folder: Path, variable: str | None = None) -> Path:

@@ -53,7 +53,8 @@ def test_nights_lists_what_was_logged(cli: Cli) -> None:
                      "last_intake": "22:00", "tried_to_sleep": "23:10",
                      "final_awakening": "06:40", "quality": 4, "tst_minutes": 425.0,
                      "se_percent": None, "pain_evening": 6,
-                     "pain_morning": None, "wearable_episodes": 0}
+                     "pain_morning": None, "wearable_episodes": 0, "wearable": [],
+                     "symptoms": [], "experiment_arm": None}
     table = cli("nights")
     assert "2026-11-23" in table.out and "23:10" in table.out
 

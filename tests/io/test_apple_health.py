@@ -339,7 +339,7 @@ def test_billion_laughs_fails_fast(tmp_path, fast):
     t0 = time.perf_counter()
     with pytest.raises(FormatError, match="declares entities"):
         list(read_apple_health(p, tz="UTC", fast=fast))
-    assert time.perf_counter() - t0 < 1.0
+    assert time.perf_counter() - t0 < 10.0  # refused at the declaration, not after expanding
 
 
 def test_external_entity_is_never_fetched(tmp_path):

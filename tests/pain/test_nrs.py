@@ -33,11 +33,11 @@ def test_peg_rejects_items_outside_zero_to_ten() -> None:
         peg_score(11, 2, 3)
 
 
-def test_evening_is_the_last_evening_rating_morning_the_first_morning_rating() -> None:
+def test_the_last_rating_of_each_context_wins() -> None:
     rs = [rating(N, 19, 7, "evening"), rating(N, 22, 6, "evening"),
           rating(N, 7, 3, "morning"), rating(N, 10, 5, "morning")]
     p = night_pain(rs)[N]
-    assert (p.evening_nrs, p.morning_nrs, p.overnight_change) == (6, 3, -3)
+    assert (p.evening_nrs, p.morning_nrs, p.overnight_change) == (6, 5, -1)
 
 
 def test_change_is_unknown_without_both_ratings() -> None:

@@ -73,13 +73,17 @@ class Server:
             self.wait(timeout=10)
 
 
+#: generous: a loaded CI machine imports FastAPI and the knowledge base slowly
+READY_SECONDS = 90
+
+
 def start_server(db: Path, port: int, env_extra: dict[str, str] | None = None) -> Server:
     """``nightleaf serve`` on ``port`` with the journal ``db``; returns once /healthz answers."""
     pythonpath = os.pathsep.join(p for p in (SRC, os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "PYTHONPATH": pythonpath, "NIGHTLEAF_DATABASE_URL": f"sqlite:///{db}",
            "NIGHTLEAF_NOW": "2026-11-24T21:00:00+01:00", **(env_extra or {})}
     server = Server([sys.executable, "-m", "nightleaf", "serve", "--port", str(port)], env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             server.wait(timeout=5)
@@ -91,4 +95,4 @@ def start_server(db: Path, port: int, env_extra: dict[str, str] | None = None) -
             time.sleep(0.1)
     server.kill()
     server.wait(timeout=10)
-    raise RuntimeError(f"server not ready in 30 s:\n{server.output()}")
+    raise RuntimeError(f"server not ready in {READY_SECONDS} s:\n{server.output()}")

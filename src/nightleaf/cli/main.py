@@ -165,19 +165,6 @@ def _usage_line(exc: typer.TyperException) -> str:
     return f"error: {message[:1].lower()}{message[1:]}{where}"
 
 
-def _database_error(exc: BaseException) -> str | None:
-    """The one line for an error from the database driver, or None for anything else.
-
-    SQLAlchemy is imported only by commands that open the journal, so its exception class is
-    looked up here rather than imported at start-up.
-    """
-    sa_exc = sys.modules.get("sqlalchemy.exc")
-    if sa_exc is None or not isinstance(exc, sa_exc.SQLAlchemyError):
-        return None
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-    return f"the journal database refused the change ({reason}); nothing was saved"
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (used by ``run`` and by tests)."""
     try:
@@ -201,10 +188,6 @@ def main(argv: list[str] | None = None) -> int:
         common.err_console.print(_usage_line(exc), soft_wrap=True, markup=False)
         return 2
     except Exception as exc:  # the last resort: never a traceback for a person
-        line = _database_error(exc)
-        if line is not None:
-            common.err_console.print(f"[bold red]error:[/bold red] {line}", soft_wrap=True)
-            return 2
         if os.environ.get("NIGHTLEAF_DEBUG"):
             raise
         common.err_console.print(

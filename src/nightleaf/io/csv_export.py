@@ -188,7 +188,7 @@ NIGHTLY = Table("nightly_metrics.csv", "One row per night of the exported range:
     *(Column(key, unit, meaning, (lambda k: lambda r: getattr(r.pain, k) if r.pain else None)(key))
       for key, unit, meaning in (
         ("evening_nrs", "0-10", "last evening pain rating of the night"),
-        ("morning_nrs", "0-10", "first morning pain rating after the night"),
+        ("morning_nrs", "0-10", "last morning pain rating after the night"),
         ("overnight_change", "points", "morning - evening (negative: less pain in the morning)"),
         ("peg", "0-10", "PEG mean score, when all three items were rated"),
     )),

@@ -47,6 +47,8 @@ def all_zones() -> list[str]:
 
 
 def ensure_utc(instant: datetime) -> datetime:
+    if instant.tzinfo is UTC:  # what the store returns: nothing to convert (hot path)
+        return instant
     if instant.tzinfo is None:
         raise InputError("an instant needs a time zone or UTC offset")
     return instant.astimezone(UTC)

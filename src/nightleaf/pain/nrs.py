@@ -3,8 +3,10 @@
 NRS: "Rate your pain from 0 (no pain) to 10 (worst imaginable)" (LOINC 72514-3). Per night:
 
 - evening NRS = the last rating with context ``evening`` in that night (closest to bedtime)
-- morning NRS = the first rating with context ``morning`` in that night (the night a morning
-  rating belongs to is the evening before, see :func:`nightleaf.model.clock.night_of`)
+- morning NRS = the last rating with context ``morning`` in that night (the night a morning
+  rating belongs to is the evening before, see :func:`nightleaf.model.clock.night_of`); saving
+  the morning again corrects it, so the latest rating is the answer (one rule for every view,
+  see :mod:`nightleaf.stats.nightly`)
 - overnight change = morning - evening (negative: less pain in the morning)
 - PEG (see :mod:`nightleaf.pain.peg`) from the last rating of the night carrying all 3 items
 
@@ -69,7 +71,7 @@ def night_pain(ratings: Iterable[PainRating]) -> dict[date, NightPain]:
         evening = [r.nrs for r in rs if r.context == "evening"]
         morning = [r.nrs for r in rs if r.context == "morning"]
         ev = evening[-1] if evening else None
-        mo = morning[0] if morning else None
+        mo = morning[-1] if morning else None  # the last rating wins (stats.nightly)
         pegs = [
             peg_score(r.peg_pain, r.peg_enjoyment, r.peg_activity)
             for r in rs

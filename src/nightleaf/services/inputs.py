@@ -13,8 +13,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+from nightleaf.errors import InputError
+
 
 class _Input:
+    def __post_init__(self) -> None:
+        """Text holding a NUL character is refused, whatever the field: PostgreSQL refuses it
+        and SQLite would keep it, so both engines must never see it."""
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if any(isinstance(x, str) and "\x00" in x for x in (v if isinstance(v, list) else [v])):
+                raise InputError("the text contains a NUL character (\\x00); remove it",
+                                 field=f.name, code="nul")
+
     @classmethod
     def field_ids(cls) -> tuple[str, ...]:
         return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]

@@ -7,14 +7,31 @@ from datetime import date, timedelta
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.model.entities import Intake, PainRating, SleepEntry
 from nightleaf.services import summary
 from nightleaf.services.context import Context
 from nightleaf.services.parse import resolve_night
-from nightleaf.sleep import diary_metrics
 from nightleaf.sleep.diary import NightMetrics
+from nightleaf.stats.nightly import Night, NightSymptom, nightly
 
 MAX_RANGE_DAYS = 366 * 20
+
+
+@dataclass
+class WearableNight:
+    """One wearable source's main episode of the night (never mixed into the diary)."""
+
+    source: str
+    tib_minutes: float | None
+    tst_minutes: float | None
+    sol_minutes: float | None
+    waso_minutes: float | None
+    se_percent: float | None
+    nwak: int | None
+    twak_minutes: float | None
+    onset: str | None  # local HH:MM
+    offset: str | None  # local HH:MM
+    stage_minutes: dict[str, float]
+    problems: list[str]
 
 
 @dataclass
@@ -31,7 +48,10 @@ class NightRow:
     se_percent: float | None
     pain_evening: int | None
     pain_morning: int | None
-    wearable_episodes: int
+    wearable_episodes: int  # sources with a main episode this night (len(wearable))
+    wearable: list[WearableNight]
+    symptoms: list[NightSymptom]
+    experiment_arm: str | None
 
 
 def _hhmm(instant: object, tz: str) -> str | None:
@@ -56,48 +76,52 @@ def night_range(ctx: Context, first: str | None, last: str | None,
     return start, end
 
 
+def _rnd(v: float | None, digits: int) -> float | None:
+    return None if v is None else round(v, digits)
+
+
+def _wearable(m: NightMetrics, tz: str) -> WearableNight:
+    return WearableNight(
+        source=m.source, tib_minutes=_rnd(m.tib_minutes, 1), tst_minutes=_rnd(m.tst_minutes, 1),
+        sol_minutes=_rnd(m.sol_minutes, 1), waso_minutes=_rnd(m.waso_minutes, 1),
+        se_percent=_rnd(m.se_percent, 1), nwak=m.nwak, twak_minutes=_rnd(m.twak_minutes, 1),
+        onset=_hhmm(m.onset, tz), offset=_hhmm(m.offset, tz),
+        stage_minutes={k: round(v, 1) for k, v in sorted(m.stage_minutes.items())},
+        problems=list(m.problems))
+
+
+def night_row(n: Night, tz: str) -> NightRow:
+    """The ``nights`` view of one night's figures (:func:`nightleaf.stats.nightly.nightly`):
+    rounding and local clock times only."""
+    i, d, p = n.intake, n.diary, n.pain
+    return NightRow(
+        night=n.night, intakes=i.count if i else 0,
+        grams=(_rnd(i.total_grams, 3) if i else 0.0),
+        mitragynine_mg=_rnd(i.mitragynine_mg, 1) if i else None,
+        last_intake=_hhmm(i.last_intake_at, tz) if i else None,
+        tried_to_sleep=_hhmm(d.tried_to_sleep, tz) if d else None,
+        final_awakening=_hhmm(d.offset, tz) if d else None,
+        quality=d.quality if d else None,
+        tst_minutes=d.tst_minutes if d else None, se_percent=d.se_percent if d else None,
+        pain_evening=p.evening_nrs if p else None, pain_morning=p.morning_nrs if p else None,
+        wearable_episodes=len(n.wearable), wearable=[_wearable(m, tz) for m in n.wearable],
+        symptoms=list(n.symptoms), experiment_arm=n.experiment_arm,
+    )
+
+
+def nightly_window(ctx: Context, first: date, last: date) -> tuple[Night, ...]:
+    """Every night ``first..last`` with its figures, from one bulk read of the store."""
+    return nightly(first_night=first, last_night=last, profile=ctx.profile(),
+                   **summary.window_records(ctx, first, last))
+
+
 def list_nights(ctx: Context, first: date, last: date, *, include_empty: bool = False
                 ) -> list[NightRow]:
+    """Nights ``first..last``, newest first; nights with nothing recorded are left out unless
+    ``include_empty``."""
     tz = ctx.profile().tz
-    with ctx.tx() as repo:
-        intakes = repo.intakes(first=first, last=last)
-        sleep = {s.night: s for s in repo.all(SleepEntry, first=first, last=last)}
-        pain = repo.all(PainRating, first=first, last=last)
-        episodes = repo.episodes(first=first, last=last, with_stages=False)
-    by_night: dict[date, list[Intake]] = {}
-    for i in intakes:
-        by_night.setdefault(i.night, []).append(i)
-    ep_count: dict[date, int] = {}
-    for ep in episodes:
-        ep_count[ep.night] = ep_count.get(ep.night, 0) + 1
-    pain_by: dict[tuple[date, str], int] = {}
-    for p in pain:  # the last rating of each context wins
-        pain_by[(p.night, p.context)] = p.nrs
-    nights = set(by_night) | set(sleep) | {n for n, _ in pain_by} | set(ep_count)
-    if include_empty:
-        nights |= {first + timedelta(days=k) for k in range((last - first).days + 1)}
-    rows = []
-    for n in sorted(nights, reverse=True):
-        its = by_night.get(n, [])
-        grams = [i.grams for i in its]
-        mg = [i.mitragynine_mg for i in its]
-        s = sleep.get(n)
-        m = diary_metrics(s) if s else None
-        rows.append(NightRow(
-            night=n, intakes=len(its),
-            grams=round(sum(g for g in grams if g is not None), 3) if its and None not in grams
-            else (0.0 if not its else None),
-            mitragynine_mg=round(sum(m for m in mg if m is not None), 1) if its and None not in mg
-            else None,
-            last_intake=_hhmm(its[-1].at, tz) if its else None,
-            tried_to_sleep=_hhmm(s.tried_to_sleep, tz) if s else None,
-            final_awakening=_hhmm(s.final_awakening, tz) if s else None,
-            quality=s.quality if s else None,
-            tst_minutes=m.tst_minutes if m else None, se_percent=m.se_percent if m else None,
-            pain_evening=pain_by.get((n, "evening")), pain_morning=pain_by.get((n, "morning")),
-            wearable_episodes=ep_count.get(n, 0),
-        ))
-    return rows
+    return [night_row(n, tz) for n in reversed(nightly_window(ctx, first, last))
+            if include_empty or n.recorded]
 
 
 def night_metrics(ctx: Context, night: date) -> NightMetrics | None:

@@ -123,9 +123,11 @@ def month(value: str | None, field: str, default: date) -> date:
 
 
 def text(value: str | None) -> str | None:
-    """Stripped text, ``None`` when blank."""
+    """Stripped text, ``None`` when blank; text holding a NUL character is refused."""
     if value is None:
         return None
+    if "\x00" in value:  # PostgreSQL refuses NUL in text and SQLite keeps it: refused on both
+        raise InputError("the text contains a NUL character (\\x00); remove it", code="nul")
     v = value.strip()
     return v or None
 

@@ -207,7 +207,8 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
     def window(a: date, b: date) -> WindowSummary:
         # the same calculators as `nightleaf summary`, on the records already loaded
         return summarise_window(first_night=a, last_night=b, profile=profile, entries=sleep,
-                                episodes=episodes, intakes=intakes, pain=pain, products=products)
+                                episodes=episodes, intakes=intakes, pain=pain, symptoms=symptoms,
+                                products=products)
 
     whole = window(start, end)
     split = _split(start, end)

@@ -11,7 +11,7 @@ from typing import Any
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.model.entities import PainRating, Product, SleepEntry
+from nightleaf.model.entities import PainRating, Product, SleepEntry, Symptom
 from nightleaf.model.plain import to_plain
 from nightleaf.services.context import Context
 from nightleaf.services.parse import resolve_night
@@ -36,36 +36,41 @@ def summary_window(ctx: Context, days: int = 28, last: str | None = None) -> tup
     return end - timedelta(days=days - 1), end
 
 
+def window_records(ctx: Context, first: date, last: date, *, products: bool = False
+                   ) -> dict[str, Any]:
+    """One bulk read of everything the nightly figures need for ``first..last`` (and the
+    products when asked), as keyword arguments for :func:`nightleaf.stats.nightly.nightly` and
+    :func:`nightleaf.stats.window.summarise_window`."""
+    with ctx.tx() as repo:
+        out: dict[str, Any] = {
+            "entries": repo.all(SleepEntry, first=first, last=last),
+            "episodes": repo.episodes(first=first, last=last),
+            "intakes": repo.intakes(first=first, last=last),
+            "pain": repo.all(PainRating, first=first, last=last),
+            "symptoms": repo.all(Symptom, first=first, last=last),
+        }
+        if products:
+            out["products"] = repo.all(Product)
+    return out
+
+
 def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
     """Everything ``nightleaf summary`` shows for the window (see docs/metrics.md)."""
     profile = ctx.profile()
     first, end = summary_window(ctx, days, last)
-    with ctx.tx() as repo:
-        entries = repo.all(SleepEntry, first=first, last=end)
-        episodes = repo.episodes(first=first, last=end)
-        intakes = repo.intakes(first=first, last=end)
-        pain = repo.all(PainRating, first=first, last=end)
-        products = repo.all(Product)
-    return summarise_window(
-        first_night=first, last_night=end, profile=profile, entries=entries,
-        episodes=episodes, intakes=intakes, pain=pain, products=products,
-    )
+    return summarise_window(first_night=first, last_night=end, profile=profile,
+                            **window_records(ctx, first, end, products=True))
 
 
 def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
     """What the dashboard shows for the window: :func:`summarise` without the parts it does not
-    chart (wearables, weekly tables, comparisons by product and interval band; see
-    ``summarise_window(detail=False)``), so it loads no episodes or products."""
+    chart (wearable regularity, weekly tables, comparisons by product and interval band; see
+    ``summarise_window(detail=False)``). The nightly rows are the same, wearable nights
+    included."""
     profile = ctx.profile()
     first, end = summary_window(ctx, days, last)
-    with ctx.tx() as repo:
-        entries = repo.all(SleepEntry, first=first, last=end)
-        intakes = repo.intakes(first=first, last=end)
-        pain = repo.all(PainRating, first=first, last=end)
-    return summarise_window(
-        first_night=first, last_night=end, profile=profile, entries=entries, intakes=intakes,
-        pain=pain, detail=False,
-    )
+    return summarise_window(first_night=first, last_night=end, profile=profile, detail=False,
+                            **window_records(ctx, first, end))
 
 
 def summary_json(summary: WindowSummary) -> dict[str, Any]:

@@ -12,24 +12,31 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from nightleaf.errors import InputError
-from nightleaf.model.entities import Intake, PainRating, Product, Profile, SleepEntry, SleepEpisode
-from nightleaf.pain.nrs import NightPain, WeekPain, night_pain, weekly_pain
-from nightleaf.sleep.diary import DIARY, NightMetrics, diary_metrics
-from nightleaf.sleep.episode import episode_metrics, main_episodes
+from nightleaf.model.entities import (
+    Intake,
+    PainRating,
+    Product,
+    Profile,
+    SleepEntry,
+    SleepEpisode,
+    Symptom,
+)
+from nightleaf.pain.nrs import WeekPain, weekly_pain
+from nightleaf.sleep.diary import DIARY
 from nightleaf.sleep.regularity import (
     Regularity,
     episode_intervals,
-    is_work_night,
     main_sleep_times,
     metrics_intervals,
     window_regularity,
 )
 from nightleaf.stats.compare import NOTE, Comparison, compare
 from nightleaf.stats.describe import Describe, describe
-from nightleaf.stats.intake import NightIntake, night_intakes, nights_per_week, use_streaks
+from nightleaf.stats.intake import nights_per_week, use_streaks
+from nightleaf.stats.nightly import Night, nightly
 
 SLEEP_METRICS = (
     "tib_minutes", "sol_minutes", "nwak", "waso_minutes", "twak_minutes", "ema_minutes",
@@ -52,20 +59,8 @@ INTERVAL_BANDS: tuple[tuple[str, float, float], ...] = (
 WITHOUT = "nights without kratom"
 
 
-@dataclass(frozen=True)
-class NightRow:
-    night: date
-    work_night: bool
-    diary: NightMetrics | None
-    wearable: tuple[NightMetrics, ...]  # main episode per source
-    intake: NightIntake | None
-    pain: NightPain | None
-
-    __json_extra__ = ("used",)
-
-    @property
-    def used(self) -> bool:
-        return self.intake is not None
+#: a night's figures, computed by :func:`nightleaf.stats.nightly.nightly` (the one source)
+NightRow = Night
 
 
 @dataclass(frozen=True)
@@ -173,6 +168,7 @@ def summarise_window(
     episodes: Iterable[SleepEpisode] = (),
     intakes: Iterable[Intake] = (),
     pain: Iterable[PainRating] = (),
+    symptoms: Iterable[Symptom] = (),
     products: Iterable[Product] = (),
     outcomes: Sequence[str] = OUTCOMES,
     detail: bool = True,
@@ -183,8 +179,9 @@ def summarise_window(
     given wins.
 
     ``detail=False`` leaves out what the dashboard does not show, and everything else is the
-    same as with ``detail=True``: no wearable rows, summaries or regularity (``episodes`` is
-    ignored), no weekly tables (``pain_weeks`` and ``intake.weeks`` are empty), and only the
+    same as with ``detail=True``: no wearable regularity (the nightly rows and the per-source
+    summaries keep the wearable nights), no weekly tables (``pain_weeks`` and ``intake.weeks``
+    are empty), and only the
     "nights with kratom" comparisons (none by product or by interval band).
     """
     if last_night < first_night:
@@ -194,32 +191,14 @@ def summarise_window(
         return first_night <= n <= last_night
 
     days = (last_night - first_night).days + 1
-    all_nights = [first_night + timedelta(days=i) for i in range(days)]
-    entries = [e for e in entries if inside(e.night)]
-    episodes = [e for e in episodes if inside(e.night)] if detail else []
-    diary_all = [diary_metrics(e) for e in entries]  # once: the SRI grid reuses them
-    diary_by_night = {m.night: m for m in diary_all}
-    tried: dict[date, datetime] = {
-        n: m.tried_to_sleep for n, m in diary_by_night.items() if m.tried_to_sleep is not None
-    }
-    intake_by_night = night_intakes([i for i in intakes if inside(i.night)], tried)
-    pain_by_night = night_pain([p for p in pain if inside(p.night)])
-    wear_by_night: dict[date, list[NightMetrics]] = {}
-    for (_, night), ep in sorted(main_episodes(episodes).items()):
-        wear_by_night.setdefault(night, []).append(episode_metrics(ep))
+    episodes = [e for e in episodes if inside(e.night)]
+    rows = nightly(first_night=first_night, last_night=last_night, profile=profile,
+                   entries=entries, episodes=episodes, intakes=intakes, pain=pain,
+                   symptoms=symptoms)
+    diary_all = [r.diary for r in rows if r.diary is not None]  # the SRI grid reuses them
+    tried = [m.tried_to_sleep for m in diary_all if m.tried_to_sleep is not None]
+    pain_by_night = {r.night: r.pain for r in rows if r.pain is not None}
     sources = sorted({ep.source for ep in episodes})
-
-    rows = tuple(
-        NightRow(
-            night=n,
-            work_night=is_work_night(n, profile.work_days),
-            diary=diary_by_night.get(n),
-            wearable=tuple(wear_by_night.get(n, ())),
-            intake=intake_by_night.get(n),
-            pain=pain_by_night.get(n),
-        )
-        for n in all_nights
-    )
 
     diary_summary = {
         k: describe([getattr(r.diary, k) if r.diary else None for r in rows])
@@ -235,10 +214,10 @@ def summarise_window(
     reg = [
         window_regularity(
             metrics_intervals(diary_all), first_night, last_night, profile, source=DIARY,
-            lights_out=list(tried.values()),
+            lights_out=tried,
         )
     ]
-    for src in sources:
+    for src in sources if detail else ():
         mine = [e for e in episodes if e.source == src]
         reg.append(
             window_regularity(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
@@ -151,6 +153,33 @@ def _time(v: str | None) -> time | None:
     return None if v is None else time.fromisoformat(v)
 
 
+def fold_name(name: str) -> str:
+    """A name as compared: Unicode NFKC, stripped and case-folded."""
+    return unicodedata.normalize("NFKC", name).strip().casefold()
+
+
+#: column lengths of what importers write into ``sleep_episode`` (see tables.py)
+EXTERNAL_ID_MAX = t.sleep_episode.c.external_id.type.length or 200  # type: ignore[attr-defined]
+DEVICE_MAX = t.sleep_episode.c.device.type.length or 200  # type: ignore[attr-defined]
+
+
+def fit_episode(ep: e.SleepEpisode) -> e.SleepEpisode:
+    """``ep`` with its key and device name made to fit both engines' columns: an external id
+    longer than the column, or holding a NUL (which PostgreSQL refuses and SQLite keeps), is
+    replaced by a stable ``sha256:`` digest of itself; a device name loses NULs and is cut to
+    the column's length (with "…"). The same file gives the same keys on every import."""
+    ext, device = ep.external_id, ep.device
+    if len(ext) > EXTERNAL_ID_MAX or "\x00" in ext:
+        ext = "sha256:" + hashlib.sha256(ext.encode("utf-8", "surrogatepass")).hexdigest()
+    if device is not None:
+        device = device.replace("\x00", "")
+        if len(device) > DEVICE_MAX:
+            device = device[:DEVICE_MAX - 1] + "…"
+    if ext == ep.external_id and device == ep.device:
+        return ep
+    return dataclasses.replace(ep, external_id=ext, device=device)
+
+
 class Repo:
     """All reads and writes of one person's journal, within the caller's transaction."""
 
@@ -261,12 +290,16 @@ class Repo:
 
     # -- products --------------------------------------------------------------------------
     def product_by_name(self, name: str) -> e.Product | None:
-        row = self.conn.execute(
-            select(t.product).where(
-                t.product.c.person_id == self.person_id,
-                func.lower(t.product.c.name) == name.strip().lower(),
-            )
-        ).first()
+        """The product whose name matches ``name`` ignoring case beyond ASCII ("ÄRA" = "ära",
+        "STRASSE" = "Straße"), the same on every engine: names are folded here (Unicode NFKC +
+        ``str.casefold``), not by the database's ``lower()``, which folds ASCII only on
+        SQLite. A person has a handful of products, so all of them are read."""
+        key = fold_name(name)
+        rows = self.conn.execute(
+            select(t.product).where(t.product.c.person_id == self.person_id)
+            .order_by(t.product.c.id)
+        )
+        row = next((r for r in rows if fold_name(r.name) == key), None)
         return None if row is None else _build(e.Product, row)
 
     def add_product(self, p: e.Product) -> e.Product:
@@ -352,7 +385,7 @@ class Repo:
         """
         added = updated = skipped = 0
         c = t.sleep_episode.c
-        for ep in episodes:
+        for ep in map(fit_episode, episodes):
             row = self.conn.execute(
                 select(t.sleep_episode).where(c.person_id == self.person_id,
                                               c.source == ep.source,
@@ -390,7 +423,7 @@ class Repo:
         c = t.sleep_episode.c
         lo = min(ep.start for ep in episodes)
         hi = max(ep.end for ep in episodes)
-        keep = {ep.external_id for ep in episodes}
+        keep = {fit_episode(ep).external_id for ep in episodes}
         spans = sorted((ep.start, ep.end) for ep in episodes)
         rows = self.conn.execute(
             select(c.id, c.start, c.end, c.external_id).where(
@@ -483,6 +516,26 @@ class Repo:
             person_id=self.person_id, item_id=chk.item_id, night=chk.night, done=chk.done))
 
     # -- whole journal ---------------------------------------------------------------------
+    # -- web import jobs (bookkeeping, not part of the journal) ------------------------------
+    def put_import_job(self, values: dict[str, Any]) -> None:
+        """Insert or update this person's import job ``values["id"]`` (columns of
+        ``tables.import_job``; ``updated_at`` is the caller's)."""
+        c = t.import_job.c
+        exists = self.conn.execute(
+            select(c.id).where(c.id == values["id"], c.person_id == self.person_id)).first()
+        if exists:
+            self.conn.execute(update(t.import_job).where(c.id == values["id"])
+                              .values(**{k: v for k, v in values.items() if k != "id"}))
+        else:
+            self.conn.execute(insert(t.import_job).values(person_id=self.person_id, **values))
+
+    def import_job(self, job_id: str) -> dict[str, Any] | None:
+        """This person's import job ``job_id`` as a dict of its columns, or None."""
+        c = t.import_job.c
+        row = self.conn.execute(
+            select(t.import_job).where(c.id == job_id, c.person_id == self.person_id)).first()
+        return None if row is None else dict(row._mapping)
+
     def is_empty(self) -> bool:
         for _key, table in t.JOURNAL_TABLES:
             if self.conn.execute(
@@ -534,8 +587,8 @@ class Repo:
         if self.conn.dialect.name != "postgresql":
             return
         for table in t.metadata.sorted_tables:
-            if ("id" in table.c and table.c.id.primary_key
-                    and isinstance(table.c.id.type, Integer)):
+            if "id" in table.c and table.c.id.primary_key and \
+                    isinstance(table.c.id.type, Integer):  # import_job's id is a token
                 self.conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"

@@ -26,6 +26,7 @@ def person_tables() -> list[str]:
     """The tables filtered by ``person_id`` (the journal's and server mode's own)."""
     names = [table.name for _, table in t.JOURNAL_TABLES] + [t.share.name, t.follow.name,
                                                             t.audit.name]
+    names += [table.name for table in t.BOOKKEEPING_TABLES if "person_id" in table.c]
     return names
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -285,6 +286,31 @@ note = Table(
     Column("text", Text, nullable=False),
 )
 
+
+#: states of a web import job (``web.import_jobs``)
+IMPORT_STATES = ("queued", "running", "done", "failed")
+
+import_job = Table(
+    "import_job", metadata,
+    Column("id", String(32), primary_key=True),  # the job id the page polls
+    _person(),
+    Column("filename", String(255), nullable=False),  # the upload's own name, for messages
+    Column("format", String(32)),
+    Column("state", String(16), nullable=False),
+    Column("bytes_read", BigInteger, nullable=False),
+    Column("total_bytes", BigInteger),
+    Column("nights_found", Integer, nullable=False),
+    Column("error", Text),
+    Column("status_code", Integer, nullable=False),
+    Column("result", Text),  # the import's result as JSON, once done
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name="state"),
+)
+
+#: Tables a person owns that are bookkeeping, not part of the journal: not in the JSON backup,
+#: not counted by the emptiness check (an import's status is kept so a restart does not lose it).
+BOOKKEEPING_TABLES: tuple[Table, ...] = (import_job,)
 
 #: One person's journal, table by table, parents before children (foreign keys point backwards),
 #: each named by its part of ``nightleaf.model.entities.Journal`` (and of the JSON backup).

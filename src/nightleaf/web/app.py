@@ -19,6 +19,7 @@ from nightleaf.web import api, pages
 from nightleaf.web.import_jobs import ImportJobs
 from nightleaf.web.render import NAV, page
 from nightleaf.web.security import LOCAL_NAMES, LocalGuard
+from nightleaf.web.uploads import BodyLimit
 
 HERE = Path(__file__).parent
 
@@ -100,5 +101,6 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    app.add_middleware(BodyLimit)  # 413 for over-limit bodies (web.uploads)
     app.add_middleware(LocalGuard, allowed_hosts=tuple(allowed_hosts))
     return app

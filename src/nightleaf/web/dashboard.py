@@ -46,7 +46,7 @@ def _r(v: float | None, digits: int = 1) -> float | None:
     return None if v is None else round(float(v), digits)
 
 
-def series(summary: Any) -> dict[str, list[Any]]:
+def series(summary: Any) -> dict[str, Any]:
     """Columnar data for uPlot: ``x`` is each night's local noon as Unix seconds."""
     tz = summary.tz
     z = clock.zone(tz)
@@ -69,7 +69,32 @@ def series(summary: Any) -> dict[str, list[Any]]:
         "wake": [_clock_hours(d.offset, z) if d else None for d in ds],
         "tst_with": [t if i else None for t, i in zip(tst_h, its, strict=True)],
         "tst_without": [None if i else t for t, i in zip(tst_h, its, strict=True)],
+        "wearable": _wearable_columns(summary),
     }
+
+
+def _wearable_columns(summary: Any) -> dict[str, dict[str, list[Any]]]:
+    """Per wearable source, its own TST (h) and SE (%) columns (``wearable[source]["tst_h"]``,
+    ``["se"]``): beside the diary's, never mixed into them."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    for src in sorted(summary.wearable):
+        per = [next((m for m in r.wearable if m.source == src), None) for r in summary.nights]
+        out[src] = {
+            "tst_h": [_r(m.tst_minutes / 60, 2) if m and m.tst_minutes is not None else None
+                      for m in per],
+            "se": [_r(m.se_percent) if m else None for m in per]}
+    return out
+
+
+def wearable_nights(summary: Any) -> list[tuple[str, int, float | None, float | None]]:
+    """(source, nights with a main episode, mean TST h, mean SE %) per wearable source of the
+    window, from the summary's per-source figures."""
+    out = []
+    for src, d in sorted(summary.wearable.items()):
+        tst = d["tst_minutes"].mean
+        out.append((src, d["tib_minutes"].n, None if tst is None else round(tst / 60, 2),
+                    _r(d["se_percent"].mean)))
+    return out
 
 
 def with_without(summary: Any) -> list[Any]:

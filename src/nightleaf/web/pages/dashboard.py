@@ -30,4 +30,5 @@ def dashboard_page(request: Request, ctx: CtxDep) -> Response:
         "windows": [(d, label) for d, label in dashboard.WINDOWS if d <= summary_svc.MAX_DAYS],
         "series_json": json.dumps(dashboard.series(s), separators=(",", ":")),
         "compared": dashboard.with_without(s), "labels": dashboard.labels(),
+        "wearable": dashboard.wearable_nights(s),
         "last": request.query_params.get("last") or ""})

@@ -46,8 +46,8 @@ def import_page(request: Request, job: str | None = None) -> Response:
     found = jobs_of(request).get(job) if job else None
     if job and found is None:
         return _page(request, status_code=404,
-                     errors={"_form": "that import is no longer remembered (the server was "
-                             "restarted); its nights, if it finished, are in the journal"})
+                     errors={"_form": "there is no import with that id; the nights of a "
+                             "finished import are in the journal"})
     if found is not None and found.state == "failed":
         return _page(request, errors={"file": found.error}, values={"format": found.fmt or ""})
     return _page(request, job=found.as_dict() if found else None)

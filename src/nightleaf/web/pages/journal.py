@@ -51,8 +51,10 @@ def journal_page(request: Request, ctx: CtxDep) -> Response:
 @router.get("/journal/night/{night}")
 def night_page(request: Request, ctx: CtxDep, night: str) -> Response:
     n = parse_night(night, tonight_of(ctx))
+    wearable = nights_svc.list_nights(ctx, n, n, include_empty=True)[0].wearable
     return page(request, "night.html", {"active": "journal", "detail": night_detail(ctx, n),
-                                        "night": n, "saved": request.query_params.get("saved")})
+                                        "night": n, "saved": request.query_params.get("saved"),
+                                        "wearable": wearable})
 
 
 def _edit(request: Request, ctx: Context, intake_id: int,

@@ -1,12 +1,12 @@
 """server mode: accounts, sessions, clinician shares, follows, audit trail (issue 15)
 
-Chained after 0001, the newest revision on main when this was written (0002 experiments and 0003
-import jobs had not landed). Row-level security, the app role and grants are PostgreSQL-only and
+Chained after 0003 (import jobs), the newest revision on main at the last merge (0002,
+experiments, had not landed on main; whichever lands later must chain after this one). Row-level security, the app role and grants are PostgreSQL-only and
 are set by ``nightleaf server init`` (see nightleaf.store.server), not here: a single-person
 journal on PostgreSQL keeps working without a person setting.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-12-02 09:56:52.701871
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

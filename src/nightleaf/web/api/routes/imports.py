@@ -89,5 +89,5 @@ def api_import_job(request: Request, job_id: str = Path(max_length=64)) -> dict[
     """An import's progress (bytes read, nights found) and, once done, its result or error."""
     job = request.app.state.imports.get(job_id)
     if job is None:
-        raise NotFound(f"no import {job_id!r} (imports are remembered until the server restarts)")
+        raise NotFound(f"no import {job_id!r}")
     return job.as_dict()  # type: ignore[no-any-return]

@@ -23,7 +23,9 @@ DashboardSeries = schema(
     tst_h=_col, se=_col, sol=_col, pain_evening=list[int | None],
     pain_morning=list[int | None], grams=_col, interval_min=_col,
     lights_out=(_col, Field(description="Local clock hours after noon (22:30 -> 10.5)")),
-    wake=_col, tst_with=_col, tst_without=_col)
+    wake=_col, tst_with=_col, tst_without=_col,
+    wearable=(dict[str, dict[str, _col]], Field(description="Per wearable source, its own "
+              "columns tst_h and se, beside the diary's (never mixed into them)")))
 DashboardOut = schema("DashboardOut", None, first_night=date, last_night=date, tz=str,
                       series=DashboardSeries)
 
