@@ -53,7 +53,7 @@ CASES = [
     *[Case(f"sleep {f}", lambda ctx, f=f: diary.log_sleep(ctx, SleepInput(**{f: "x"})), f, None,
            ("log", "sleep")) for f in SleepInput.field_ids() if f not in ("note",)],
     *[Case(f"intake {f}", lambda ctx, f=f, v=v: safety.preview_intake(
-        ctx, IntakeInput(**{"amount": "3g", f: v})), f, "/tonight/intake/check", ("log", "intake"))
+        ctx, IntakeInput(**{"amount": "3g", f: v})), f, "/tonight/check", ("log", "intake"))
       for f, v in (("amount", "³"), ("at", "25:99"), ("capsule_mg", "x"), ("tea_grams", "²"),
                    ("product", "³"), ("batch", "nope"))],
     *[Case(f"substance {f}", lambda ctx, f=f, v=v: diary.log_substance(

@@ -38,6 +38,15 @@ def episodes(ctx: Context) -> int:
         return len(repo.episodes())
 
 
+@pytest.fixture(autouse=True)
+def _private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploads go to this test's own temp folder, so leftovers of other runs on the machine
+    cannot be mistaken for this test's."""
+    own = tmp_path / "tmp"
+    own.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(own))
+
+
 def leftovers() -> list[Path]:
     return list(Path(tempfile.gettempdir()).glob("nightleaf-upload-*"))
 

@@ -62,7 +62,9 @@ def test_intake_findings_are_shown_before_saving_and_nothing_is_saved(profiled) 
     # the preview carries the typed values to the save button
     assert 'name="amount" value="3g"' in r.text
     r = post(profiled, "/tonight/intake", {"amount": "3g", "at": "20:30"})
-    assert r.status_code == 200 and "Intake saved" in r.text and "zolpidem" in r.text
+    assert r.status_code == 303  # post/redirect/get: the saved intake's page, with its findings
+    r = profiled.get(r.headers["location"])
+    assert "Intake saved" in r.text and "zolpidem" in r.text
     assert len(profiled.get("/api/nights/2026-11-24").json()["intakes"]) == 1
 
 

@@ -17,7 +17,9 @@ def check(ctx: SafetyContext, kb: Knowledge) -> list[Finding]:
     if not drinks:
         return []
     amounts = [s.amount for s in drinks if s.amount is not None and s.unit == "drinks"]
-    what = f"{sum(amounts):g} drink(s) of alcohol" if amounts else "alcohol"
+    total = sum(amounts)
+    what = (f"{total:g} drink{'' if total == 1 else 's'} of alcohol" if amounts
+            else "alcohol")
     return [finding(kb, "depressant.alcohol", rule.severity, "Alcohol and kratom tonight",
                     f"Tonight's log has {what} and kratom on the same evening. {rule.explanation}",
                     rule.sources, rule.discuss)]

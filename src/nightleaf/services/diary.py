@@ -6,6 +6,7 @@ several together) and a ``log_*`` use case that saves one entry in one transacti
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from nightleaf.errors import InputError
@@ -39,6 +40,16 @@ def log_substance(ctx: Context, inp: SubstanceInput) -> Substance:
         return repo.add(s)
 
 
+def update_substance(ctx: Context, entry_id: int, inp: SubstanceInput) -> Substance:
+    """Correct a substance entry: all values are given again (as for a new one)."""
+    s = substance(ctx, inp)
+    with ctx.tx() as repo:
+        repo.get(Substance, entry_id)  # NotFound for an unknown id
+        fixed = dataclasses.replace(s, id=entry_id)
+        repo.update(fixed)
+    return fixed
+
+
 def pain_rating(ctx: Context, inp: PainInput) -> PainRating:
     """Parse and validate a pain rating without saving it."""
     profile = ctx.profile()
@@ -64,6 +75,16 @@ def log_pain(ctx: Context, inp: PainInput) -> PainRating:
     p = pain_rating(ctx, inp)
     with ctx.tx() as repo:
         return repo.add(p)
+
+
+def update_pain(ctx: Context, entry_id: int, inp: PainInput) -> PainRating:
+    """Correct a pain rating: all values are given again (as for a new one)."""
+    p = pain_rating(ctx, inp)
+    with ctx.tx() as repo:
+        repo.get(PainRating, entry_id)  # NotFound for an unknown id
+        fixed = dataclasses.replace(p, id=entry_id)
+        repo.update(fixed)
+    return fixed
 
 
 def symptom(ctx: Context, inp: SymptomInput) -> Symptom:

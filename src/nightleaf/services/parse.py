@@ -132,6 +132,43 @@ def text(value: str | None) -> str | None:
     return v or None
 
 
+#: The highest mitragynine content (% of weight) a lab result can plausibly report, by product
+#: form. Leaf material: the FDA's method bulletin (LIB #4578, "KRA-01", FDA/ORA/ORS, read via
+#: AOAC) measured its dry-leaf control at 1.04-1.18 % and leaf products at 0.04-1.9 %; total
+#: alkaloids in dried leaf are 0.5-1.5 % (encyclopedic summary; the primary, Hassan et al. 2013,
+#: not read here). 5 % is twice the top of the commercial range, so a real leaf result passes and
+#: a typo (or an extract filed as powder) does not. Extracts: the same bulletin lists a
+#: "mitragynine extract" at 34.65 %; mitragynine is at most about 66 % of kratom's alkaloids
+#: (same encyclopedic summary, unverified against the primary), so an extract of the whole
+#: alkaloid fraction stays below that. 99 % is an isolate, not a kratom product.
+MITRAGYNINE_PCT_MAX = {"leaf": 5.0, "powder": 5.0, "capsule": 5.0, "tea": 5.0,
+                       "extract": 66.0, "tablet": 66.0, "other": 66.0}
+
+
+def plausible_mitragynine(pct: float | None, form: str, field: str = "mitragynine_pct"
+                          ) -> float | None:
+    """``pct`` if a lab could plausibly report it for a product of ``form``; refused otherwise.
+
+    >>> plausible_mitragynine(1.4, "powder")
+    1.4
+    >>> plausible_mitragynine(99, "powder")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    nightleaf.errors.InputError: mitragynine 99 % is not plausible for a powder: ...
+    """
+    if pct is None:
+        return None
+    top = MITRAGYNINE_PCT_MAX.get(form, 66.0)
+    if pct > top:
+        hint = ("lab results for leaf products are about 0.5-2.5 %; check the value (if the "
+                "product is an extract, set its form to extract)" if top < 66.0 else
+                f"even a concentrated extract stays below {top:g} %; check the value")
+        article = "an" if form[:1] in "aeiou" else "a"
+        raise InputError(f"mitragynine {pct:g} % is not plausible for {article} {form}: {hint}",
+                         field=field, code="range")
+    return pct
+
+
 def required(value: str | None, field: str, message: str) -> str:
     v = text(value)
     if v is None:

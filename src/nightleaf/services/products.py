@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
-from nightleaf.errors import NotFound
+from nightleaf.errors import Conflict, NotFound
 from nightleaf.model import clock, validate
 from nightleaf.model.entities import Batch, Product, saved_id
 from nightleaf.services import parse
@@ -36,6 +37,20 @@ def add_product(ctx: Context, inp: ProductInput) -> Product:
         return repo.add_product(p)
 
 
+def update_product(ctx: Context, product_id: int, inp: ProductInput) -> Product:
+    """Correct a product (all values given again); its batches and intakes stay with it."""
+    p = parse_product(inp)
+    with ctx.tx() as repo:
+        repo.get(Product, product_id)  # NotFound for an unknown id
+        other = repo.product_by_name(p.name)
+        if other is not None and other.id != product_id:
+            raise Conflict(f"a product called {p.name!r} already exists; pick another name",
+                           field="name")
+        fixed = dataclasses.replace(p, id=product_id)
+        repo.update(fixed)
+    return fixed
+
+
 def find_product(repo: Repo, key: str, field: str = "product") -> Product:
     k = key.strip()
     pid = parse.record_id(k)
@@ -64,7 +79,8 @@ def show_product(ctx: Context, key: str) -> ProductView:
         return ProductView(p, repo.batches_of(saved_id(p)))
 
 
-def add_batch(ctx: Context, inp: BatchInput) -> Batch:
+def _batch(ctx: Context, inp: BatchInput, batch_id: int | None = None) -> Batch:
+    """Parse, check and save a batch: a new one, or ``batch_id`` corrected."""
     today = clock.local_datetime(ctx.now(), ctx.profile().tz).date()
     f = parse.Fields()
 
@@ -81,9 +97,24 @@ def add_batch(ctx: Context, inp: BatchInput) -> Batch:
     f.check()
     with ctx.tx() as repo:
         p = find_product(repo, inp.product)
+        mit = parse.plausible_mitragynine(mit, p.form)
         b = validate.batch(Batch(
             product_id=saved_id(p), lot=parse.text(inp.lot), purchased_on=purchased,
             mitragynine_pct=mit, seven_oh_pct=seven, lab=parse.text(inp.lab), test_date=tested,
             heavy_metals=inp.heavy_metals or "unknown", microbial=inp.microbial or "unknown",
             pesticides=inp.pesticides or "unknown", note=parse.text(inp.note)))
-        return repo.add(b)
+        if batch_id is None:
+            return repo.add(b)
+        repo.get(Batch, batch_id)  # NotFound for an unknown id
+        fixed = dataclasses.replace(b, id=batch_id)
+        repo.update(fixed)
+        return fixed
+
+
+def add_batch(ctx: Context, inp: BatchInput) -> Batch:
+    return _batch(ctx, inp)
+
+
+def update_batch(ctx: Context, batch_id: int, inp: BatchInput) -> Batch:
+    """Correct a batch (all values given again); intakes keep pointing at it."""
+    return _batch(ctx, inp, batch_id)

@@ -20,6 +20,7 @@ from nightleaf.model.entities import (
 from nightleaf.model.finding import Finding
 from nightleaf.safety import SafetyContext, evaluate
 from nightleaf.safety.medicines import describe
+from nightleaf.services import parse
 from nightleaf.services.context import Context
 from nightleaf.services.findings import HISTORY_NIGHTS as HISTORY_NIGHTS
 from nightleaf.services.findings import findings_for_night as findings_for_night
@@ -65,14 +66,25 @@ class IntakePreview:
 
     draft: IntakeDraft
     findings: list[Finding] = field(default_factory=list)
+    #: the time is still ahead: a planned intake, checked before it is taken (not savable yet)
+    planned: bool = False
+
+
+#: how far ahead a planned intake can be checked against its night
+PLAN_AHEAD = timedelta(hours=24)
 
 
 def preview_intake(ctx: Context, inp: IntakeInput) -> IntakePreview:
-    """The check before saving: one parse, shared by what is shown and what is evaluated."""
+    """The check before taking or saving: one parse, shared by what is shown and what is
+    evaluated. A time ahead (up to a day) is a planned intake: checked, never saved as taken."""
     with ctx.tx() as repo:
-        draft = draft_intake(ctx, repo, inp)
+        draft = draft_intake(ctx, repo, inp, allow_future=True)
+        if draft.intake.at > ctx.now() + PLAN_AHEAD:
+            raise InputError("a planned intake can be checked up to a day ahead; give a time "
+                             "within the next 24 hours", field="at", code="range")
         sc = safety_context(ctx, repo, draft.intake.night, draft.intake)
-    return IntakePreview(draft, evaluate(sc, load_knowledge()))
+    planned = draft.intake.at > ctx.now() + parse.FUTURE_SLACK
+    return IntakePreview(draft, evaluate(sc, load_knowledge()), planned)
 
 
 @dataclass

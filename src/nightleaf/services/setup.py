@@ -101,6 +101,18 @@ def add_medicine(ctx: Context, name: str, dose_text: str | None = None,
         return repo.add(Medicine(name=nm, dose_text=parse.text(dose_text), regimen=reg))
 
 
+def update_medicine(ctx: Context, key: str, name: str, dose_text: str | None = None,
+                    regimen: str = "regular") -> Medicine:
+    """Correct a medicine's name, dose or regimen (its id, and so its history, stays)."""
+    nm = parse.required(name, "name", "a medicine needs a name")
+    reg = validate.choice(regimen, REGIMENS, "regimen", "regimen")
+    with ctx.tx() as repo:
+        med = _by_id_or_name(repo.all(Medicine), key, "medicine")
+        fixed = dataclasses.replace(med, name=nm, dose_text=parse.text(dose_text), regimen=reg)
+        repo.update(fixed)
+    return fixed
+
+
 def list_medicines(ctx: Context) -> list[Medicine]:
     with ctx.tx() as repo:
         return repo.all(Medicine)

@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from nightleaf.errors import FieldError, InputError, NightleafError
 from nightleaf.model import clock
 from nightleaf.web.deps import get_context
+from nightleaf.web.prg import flash_message
 from nightleaf.web.security import csrf_token, set_csrf_cookie
 
 HERE = Path(__file__).parent
@@ -68,12 +69,34 @@ templates.env.filters["day"] = _day
 templates.env.filters["num"] = _num
 
 
+def _finding_title(title: str) -> str:
+    """A title without a leading "Danger: ": the badge beside it says the severity already."""
+    return title.removeprefix("Danger: ")
+
+
+templates.env.filters["finding_title"] = _finding_title
+
+
+def _qty(amount: float | None, unit: str | None) -> str:
+    """``1 drink``, ``2 drinks``, ``200 mg``: a plural unit is singular for exactly one."""
+    if amount is None:
+        return ""
+    u = (unit or "").strip()
+    if amount == 1 and u.endswith("s") and u not in ("mg", "g", "ms"):
+        u = u[:-1]
+    return f"{_num(amount)} {u}".strip()
+
+
+templates.env.filters["qty"] = _qty
+
+
 def page(request: Request, name: str, context: Mapping[str, Any] | None = None, *,
          status_code: int = 200) -> Response:
     ctx = get_context(request)
     data: dict[str, Any] = {"errors": {}, "values": {}, "active": "", **(context or {})}
     if "profile" not in data:
         data["profile"] = ctx.profile()
+    data.setdefault("flash", flash_message(request))
     data.update(csrf=csrf_token(request), nav=request.app.state.nav)
     resp = templates.TemplateResponse(request, name, data, status_code=status_code)
     set_csrf_cookie(request, resp)

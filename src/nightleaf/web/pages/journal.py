@@ -9,11 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nightleaf.errors import NightleafError
+from nightleaf.errors import NightleafError, NotFound
 from nightleaf.model import clock
-from nightleaf.services import Context, parse
+from nightleaf.model.entities import PAIN_CONTEXTS, SUBSTANCE_KINDS, Substance
+from nightleaf.services import Context, parse, safety
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
+from nightleaf.services.diary import update_pain, update_substance
 from nightleaf.services.entries import (
     delete_entry,
     get_entry,
@@ -21,10 +23,12 @@ from nightleaf.services.entries import (
     night_detail,
     update_intake,
 )
+from nightleaf.services.inputs import PainInput, SubstanceInput
 from nightleaf.web.deps import CtxDep
-from nightleaf.web.pages._common import parse_night, tonight_of
+from nightleaf.web.pages._common import parse_night, text, tonight_of
 from nightleaf.web.pages.tonight import intake_error, intake_input
-from nightleaf.web.render import form_values, page, redirect
+from nightleaf.web.prg import after_write
+from nightleaf.web.render import form_error, form_values, page, redirect
 
 router = APIRouter()
 
@@ -76,6 +80,17 @@ def _edit(request: Request, ctx: Context, intake_id: int,
         "views": journal_svc.list_products(ctx)}, status_code=status_code)
 
 
+@router.get("/journal/intake/{intake_id}")
+def intake_page(request: Request, ctx: CtxDep, intake_id: int) -> Response:
+    """One intake and the findings for its night as they stand now (where a save or a
+    correction lands, so a reload repeats nothing)."""
+    intake = get_intake(ctx, intake_id)
+    return page(request, "intake_saved.html", {
+        "active": "tonight" if intake.night == tonight_of(ctx) else "journal",
+        "intake": intake, "tonight": tonight_of(ctx),
+        "findings": safety.findings_for_night(ctx, intake.night)})
+
+
 @router.get("/journal/intake/{intake_id}/edit")
 def edit_intake_page(request: Request, ctx: CtxDep, intake_id: int) -> Response:
     return _edit(request, ctx, intake_id)
@@ -88,7 +103,61 @@ async def edit_intake(request: Request, ctx: CtxDep, intake_id: int) -> Response
         saved = update_intake(ctx, intake_id, intake_input(form))
     except NightleafError as exc:
         return _edit(request, ctx, intake_id, form_values(form), intake_error(exc), exc.status_code)
-    return redirect(f"/journal/night/{saved.night.isoformat()}?saved=edited")
+    return after_write(f"/journal/intake/{saved.id}", "corrected", anchor="h-find")
+
+
+#: entries (besides intakes) corrected with a form of their own
+EDITABLE = ("substance", "pain")
+SUBSTANCE_FIELDS = ("kind", "name", "amount", "unit", "at", "note")
+PAIN_FIELDS = ("nrs", "context", "at", "note")
+
+
+def _entry_values(item: Any) -> dict[str, str]:
+    at = clock.local_datetime(item.at, item.tz).strftime("%Y-%m-%d %H:%M")
+    if isinstance(item, Substance):
+        return {"kind": item.kind, "name": item.name or "", "unit": item.unit or "",
+                "amount": f"{item.amount:g}" if item.amount is not None else "", "at": at,
+                "note": item.note or ""}
+    return {"nrs": str(item.nrs), "context": item.context, "at": at, "note": item.note or ""}
+
+
+def _entry_edit(request: Request, kind: str, item: Any,
+                values: dict[str, str], errors: dict[str, str] | None = None,
+                status_code: int = 200) -> Response:
+    return page(request, "entry_edit.html", {
+        "active": "journal", "kind": kind, "item": item, "values": values,
+        "errors": errors or {}, "kinds": SUBSTANCE_KINDS, "contexts": PAIN_CONTEXTS},
+        status_code=status_code)
+
+
+@router.get("/journal/{kind}/{entry_id}/edit")
+def edit_entry_page(request: Request, ctx: CtxDep, kind: str, entry_id: int) -> Response:
+    if kind not in EDITABLE:
+        raise NotFound(f"a {kind} entry has no edit form; delete it and add it again")
+    item = get_entry(ctx, kind, entry_id)
+    return _entry_edit(request, kind, item, _entry_values(item))
+
+
+@router.post("/journal/{kind}/{entry_id}/edit")
+async def edit_entry(request: Request, ctx: CtxDep, kind: str, entry_id: int) -> Response:
+    if kind not in EDITABLE:
+        raise NotFound(f"a {kind} entry has no edit form; delete it and add it again")
+    item = get_entry(ctx, kind, entry_id)
+    form = await request.form()
+    fields = SUBSTANCE_FIELDS if kind == "substance" else PAIN_FIELDS
+    got = {k: text(form, k) for k in fields}
+    try:
+        if kind == "substance":
+            saved: Any = update_substance(ctx, entry_id, SubstanceInput.from_mapping(got))
+        else:
+            saved = update_pain(ctx, entry_id, PainInput(
+                nrs=got["nrs"] or "", context=got["context"], at=got["at"], note=got["note"]))
+    except NightleafError as exc:
+        return _entry_edit(request, kind, item, form_values(form),
+                           form_error(exc, fields), exc.status_code)
+    if kind == "substance" and saved.night == tonight_of(ctx):  # findings may have changed
+        return after_write("/tonight", "corrected", anchor="findings")
+    return after_write(f"/journal/night/{saved.night.isoformat()}", "corrected")
 
 
 def _entry(ctx: Context, kind: str, entry_id: int) -> tuple[Any, date]:

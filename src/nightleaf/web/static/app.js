@@ -35,3 +35,21 @@
     update();
   });
 })();
+
+// After a refused form, the first field in error gets the focus (and is scrolled into view),
+// so the message beside it is read out and seen; the page works the same without this.
+(function () {
+  var bad = document.querySelector("[aria-invalid=true]");
+  if (bad) { bad.focus(); bad.scrollIntoView({ block: "center" }); return; }
+  var general = document.querySelector("main .error[role=alert]");
+  if (general) { general.setAttribute("tabindex", "-1"); general.focus(); }
+})();
+
+// The phone menu is one row that scrolls sideways: bring the current page's link into view.
+(function () {
+  var here = document.querySelector(".top nav a[aria-current=page]");
+  var row = here && here.closest("ul");
+  if (row && row.scrollWidth > row.clientWidth) {
+    row.scrollLeft = here.offsetLeft - (row.clientWidth - here.offsetWidth) / 2;
+  }
+})();

@@ -20,6 +20,11 @@ router = api_router()
 _GRAMS = (float | None, Field(description="Plant material in grams; null when unknown"))
 IntakeOut = schema("IntakeOut", "An intake and the findings for its night.", intake=Intake,
                    grams=_GRAMS, findings=list[Finding])
+IntakeChecked = schema(
+    "IntakeChecked", "An intake checked before it is taken or saved, and the findings for its "
+    "night as if it were taken.", intake=Intake, grams=_GRAMS, findings=list[Finding],
+    planned=(bool, Field(description="The time is still ahead: a planned intake (up to 24 h), "
+                         "checked but not savable until it has happened")))
 IntakeCorrected = schema("IntakeCorrected", None, intake=Intake, grams=_GRAMS)
 
 
@@ -33,12 +38,13 @@ class IntakeIn(Body):
     note: str | None = Text
 
 
-@router.post("/intakes/check", tags=["tonight"], response_model=IntakeOut)
+@router.post("/intakes/check", tags=["tonight"], response_model=IntakeChecked)
 def api_check_intake(ctx: Ctx, body: IntakeIn) -> JSONResponse:
-    """The intake as it would be saved and its safety findings; nothing is saved."""
+    """The intake as it would be saved and its safety findings; nothing is saved. A time up to
+    24 hours ahead is a planned intake, checked before it is taken."""
     p = safety.preview_intake(ctx, IntakeInput(**body.model_dump()))
     return plain({"intake": p.draft.intake, "grams": p.draft.intake.grams,
-                  "findings": p.findings})
+                  "findings": p.findings, "planned": p.planned})
 
 
 @router.post("/intakes", tags=["tonight"], status_code=201, response_model=IntakeOut)
