@@ -28,6 +28,7 @@ from nightleaf.cli import (
     report,
     safety,
     serve,
+    server,
     summary,
     transfer,
 )
@@ -77,6 +78,7 @@ safety.register(app)
 transfer.register(app)
 report.register(app)
 serve.register(app)
+server.register(app)
 
 
 class _Argument(TyperArgument):
