@@ -13,6 +13,8 @@ from nightleaf.model import clock
 from nightleaf.model.entities import (
     Batch,
     Condition,
+    Experiment,
+    ExperimentNight,
     Intake,
     Journal,
     Medicine,
@@ -138,6 +140,21 @@ def simulate_journal(nights: int = 90, *, seed: int = 42, last_night: date = dat
         for item in j.routine:
             if rng.random() < 0.7:
                 j.routine_checks.append(RoutineCheck(item_id=item.id or 0, night=night))
+    if nights >= 4:  # a self-experiment (issue 12) over the last nights: timing, stopped early
+        period = min(7, nights // 2)
+        start = last_night - timedelta(days=2 * period - 1)
+        j.experiments.append(Experiment(
+            id=1, name="earlier intake", compare="timing", arm_a="60", arm_b="120",
+            period=period, pairs=1, washout=min(2, period - 2) if period > 2 else 0,
+            outcome="tst", mid=15.0, analysis="AR(1) GLS", seed=seed, start=start,
+            end=last_night, tz=tz, status="stopped", stopped_reason="simulated stop",
+            stopped_at=clock.night_time(last_night, time(23, 30), tz),
+            created_at=clock.night_time(start - timedelta(days=1), time(20, 0), tz)))
+        arms = "AB" if rng.random() < 0.5 else "BA"
+        j.experiment_nights.extend(
+            ExperimentNight(1, start + timedelta(days=k), arms[k // period],
+                            k % period < (min(2, period - 2) if period > 2 else 0))
+            for k in range(2 * period))
     return j
 
 

@@ -162,6 +162,9 @@ READS: list[tuple[tuple[str, ...], str, Callable[[Any], Any]]] = [
     (("condition", "list"), "/api/conditions",
      lambda r: [c["condition"] for c in r["conditions"]]),
     (("profile", "show"), "/api/profile", lambda r: r["profile"]),
+    (("experiment", "list"), "/api/experiments", lambda r: r),
+    (("experiment", "show", "1"), "/api/experiments/1", lambda r: r),
+    (("experiment", "result", "1"), "/api/experiments/1/result", lambda r: r),
 ]
 
 

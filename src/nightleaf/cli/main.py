@@ -20,6 +20,7 @@ from typer.core import TyperArgument, TyperOption
 from nightleaf import __version__
 from nightleaf.cli import (
     common,
+    experiment,
     journal,
     log,
     nights,
@@ -27,6 +28,7 @@ from nightleaf.cli import (
     report,
     safety,
     serve,
+    server,
     summary,
     transfer,
 )
@@ -69,12 +71,14 @@ def _root(
 journal.register(app)
 log.register(app)
 nights.register(app)
+experiment.register(app)
 summary.register(app)
 plan.register(app)
 safety.register(app)
 transfer.register(app)
 report.register(app)
 serve.register(app)
+server.register(app)
 
 
 class _Argument(TyperArgument):

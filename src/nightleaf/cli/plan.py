@@ -52,6 +52,8 @@ def tonight(
     s = t.settings
     console.print(f"[bold]Tonight[/bold] — the night of {t.night:%a %d %b %Y} ({p.tz}); "
                   f"now {t.now:%H:%M}")
+    if t.experiment_arm:
+        console.print(f"[bold]Experiment[/bold] {t.experiment_arm}")
     console.print(f"Your settings: bedtime {s['target_bedtime']}, lead time {s['lead_minutes']} "
                   f"min, wake {s['target_wake'] or 'not set'}. [dim]Your own settings, not a "
                   "recommendation.[/dim]")

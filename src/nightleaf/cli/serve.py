@@ -1,6 +1,8 @@
-"""``serve``: the local web app."""
+"""``serve``: the local web app, or (``--multi-user``) server mode on PostgreSQL."""
 
 from __future__ import annotations
+
+import os
 
 import typer
 
@@ -31,11 +33,36 @@ def _check_port_free(host: str, port: int) -> None:
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (local only by default)."),
     port: int = typer.Option(DEFAULT_PORT, "--port", min=1, max=65535, help="Port to listen on."),
+    multi_user: bool = typer.Option(False, "--multi-user",
+                                    help="Server mode: sign-in, many people, PostgreSQL only."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Worker processes (server mode)."),
+    allowed_host: list[str] = typer.Option(
+        [], "--allowed-host", help="A name this server answers to, e.g. nightleaf.example.org "
+        "(server mode; repeat for several)."),
+    forwarded_allow_ips: str = typer.Option(
+        "127.0.0.1", "--forwarded-allow-ips",
+        help="Proxies trusted for X-Forwarded-Proto/For (server mode; e.g. Caddy's address)."),
 ) -> None:
-    """Start the local web app (http://127.0.0.1:8765)."""
+    """Start the local web app (http://127.0.0.1:8765), or server mode with --multi-user."""
     _check_port_free(host, port)
     import uvicorn
 
+    if multi_user:
+        url = _state["db"]
+        if not url:
+            raise ConfigError("server mode needs --db postgresql+psycopg://user@host/db")
+        from nightleaf.services.accounts import open_server_store
+
+        open_server_store(str(url)).dispose()  # refuse SQLite or a dead server in one line
+        os.environ["NIGHTLEAF_DATABASE_URL"] = str(url)
+        os.environ["NIGHTLEAF_ALLOWED_HOSTS"] = ",".join(
+            [*allowed_host, "127.0.0.1", "localhost", "::1"])
+        console.print(f"nightleaf server mode on http://{host}:{port} ({workers} worker(s)).")
+        uvicorn.run("nightleaf.web.auth:server_app", factory=True, host=host, port=port,
+                    workers=workers, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
+                    log_level="warning")
+        return
     from nightleaf.web.app import create_app, settle_memory
 
     app = create_app(_state["db"])

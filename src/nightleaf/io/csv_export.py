@@ -157,6 +157,26 @@ TABLES: tuple[Table, ...] = (
         _c("heavy_metals", "", "pass | fail | unknown"), _c("microbial", "", "pass | fail | unknown"),
         _c("pesticides", "", "pass | fail | unknown"), _c("note", "", "free text"),
     )),
+    Table("experiments.csv", "Self-experiments: the plan, fixed before the first night", (
+        ID, _c("name", "", "the experiment's name"),
+        _c("compare", "", "timing | amount | product | none"),
+        _c("arm_a", "", "arm A: lead minutes, own grams, a product name, or none"),
+        _c("arm_b", "", "arm B, in the same terms"),
+        _c("period", "nights", "nights per period"), _c("pairs", "count", "pairs of periods"),
+        _c("washout", "nights", "wash-out nights at the start of each period"),
+        _c("outcome", "", "primary outcome: tst | sol | waso | se | pain"),
+        _c("mid", "outcome unit", "minimal important difference chosen before the start"),
+        _c("analysis", "", "planned analysis"), _c("seed", "", "seed of the random order"),
+        _c("start", "date", "first night"), _c("end", "date", "last planned night"), TZ,
+        _c("status", "", "planned | stopped"),
+        _c("stopped_reason", "", "why it was stopped early"),
+        *_instant("stopped_at", "stopped_at", "when it was stopped"),
+        *_instant("created_at", "created_at", "when it was set up"),
+    )),
+    Table("experiment_nights.csv", "The schedule of each self-experiment, one row per night", (
+        _c("experiment_id", "", "experiments.csv id"), NIGHT,
+        _c("arm", "", "A | B"), _c("washout", "true/false", "a wash-out night (not analysed)"),
+    )),
 )
 
 #: the nightly metrics table; each getter reads a ``nightleaf.stats.window.NightRow``
@@ -197,7 +217,8 @@ NIGHTLY = Table("nightly_metrics.csv", "One row per night of the exported range:
 _ATTR = {"intakes.csv": "intakes", "substances.csv": "substances", "sleep_diary.csv": "sleep",
          "sleep_episodes.csv": "episodes", "pain.csv": "pain", "symptoms.csv": "symptoms",
          "notes.csv": "notes", "medicines.csv": "medicines", "conditions.csv": "conditions",
-         "products.csv": "products", "batches.csv": "batches"}
+         "products.csv": "products", "batches.csv": "batches",
+         "experiments.csv": "experiments", "experiment_nights.csv": "experiment_nights"}
 
 
 def _cell(v: Any) -> str:

@@ -38,7 +38,8 @@ def calendar(reminders: Sequence[Reminder], *, stamp: datetime, person_id: int =
         ev = Event.new(uid=uid_for(r.key, person_id), summary=r.summary, description=r.description,
                        start=start, end=start + timedelta(minutes=r.duration_minutes),
                        stamp=clock.ensure_utc(stamp), sequence=0)
-        ev.add("RRULE", vRecur(freq="DAILY"))
+        if r.repeat:
+            ev.add("RRULE", vRecur(freq="DAILY"))
         ev.add("TRANSP", "TRANSPARENT")
         alarm = Alarm.new(description=r.summary)
         alarm.add("ACTION", "DISPLAY")

@@ -567,6 +567,11 @@ def render_report_pdf(d: ReportData) -> PdfBytes:
     w.table(tables["compare"], size=8)
     w.table(tables["symptoms"], size=8)
     w.table(tables["substances"], size=8)
+    for heading, lines, table in experiment_blocks(d):
+        w.h2(heading, need=45)
+        for line in lines:
+            w.para(line, size=8)
+        w.table(table, title=False, size=7.5)
     w.h2("How to read this report")
     w.bullets([
         "A night is named by the evening on which it begins; the morning pain rating belongs "
@@ -584,6 +589,72 @@ def render_report_pdf(d: ReportData) -> PdfBytes:
     return out
 
 
+# -- self-experiments (issue 12): a separate block --------------------------------------------
+def _signed(v: float | None) -> str:
+    return "\u2014" if v is None else f"{v:+.1f}"
+
+
+def _pct(v: float | None) -> str:
+    return "\u2014" if v is None else f"{100 * v:.0f}%"
+
+
+def experiment_blocks(d: ReportData) -> list[tuple[str, list[str], TableData]]:
+    """Per experiment: its heading, plain-words paragraphs (design, adherence, result with its
+    uncertainty) and the table of every outcome with the sensitivity lines."""
+    out = []
+    for x in d.experiments:
+        r = x.result
+        adh = r["adherence"]
+        primary = r["outcomes"][0]
+        status = "final result" if r["final"] else f"{r['note']} (nights up to {r['as_of']})"
+        lines = [x.design,
+                 f"Adherence: the logged intake matched the assigned arm on {adh['matched']} of "
+                 f"{adh['nights']} nights ({adh['not_matched']} did not match).",
+                 f"Result ({status}): {primary['verdict']}."]
+        if primary["effect"] is not None and primary["interval"]:
+            lo, hi = primary["interval"]
+            lines.append(
+                f"B minus A on {primary['metric']}: {_signed(primary['effect'])} {primary['unit']}"
+                f" (95% credible interval {lo:+.1f} to {hi:+.1f}); probability B is better "
+                f"{_pct(primary['p_benefit'])}, better by at least the chosen difference "
+                f"({primary['mid']:g}) {_pct(primary['p_benefit_mid'])}, worse by at least that "
+                f"{_pct(primary['p_harm_mid'])}. The interval shows the uncertainty: values "
+                "anywhere in it are compatible with these nights.")
+        elif primary.get("message"):
+            lines.append(f"No estimate yet: {primary['message']}.")
+        for h in r["harms"]:
+            lines.append(f"Harms logged, arm {h['arm']}: {h['entries']} "
+                         f"{h['kind'].replace('_', ' ')} entries on {h['nights']} nights "
+                         f"(mean severity {h['mean_severity']:g} of 4).")
+        others = [f"{o['metric']} {_signed(o['effect'])} {o['unit']}"
+                  + (f" ({o['interval'][0]:+.1f} to {o['interval'][1]:+.1f})"
+                     if o["interval"] else "") + f": {o['verdict']}"
+                  for o in r["outcomes"][1:]]
+        if others:
+            lines.append("Other outcomes, B minus A (95% interval): " + "; ".join(others) + ".")
+        rows: list[tuple[str, ...]] = []
+        for k, o in enumerate(r["outcomes"][:1]):
+            iv = o["interval"]
+            rows.append((f"{o['metric']} ({o['unit']})" + (" \u2014 main" if k == 0 else ""),
+                         _signed(o["effect"]), f"{iv[0]:+.1f} to {iv[1]:+.1f}" if iv else "\u2014",
+                         _pct(o["p_benefit"]), str(o["n_nights"]), o["verdict"]))
+            if k == 0:
+                for e in (o["per_protocol"], o["carry_over"]):
+                    if e is None:
+                        continue
+                    ei = e["interval"]
+                    rows.append((f"  sensitivity: {e['analysis']}", _signed(e["effect"]),
+                                 f"{ei[0]:+.1f} to {ei[1]:+.1f}" if ei else "\u2014",
+                                 _pct(e["p_benefit"]), str(e["n_nights"]), e["verdict"]))
+        table = TableData(f"Self-experiment: {r['name']} \u2014 effect of B against A",
+                          ("outcome", "B \u2212 A", "95% interval", "P(B better)", "nights",
+                           "verdict"), tuple(rows), (3.2, 1.1, 1.6, 1.1, 0.8, 3.2),
+                          note="A single person's randomized comparison; it cannot rule out "
+                          "chance and is not a dose recommendation.")
+        out.append((f"Self-experiment: {r['name']}", lines, table))
+    return out
+
+
 # -- HTML ------------------------------------------------------------------------------------
 def render_report_html(d: ReportData) -> bytes:
     """The same report as one self-contained HTML page (for the web app or a browser print)."""
@@ -595,4 +666,5 @@ def render_report_html(d: ReportData) -> bytes:
     imgs = {name: base64.b64encode(png).decode("ascii") for name, png in charts(d).items()}
     alts = {name: alt for name, alt, _ in CHARTS}
     return env.get_template("report.html").render(
-        d=d, t=report_tables(d), charts=imgs, alts=alts, disclaimer=DISCLAIMER).encode("utf-8")
+        d=d, t=report_tables(d), charts=imgs, alts=alts, disclaimer=DISCLAIMER,
+        experiments=experiment_blocks(d)).encode("utf-8")

@@ -244,6 +244,52 @@ class Note:
     person_id: int = 1
 
 
+EXPERIMENT_STATUSES = ("planned", "running", "stopped", "finished")
+
+
+@dataclass
+class Experiment:
+    """A self-experiment's plan, fixed before its first night (only the stop fields change).
+
+    ``arm_a``/``arm_b`` are the person's own settings as text: lead minutes for ``timing``,
+    their own amount for ``amount``, a product name for ``product``, ``"none"`` for no kratom.
+    ``end`` is the planned last night; ``status`` is ``planned`` until ``stopped`` (early, with a
+    reason); running/finished are derived from the date and never stored as a plan change.
+    """
+
+    name: str
+    compare: str
+    arm_a: str
+    arm_b: str
+    period: int
+    pairs: int
+    washout: int
+    outcome: str
+    mid: float
+    analysis: str
+    seed: int
+    start: date
+    end: date
+    tz: str
+    created_at: datetime
+    status: str = "planned"
+    stopped_reason: str | None = None
+    stopped_at: datetime | None = None
+    id: int | None = None
+    person_id: int = 1
+
+
+@dataclass
+class ExperimentNight:
+    """One scheduled night of an experiment, stored so the schedule cannot drift from the seed."""
+
+    experiment_id: int
+    night: date
+    arm: str  # "A" | "B"
+    washout: bool
+    person_id: int = 1
+
+
 @dataclass
 class Journal:
     """Everything one person has recorded, as plain objects (used by export/import and tests)."""
@@ -262,6 +308,8 @@ class Journal:
     routine: list[RoutineItem] = field(default_factory=list)
     routine_checks: list[RoutineCheck] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    experiments: list[Experiment] = field(default_factory=list)
+    experiment_nights: list[ExperimentNight] = field(default_factory=list)
 
 
 def _journal_lists() -> dict[str, type]:

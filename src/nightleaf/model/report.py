@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nightleaf import __version__
 from nightleaf.model import clock
@@ -44,6 +44,15 @@ class Change:
         return self.n_first >= MIN_NIGHTS_PER_HALF and self.n_second >= MIN_NIGHTS_PER_HALF
 
 
+@dataclass(frozen=True)
+class ExperimentSection:
+    """One self-experiment for the clinician report: the fixed plan in words and its result as
+    ``nightleaf experiment result --json`` gives it (``final``, ``outcomes``, ``adherence``...)."""
+
+    design: str
+    result: dict[str, Any]
+
+
 @dataclass
 class ReportData:
     generated_at: datetime  # UTC
@@ -63,6 +72,7 @@ class ReportData:
     findings_night: date
     changes: list[Change] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    experiments: list[ExperimentSection] = field(default_factory=list)
     version: str = __version__
 
     @property

@@ -31,6 +31,7 @@ class Reminder:
     start: datetime  # naive local wall-clock time of the first occurrence (zone: ``tz``)
     tz: str
     duration_minutes: int = 5
+    repeat: bool = True  # daily; False for a one-off (a self-experiment's night)
 
 
 def _on_night(night: date, wall: time) -> datetime:

@@ -25,6 +25,9 @@ class Context:
     store: Store
     clock: Callable[[], datetime] = field(default=_utcnow)
     person_id: int = 1
+    #: server mode: called with the repository at the end of every transaction, before commit
+    #: (the audit row goes into the same transaction: if it cannot be written, nothing is)
+    on_commit: Callable[[Repo], None] | None = None
 
     def now(self) -> datetime:
         return self.clock()
@@ -34,6 +37,8 @@ class Context:
         """One transaction on this person's journal (``Store.tx`` scoped to ``person_id``)."""
         with self.store.tx(self.person_id) as repo:
             yield repo
+            if self.on_commit is not None:
+                self.on_commit(repo)
 
     def profile(self) -> Profile:
         """The saved profile, or a default one (system zone) when none is saved yet."""

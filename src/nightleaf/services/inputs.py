@@ -181,3 +181,20 @@ class RoutineItemInput(_Input):
 ALL_INPUTS: tuple[type[_Input], ...] = (SleepInput, MorningInput, IntakeInput, PainInput,
                                          SymptomInput, SubstanceInput, ProfileInput,
                                          ProductInput, BatchInput, RoutineItemInput)
+
+
+@dataclass
+class ExperimentInput(_Input):
+    """What a person types to set up an experiment; attribute names are the field ids."""
+
+    name: str = ""
+    compare: str = ""
+    a: str = ""
+    b: str = ""
+    period: str | None = None
+    pairs: str | None = None
+    washout: str | None = None
+    outcome: str | None = None
+    mid: str | None = None
+    start: str | None = None
+    seed: str | None = None

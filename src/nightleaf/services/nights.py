@@ -9,6 +9,7 @@ from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.services import summary
 from nightleaf.services.context import Context
+from nightleaf.services.experiments import experiment_arms
 from nightleaf.services.parse import resolve_night
 from nightleaf.sleep.diary import NightMetrics
 from nightleaf.stats.nightly import Night, NightSymptom, nightly
@@ -111,7 +112,9 @@ def night_row(n: Night, tz: str) -> NightRow:
 
 def nightly_window(ctx: Context, first: date, last: date) -> tuple[Night, ...]:
     """Every night ``first..last`` with its figures, from one bulk read of the store."""
-    return nightly(first_night=first, last_night=last, profile=ctx.profile(),
+    with ctx.tx() as repo:
+        arms = experiment_arms(repo, first, last)
+    return nightly(first_night=first, last_night=last, profile=ctx.profile(), arms=arms,
                    **summary.window_records(ctx, first, last))
 
 

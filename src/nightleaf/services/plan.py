@@ -83,6 +83,8 @@ class Tonight:
     findings: list[Finding]
     findings_status: str
     planned_amount: str | None = None
+    #: tonight's arm of a running self-experiment, in words ("arm B: intake at 21:00 ...")
+    experiment_arm: str | None = None
 
 
 def explanation(profile: Profile) -> Explanation:
@@ -146,7 +148,15 @@ def tonight(ctx: Context, *, amount: str | None = None, product: str | None = No
     return Tonight(night=night, now=now.astimezone(z), settings=settings, plan=plan,
                    explanation=explanation(profile), logged=logged, consistency=cons,
                    findings=findings, findings_status=status,
-                   planned_amount=planned.amount.label() if planned else None)
+                   planned_amount=planned.amount.label() if planned else None,
+                   experiment_arm=_experiment_arm(ctx, night))
+
+
+def _experiment_arm(ctx: Context, night: date) -> str | None:
+    from nightleaf.services.experiments import tonight_arm
+
+    arm = tonight_arm(ctx, night)
+    return f"{arm.name} — {arm.text}" if arm is not None else None
 
 
 def _regularity(profile: Profile, entries: list[SleepEntry], first: date,
@@ -178,7 +188,10 @@ def reminders_calendar(ctx: Context) -> Reminders:
     profile = ctx.profile()
     with ctx.tx() as repo:
         items = repo.all(RoutineItem)
-    rs = reminders(profile, items, clock.tonight(now, profile.tz))
+        from nightleaf.services.experiments import experiment_reminders
+
+        extra = experiment_reminders(repo, profile, clock.tonight(now, profile.tz))
+    rs = reminders(profile, items, clock.tonight(now, profile.tz)) + extra
     cal = ics.calendar(rs, stamp=now, person_id=ctx.person_id)
     download = Download(ics.calendar_bytes(cal), "nightleaf-reminders.ics", "text/calendar")
     return Reminders(download, profile.tz, [

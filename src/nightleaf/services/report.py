@@ -25,7 +25,13 @@ from nightleaf.model.entities import (
     Substance,
     Symptom,
 )
-from nightleaf.model.report import MIN_NIGHTS_PER_HALF, Change, ReportData, SymptomRow
+from nightleaf.model.report import (
+    MIN_NIGHTS_PER_HALF,
+    Change,
+    ExperimentSection,
+    ReportData,
+    SymptomRow,
+)
 from nightleaf.services import safety as safety_svc
 from nightleaf.services import summary as summary_svc
 from nightleaf.services.context import Context
@@ -228,7 +234,29 @@ def build_report(ctx: Context, first: str | None = None, last: str | None = None
     if halves:
         data.changes = _changes(*halves)
     data.summary = _summary(data)
+    data.experiments = _experiments(ctx, start, end)
     return data
+
+
+def _experiments(ctx: Context, first: date, last: date) -> list[ExperimentSection]:
+    """The self-experiments that ran during the period (kept apart: their own section)."""
+    from nightleaf.services import experiments as exp_svc
+
+    out = []
+    for v in exp_svc.list_experiments(ctx):
+        if v.start > last or v.end < first:
+            continue
+        pairs = "1 pair" if v.pairs == 1 else f"{v.pairs} pairs"
+        design = (f"Design: arm A = {v.a_text}; arm B = {v.b_text}. {pairs} of "
+                  f"{v.period}-night periods from {v.start} to {v.end}, each pair AB or BA at "
+                  f"random (seed {v.seed}); the first {v.washout} nights of each period are "
+                  f"wash-out (logged, not in the main analysis). Main outcome {v.outcome}, "
+                  f"smallest difference that matters {v.mid:g}, fixed before the first night. "
+                  f"Analysis: {v.analysis}.")
+        if v.stopped_reason:
+            design += f" Stopped early: {v.stopped_reason}."
+        out.append(ExperimentSection(design, exp_svc.result(ctx, v.id)))
+    return out
 
 
 def _substance_nights(items: list[Substance]) -> dict[str, int]:

@@ -32,7 +32,7 @@ the dashboard, the calendar and the clinician report — reads its nightly figur
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -97,10 +97,12 @@ def nightly(
     intakes: Iterable[Intake] = (),
     pain: Iterable[PainRating] = (),
     symptoms: Iterable[Symptom] = (),
+    arms: Mapping[date, str] | None = None,
 ) -> tuple[Night, ...]:
     """One :class:`Night` for every night ``first_night..last_night`` (inclusive, oldest first).
 
-    Records outside the window are ignored.
+    Records outside the window are ignored. ``arms`` maps the nights of a self-experiment to
+    their arm ("A"/"B").
     """
     def inside(n: date) -> bool:
         return first_night <= n <= last_night
@@ -128,5 +130,6 @@ def nightly(
             intake=intake_by_night.get(n),
             pain=pain_by_night.get(n),
             symptoms=sym_by_night.get(n, ()),
+            experiment_arm=(arms or {}).get(n),
         ))
     return tuple(out)

@@ -193,6 +193,9 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: server mode: set ``nightleaf.person_id`` (``SET LOCAL``) at the start of each
+        #: transaction, which PostgreSQL row-level security reads
+        self.set_person = False
 
     @property
     def dialect(self) -> str:
@@ -224,6 +227,9 @@ class Store:
 
         try:
             with self.engine.begin() as conn:
+                if self.set_person:
+                    conn.execute(text("SELECT set_config('nightleaf.person_id', :v, true)"),
+                                 {"v": str(int(person_id))})
                 yield Repo(conn, person_id)
         except SQLAlchemyError as exc:
             raise translate(exc) from exc

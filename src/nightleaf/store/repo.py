@@ -250,8 +250,13 @@ class Repo:
             order = [table.c.position]
         elif cls is e.SleepEntry:
             order = [table.c.night]
+        elif cls is e.ExperimentNight:
+            order = [table.c.experiment_id, table.c.night]
+        elif cls is e.Experiment:
+            order = [table.c.start]
+        ids = [table.c.id] if "id" in table.c else []
         cols, build = _reader(cls, table)
-        return [build(r) for r in _read(self.conn, cols, [and_(*cond)], [*order, table.c.id])]
+        return [build(r) for r in _read(self.conn, cols, [and_(*cond)], [*order, *ids])]
 
     # -- profile ---------------------------------------------------------------------------
     def profile(self) -> e.Profile | None:
@@ -515,6 +520,27 @@ class Repo:
         self.conn.execute(insert(t.routine_check).values(
             person_id=self.person_id, item_id=chk.item_id, night=chk.night, done=chk.done))
 
+    # -- self-experiments ------------------------------------------------------------------
+    def add_experiment(self, exp: e.Experiment, nights: Sequence[e.ExperimentNight]) -> e.Experiment:
+        """Save a plan and its schedule together (the schedule gets the new experiment's id)."""
+        saved = self.add(exp)
+        self.add_many([dataclasses.replace(n, experiment_id=e.saved_id(saved)) for n in nights])
+        return saved
+
+    def experiment_nights(self, experiment_id: int) -> list[e.ExperimentNight]:
+        c = t.experiment_night.c
+        rows = self.conn.execute(
+            select(t.experiment_night).where(c.person_id == self.person_id,
+                                             c.experiment_id == experiment_id).order_by(c.night))
+        return [_build(e.ExperimentNight, r) for r in rows]
+
+    def stop_experiment(self, experiment_id: int, reason: str, at: datetime) -> None:
+        """Record an early stop; the plan itself is never changed."""
+        c = t.experiment.c
+        self.conn.execute(update(t.experiment).where(
+            c.id == experiment_id, c.person_id == self.person_id,
+        ).values(status="stopped", stopped_reason=reason, stopped_at=at))
+
     # -- whole journal ---------------------------------------------------------------------
     # -- web import jobs (bookkeeping, not part of the journal) ------------------------------
     def put_import_job(self, values: dict[str, Any]) -> None:
@@ -561,6 +587,8 @@ class Repo:
             pain=self.all(e.PainRating), symptoms=self.all(e.Symptom),
             routine=self.all(e.RoutineItem), routine_checks=self.routine_checks(),
             notes=self.all(e.Note),
+            experiments=self.all(e.Experiment),
+            experiment_nights=self.all(e.ExperimentNight),
         )
 
     def save_journal(self, j: e.Journal) -> None:
@@ -570,7 +598,8 @@ class Repo:
         for items in (j.medicines, j.conditions, j.products, j.batches):
             self.add_many(items)
         self.add_intakes(j.intakes)
-        for more in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes):
+        for more in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes,
+                     j.experiments, j.experiment_nights):
             self.add_many(more)
         for ep in j.episodes:
             values = _row(ep, skip=("stages", "person_id"))

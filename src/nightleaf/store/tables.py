@@ -287,6 +287,50 @@ note = Table(
 )
 
 
+# --- self-experiments (issue 12) -------------------------------------------------------------
+#: The plan, fixed before the first night (CENT 2015 / SPENT 2019): arms, outcome, MID, analysis
+#: and seed. Only ``status``/``stopped_*`` change after the start.
+experiment = Table(
+    "experiment", metadata,
+    Column("id", Integer, primary_key=True),
+    _person(),
+    Column("name", String(200), nullable=False),
+    Column("compare", String(16), nullable=False),
+    Column("arm_a", String(200), nullable=False),
+    Column("arm_b", String(200), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("pairs", Integer, nullable=False),
+    Column("washout", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("mid", Float, nullable=False),
+    Column("analysis", Text, nullable=False),
+    Column("seed", BigInteger, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("stopped_reason", Text),
+    Column("stopped_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("compare IN ('timing', 'amount', 'product', 'none')", name="compare"),
+    CheckConstraint("status IN ('planned', 'running', 'stopped', 'finished')", name="status"),
+    CheckConstraint("period >= 1 AND pairs >= 1 AND washout >= 0 AND washout < period",
+                    name="design"),
+    Index(None, "person_id", "start"),
+)
+
+#: The schedule derived from the seed, stored so it cannot drift if the draw ever changes.
+experiment_night = Table(
+    "experiment_night", metadata,
+    _person(),
+    Column("experiment_id", Integer, ForeignKey("experiment.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("night", Date, primary_key=True),
+    Column("arm", String(1), nullable=False),
+    Column("washout", Boolean, nullable=False),
+    CheckConstraint("arm IN ('A', 'B')", name="arm"),
+)
+
 #: states of a web import job (``web.import_jobs``)
 IMPORT_STATES = ("queued", "running", "done", "failed")
 
@@ -332,4 +376,97 @@ JOURNAL_TABLES: tuple[tuple[str, Table], ...] = (
     ("routine", routine_item),
     ("routine_checks", routine_check),
     ("notes", note),
+    ("experiments", experiment),
+    ("experiment_nights", experiment_night),
 )
+
+
+# -- server mode (issue 15): accounts, sessions, shares, follows, audit ---------------------------
+# These tables exist on every journal (one schema, one migration chain) but only server mode
+# writes them. They are not parts of a person's journal: the JSON backup and the store's wipe
+# leave them alone (``SERVER_TABLES``, not ``JOURNAL_TABLES``).
+#
+# Citus readiness: the tables a person owns (``share``, ``follow``, ``audit``) carry
+# ``person_id`` as the first column of their primary key, so they can be distributed by person
+# (or, with an organisation column later, by organisation) without a key change. ``account`` and
+# ``session`` are looked up by email / session hash before anyone is known, so they stay
+# keyed by their own id and would become Citus *reference* tables. The journal tables of 0001
+# keep their single ``id`` key; docs/server.md says what moving them takes.
+
+ROLES = ("person", "clinician", "admin")
+SHARE_SCOPES = ("report", "journal")
+
+account = Table(
+    "account", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("password_changed_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('person', 'clinician', 'admin')", name="role"),
+)
+
+session = Table(
+    "session", metadata,
+    # SHA-256 of the cookie's value: a database read does not hand out live sessions
+    Column("id_hash", String(64), primary_key=True),
+    Column("account_id", Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),  # the absolute timeout
+    Column("revoked_at", UTCDateTime),
+    Column("ip", String(64)),
+    Column("user_agent", String(300)),
+    Index(None, "account_id"),
+)
+
+share = Table(
+    "share", metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", String(32), primary_key=True),  # a public handle for listing and revoking
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scope", String(16), nullable=False),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("label", String(200)),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("max_uses", Integer),
+    Column("uses", Integer, nullable=False),
+    Column("revoked_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("scope IN ('report', 'journal')", name="scope"),
+    CheckConstraint("max_uses IS NULL OR max_uses > 0", name="max_uses"),
+)
+
+follow = Table(
+    "follow", metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("clinician_id", Integer, ForeignKey("account.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+audit = Table(
+    "audit", metadata,
+    # 0 = no person (a failed sign-in for an unknown email). No foreign key: the trail outlives
+    # the journal it describes. Each person's rows form their own hash chain (seq 1, 2, ...).
+    Column("person_id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_id", Integer),  # the account, None for a share link or nobody
+    Column("action", String(32), nullable=False),
+    Column("object", String(200), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("via", String(16), nullable=False),  # session | share | cli | anonymous
+    Column("share_id", String(32)),
+    Column("ip", String(64)),
+    Column("outcome", String(16), nullable=False),  # ok | denied | failed
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+#: the server-mode tables, in creation order (not part of a person's journal or backup)
+SERVER_TABLES: tuple[Table, ...] = (account, session, share, follow, audit)

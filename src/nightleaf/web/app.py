@@ -35,9 +35,17 @@ def settle_memory() -> None:
 
 
 def create_app(db_url: str | None = None, *, context: Context | None = None,
-               allowed_hosts: Iterable[str] = LOCAL_NAMES) -> FastAPI:
-    """The web app on one journal. ``allowed_hosts``: the names this server answers to."""
-    ctx = context or open_context(db_url)
+               allowed_hosts: Iterable[str] = LOCAL_NAMES, multi_user: bool = False) -> FastAPI:
+    """The web app on one journal. ``allowed_hosts``: the names this server answers to.
+
+    ``multi_user``: server mode (PostgreSQL only): sign-in, and each request's context is the
+    signed-in person's (see :mod:`nightleaf.web.auth`)."""
+    if multi_user:
+        from nightleaf.services.server import open_server_context
+
+        ctx = context or open_server_context(db_url)
+    else:
+        ctx = context or open_context(db_url)
     app = FastAPI(title="nightleaf", version=__version__,
                   description="Local journal API. Binds to 127.0.0.1; no data leaves the machine. "
                   "Unsafe methods take JSON bodies (or an X-CSRF-Token header).",
@@ -81,6 +89,11 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
             return JSONResponse({"error": msg, "field": where}, status_code=422)
         return page(request, "error.html", {"message": msg, "profile": None}, status_code=422)
 
+    app.state.multi_user = multi_user
+    if multi_user:
+        from nightleaf.web import auth
+
+        auth.register(app)
     api.register(app)
     pages.register(app)
 

@@ -27,6 +27,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("morning", "/morning", "Morning"),
     ("journal", "/journal", "Journal"),
     ("dashboard", "/dashboard", "Dashboard"),
+    ("experiments", "/experiments", "Experiments"),
     ("report", "/report", "Report"),
     ("products", "/products", "Products"),
     ("health", "/health", "Medicines & conditions"),

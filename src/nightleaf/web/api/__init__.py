@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from nightleaf.web.api.routes import (
     entries,
+    experiments,
     export,
     health,
     imports,
@@ -26,7 +27,7 @@ from nightleaf.web.api.routes import (
 )
 
 ROUTERS = (nights, profile, health, products, intakes, entries, routine, tonight, summary,
-           safety, imports, export)
+           safety, imports, export, experiments)
 
 
 

@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI
 
 from nightleaf.web.pages import (
     dashboard,
+    experiments,
     health,
     home,
     imports,
@@ -22,8 +23,8 @@ from nightleaf.web.pages import (
 )
 from nightleaf.web.security import require_csrf, require_upload_csrf
 
-MODULES: tuple[ModuleType, ...] = (home, tonight, morning, journal, dashboard, report, products,
-                                   health, safety, settings, install)
+MODULES: tuple[ModuleType, ...] = (home, tonight, morning, journal, dashboard, experiments, report,
+                                   products, health, safety, settings, install)
 
 
 def register(app: FastAPI) -> None:

@@ -1,18 +1,17 @@
 """import jobs kept in the journal
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 10:20:00
 
 Web import jobs (``web.import_jobs``) are stored so a server restart does not lose their
-status. Chained to 0001: no 0002 (experiments) revision existed when this was written; if one
-lands first, set ``down_revision = '0002'``.
+status. Chained after 0002 (self-experiments).
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,42 @@
+"""Opening server mode's context: PostgreSQL, schema up to date, the person set per transaction."""
+
+from __future__ import annotations
+
+import os
+
+from nightleaf.config import database_url
+from nightleaf.errors import ConfigError
+from nightleaf.services.accounts import open_server_store
+from nightleaf.services.context import Context, clock_from_env
+from nightleaf.store import Store
+from nightleaf.store.rls import ready, upgrade_locked
+
+
+def open_server_context(url: str | None = None) -> Context:
+    """The app-wide context of server mode: person 0 (nobody), whose transactions row-level
+    security shows nothing; each request replaces it with the signed-in person's."""
+    store = open_server_store(database_url(url))
+    store.set_person = True
+    clock = clock_from_env()
+    return Context(store=store, clock=clock, person_id=0) if clock else Context(
+        store=store, person_id=0)
+
+
+def upgrade_on_start(app_store: Store) -> None:
+    """Before serving: with NIGHTLEAF_MIGRATE_URL (the tables' owner) set, upgrade the schema
+    under an advisory lock (workers do not race); without it, refuse to serve an out-of-date
+    schema (the app role may not change tables)."""
+    owner_url = os.environ.get("NIGHTLEAF_MIGRATE_URL")
+    if owner_url:
+        owner = open_server_store(owner_url)
+        try:
+            upgrade_locked(owner)
+        finally:
+            owner.dispose()
+    if not ready(app_store):
+        raise ConfigError("the server database is not at the current schema: run `nightleaf "
+                          "server init --db OWNER_URL` (or set NIGHTLEAF_MIGRATE_URL)")
+
+
+def is_ready(store: Store) -> bool:
+    return ready(store)

@@ -1,0 +1,211 @@
+"""``nightleaf experiment``: a whole experiment logged through the CLI, night by night, with the
+clock pinned; and bad input refused with one line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from tests.support.common import Result
+
+Cli = Callable[..., Result]
+
+START = date(2027, 1, 4)
+#: 2 pairs of 7-night periods, 2 wash-out nights: 10 analysed nights per arm
+DESIGN = ("--period", "7", "--pairs", "2", "--washout", "2", "--start", START.isoformat(),
+          "--seed", "11")
+
+
+def _init(cli: Cli, monkeypatch: pytest.MonkeyPatch, *extra: str) -> None:
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-01-02T12:00:00+00:00")
+    r = cli("init", "--tz", "UTC", "--bedtime", "23:00", "--lead", "60")
+    assert r.code == 0, r.err
+    if extra:
+        r = cli("profile", "set", *extra)
+        assert r.code == 0, r.err
+
+
+def _hhmm(minutes: int) -> str:
+    m = minutes % 1440
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def _live_through(cli: Cli, monkeypatch: pytest.MonkeyPatch, schedule: list[dict[str, object]],
+                  effect_min: float, *, seed: int) -> None:
+    """Take the arm's intake each evening and log the diary the next morning: TST is 420 min
+    plus ``effect_min`` on B nights plus noise (SD 12 min)."""
+    rng = random.Random(seed)
+    for n in schedule:
+        night = date.fromisoformat(str(n["night"]))
+        lead = 60 if n["arm"] == "A" else 120
+        intake_at = 23 * 60 - lead
+        monkeypatch.setenv("NIGHTLEAF_NOW", f"{night}T{_hhmm(intake_at + 5)}:00+00:00")
+        r = cli("log", "intake", "2 g", "--at", _hhmm(intake_at))
+        assert r.code == 0, r.err
+        tst = round(420 + (effect_min if n["arm"] == "B" else 0) + rng.gauss(0, 12))
+        # tried 23:00, SOL 15, WASO 10: final awakening = 23:00 + 15 + 10 + TST
+        final = 23 * 60 + 15 + 10 + tst
+        morning = night + timedelta(days=1)
+        monkeypatch.setenv("NIGHTLEAF_NOW", f"{morning}T{_hhmm(final + 30)}:00+00:00")
+        r = cli("log", "sleep", "--night", night.isoformat(), "--into-bed", "22:50",
+                "--tried", "23:00", "--sol", "15", "--waso", "10", "--final", _hhmm(final),
+                "--out", _hhmm(final + 10))
+        assert r.code == 0, r.err
+
+
+def _after_the_end(monkeypatch: pytest.MonkeyPatch, schedule: list[dict[str, object]]) -> None:
+    last = date.fromisoformat(str(schedule[-1]["night"]))
+    monkeypatch.setenv("NIGHTLEAF_NOW", f"{last + timedelta(days=1)}T12:00:00+00:00")
+
+
+def _new(cli: Cli, *args: str) -> dict[str, object]:
+    r = cli("experiment", "new", "earlier intake", "--compare", "timing", "--a", "60",
+            "--b", "120", *args, "--json")
+    assert r.code == 0, r.err
+    created: dict[str, object] = json.loads(r.out)
+    return created
+
+
+def test_a_known_effect_logged_through_the_cli_is_inside_the_interval(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _init(cli, monkeypatch)
+    created = _new(cli, *DESIGN)
+    shown = json.loads(cli("experiment", "show", str(created["id"]), "--json").out)
+    schedule = shown["schedule"]
+    assert len(schedule) == 28 and schedule[0] == {"night": "2027-01-04", "arm": schedule[0]["arm"],
+                                                  "washout": True}
+    assert sum(n["arm"] == "B" for n in schedule) == 14
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-01-10T21:00:00+00:00")
+    interim = json.loads(cli("experiment", "result", str(created["id"]), "--json").out)
+    assert interim["final"] is False and interim["note"] == "interim; this can change"
+
+    _live_through(cli, monkeypatch, schedule, effect_min=40, seed=5)
+    _after_the_end(monkeypatch, schedule)
+    r = cli("experiment", "result", str(created["id"]), "--json")
+    assert r.code == 0, r.err
+    res = json.loads(r.out)
+    assert res["final"] is True
+    tst = res["outcomes"][0]
+    assert tst["metric"] == "tst" and tst["n_nights"] == 20
+    lo, hi = tst["interval"]
+    assert lo <= 40 <= hi
+    assert tst["verdict"] == "B is likely better by at least what you said matters"
+    assert tst["p_benefit"] > 0.975 and tst["p_harm_mid"] < 0.01
+    assert res["adherence"] == {"nights": 28, "matched": 28, "not_matched": 0}
+    # the plain-text result says the same, and tonight's arm is gone after the end
+    text = cli("experiment", "result", str(created["id"])).out
+    assert "final result" in text and "B is likely better" in text
+
+
+def test_no_effect_gives_no_better_verdict(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _init(cli, monkeypatch)
+    created = _new(cli, *DESIGN)
+    schedule = json.loads(cli("experiment", "show", str(created["id"]), "--json").out)["schedule"]
+    _live_through(cli, monkeypatch, schedule, effect_min=0, seed=9)
+    _after_the_end(monkeypatch, schedule)
+    res = json.loads(cli("experiment", "result", str(created["id"]), "--json").out)
+    assert res["final"] is True
+    assert not res["outcomes"][0]["verdict"].startswith("B is likely better")
+    lo, hi = res["outcomes"][0]["interval"]
+    assert lo <= 0 <= hi
+
+
+def test_stopping_early_is_recorded_and_the_result_stays_interim(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _init(cli, monkeypatch)
+    created = _new(cli, *DESIGN)
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-01-08T10:00:00+00:00")
+    r = cli("experiment", "stop", str(created["id"]), "--reason", "travel", "--json")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["stopped_reason"] == "travel"
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-03-01T10:00:00+00:00")
+    res = json.loads(cli("experiment", "result", str(created["id"]), "--json").out)
+    assert res["final"] is False and res["status"] == "stopped"
+    assert all(o["verdict"] == "not enough nights yet" for o in res["outcomes"])
+    # a stopped experiment frees its remaining nights for a new one
+    _new(cli, "--start", "2027-03-02", "--seed", "3")
+
+
+def _counts(cli: Cli) -> int:
+    r = cli("experiment", "list", "--json")
+    return len(json.loads(r.out))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--compare", "timing", "--a", "60", "--b", "120", "--start", "2027-01-01"), "in the past"),
+    (("--compare", "product", "--a", "Red", "--b", "Nope", "--start", "2027-02-01"),
+     "unknown product 'Nope'"),
+    (("--compare", "amount", "--a", "2", "--b", "5", "--start", "2027-02-01"),
+     "above your own ceiling"),
+    (("--compare", "timing", "--a", "60", "--b", "120", "--pairs", "0",
+      "--start", "2027-02-01"), "--pairs"),
+    (("--compare", "timing", "--a", "60", "--b", "120", "--start", "2027-01-10"),
+     "overlap experiment 1"),
+    (("--compare", "timing", "--a", "60", "--b", "60", "--start", "2027-03-01"), "the same"),
+    (("--compare", "sometimes", "--a", "60", "--b", "70"), "--compare"),
+])
+def test_bad_experiments_get_one_line_exit_2_and_write_nothing(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str) -> None:
+    _init(cli, monkeypatch, "--max-grams", "4")
+    r = cli("product", "add", "Red")
+    assert r.code == 0, r.err
+    _new(cli, *DESIGN)
+    r = cli("experiment", "new", "bad", *args)
+    assert r.code == 2
+    assert message in r.err
+    assert len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
+    assert _counts(cli) == 1
+
+
+def test_a_result_for_an_unknown_id_is_one_line(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _init(cli, monkeypatch)
+    for args in (("result", "7"), ("show", "7"), ("stop", "7", "--reason", "x"),
+                 ("result", "abc")):
+        r = cli("experiment", *args)
+        assert r.code == 2, args
+        assert len(r.err.strip().splitlines()) == 1
+    assert "no experiment with id 7" in cli("experiment", "result", "7").err
+
+
+def test_none_for_a_frequent_user_warns_of_withdrawal(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _init(cli, monkeypatch)
+    for k in range(6):
+        night = date(2026, 12, 26) + timedelta(days=k)
+        monkeypatch.setenv("NIGHTLEAF_NOW", f"{night}T21:10:00+00:00")
+        assert cli("log", "intake", "2 g", "--at", "21:00").code == 0
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-01-02T12:00:00+00:00")
+    r = cli("experiment", "new", "break", "--compare", "none", "--a", "usual", "--b", "none",
+            "--start", "2027-01-04", "--json")
+    assert r.code == 0, r.err
+    assert "withdrawal" in r.err and "--compare timing" in r.err
+    assert json.loads(r.out)["period"] == 14  # kratom vs none: 14-night periods
+
+
+def test_tonight_and_the_reminders_carry_tonights_arm(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    import icalendar
+
+    _init(cli, monkeypatch)
+    created = _new(cli, *DESIGN)
+    schedule = json.loads(cli("experiment", "show", str(created["id"]), "--json").out)["schedule"]
+    b_night = next(n for n in schedule if n["arm"] == "B" and not n["washout"])
+    monkeypatch.setenv("NIGHTLEAF_NOW", f"{b_night['night']}T18:00:00+00:00")
+    t = json.loads(cli("tonight", "--json").out)
+    assert t["experiment_arm"] == "earlier intake — arm B: intake at 21:00 (120 min before bed)"
+    assert "arm B: intake at 21:00" in cli("tonight").out
+    out = f"{tmp_path}/r.ics"
+    assert cli("reminders", "--out", out).code == 0
+    with open(out, "rb") as fh:
+        cal = icalendar.Calendar.from_ical(fh.read())
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    ev = events[f"nightleaf-p1-experiment-{created['id']}-{b_night['night']}@nightleaf.local"]
+    assert "arm B: intake at 21:00" in str(ev["SUMMARY"])
+    assert ev.decoded("DTSTART").strftime("%H:%M") == "21:00" and "RRULE" not in ev
+    # after the end there is no arm tonight
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-03-01T18:00:00+00:00")
+    assert json.loads(cli("tonight", "--json").out)["experiment_arm"] is None
