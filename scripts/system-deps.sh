@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium (browser tests), poppler-utils (PDF pages to PNG),
+# Debian packages the tests need: Chromium (browser tests), npm (axe-core), poppler-utils (PDF pages to PNG),
 # PostgreSQL server binaries (store tests on a real server), tmux (terminal tests). Installed
 # when missing and root. When another apt/dpkg process holds the package lock (unattended
 # upgrades, a second `make test`), it waits for it, bounded and saying so, instead of failing.
@@ -61,6 +61,7 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 \
   || missing+=(postgresql)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v npm >/dev/null 2>&1 || missing+=(npm)  # axe-core for the accessibility tests
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "nightleaf tests need these Debian packages: ${missing[*]}" >&2
