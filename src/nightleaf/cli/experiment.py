@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import typer
-from rich.table import Table
+from typing import TYPE_CHECKING
 
-from nightleaf.cli.common import JsonOpt, console, err_console, fmt, get_ctx, print_json
-from nightleaf.services import experiments as svc
+import typer
+
+from nightleaf.cli.common import JsonOpt, Table, console, err_console, fmt, get_ctx, print_json
+from nightleaf.cli.lazy import lazy
+
+if TYPE_CHECKING:
+    from nightleaf.services import experiments as svc
+else:  # loaded when an experiment command runs, not for `nightleaf --help`
+    svc = lazy("nightleaf.services.experiments")
 
 experiment_app = typer.Typer(
     help="Compare two of your own settings (timing, amount, product, or none) in a randomized "
