@@ -59,8 +59,8 @@ def new(
         print_json(v)
         return
     console.print(f"Experiment {v.id} [bold]{v.name}[/bold]: {v.start} to {v.end}, "
-                  f"{v.pairs} pairs of {v.period}-night periods ({v.washout} wash-out nights "
-                  f"each), seed {v.seed}.")
+                  f"{v.pairs} {'pair' if v.pairs == 1 else 'pairs'} of {v.period}-night periods "
+                  f"({v.washout} wash-out nights each), seed {v.seed}.")
     console.print(f"  A: {v.a_text}\n  B: {v.b_text}\n  primary outcome: {v.outcome}, "
                   f"what matters: {fmt(v.mid)}")
     console.print("The plan cannot be edited once it starts; stopping early is recorded.")

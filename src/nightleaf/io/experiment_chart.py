@@ -103,9 +103,12 @@ def effect_svg(effect: float | None, interval: Sequence[float] | None, mid: floa
     for m in (-mid, mid):
         parts.append(f'<line x1="{x(m):.1f}" x2="{x(m):.1f}" y1="18" y2="58" stroke="#777" '
                      'stroke-dasharray="4 3"/>')
-        parts.append(f'<text x="{x(m):.1f}" y="78" font-size="{FONT}" text-anchor="middle" '
-                     f'fill="currentColor">{m:+g}</text>')
-    parts.append(f'<text x="{x(0):.1f}" y="78" font-size="{FONT}" text-anchor="middle" '
+        # -MID's label ends left of its line and +MID's starts right of it, so a narrow band
+        # never prints them over each other; 0 is labelled above the axis
+        side, nudge = ("end", -3) if m < 0 else ("start", 3)
+        parts.append(f'<text x="{x(m) + nudge:.1f}" y="74" font-size="{FONT}" '
+                     f'text-anchor="{side}" fill="currentColor">{m:+g}</text>')
+    parts.append(f'<text x="{x(0):.1f}" y="11" font-size="{FONT}" text-anchor="middle" '
                  'fill="currentColor">0</text>')
     parts.append(f'<line x1="{x(lo_i):.1f}" x2="{x(hi_i):.1f}" y1="38" y2="38" '
                  f'stroke="{B_COLOUR}" stroke-width="3"/>')
