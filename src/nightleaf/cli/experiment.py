@@ -25,8 +25,9 @@ ID = typer.Argument(..., metavar="ID", help="The experiment's id (see: experimen
 @experiment_app.command("new")
 def new(
     name: str = typer.Argument(..., metavar="NAME", help="A name for the experiment."),
-    compare: str = typer.Option(..., "--compare", metavar="timing|amount|product|none",
-                                help="What differs between the arms."),
+    compare: str = typer.Option(..., "--compare", metavar="KIND",
+                                help="What differs between the arms: timing, amount, product "
+                                "or none."),
     a: str = typer.Option(..., "--a", metavar="VALUE",
                           help="Arm A: lead minutes (timing), your own grams (amount), a product "
                           "name (product), or 'none'."),
@@ -38,13 +39,14 @@ def new(
     washout: str = typer.Option(None, "--washout", metavar="N",
                                 help="Wash-out nights at the start of each period, logged but "
                                 "not in the main analysis (default 3)."),
-    outcome: str = typer.Option(None, "--outcome", metavar="tst|sol|waso|se|pain",
-                                help="The primary outcome (default tst)."),
+    outcome: str = typer.Option(None, "--outcome", metavar="METRIC",
+                                help="The primary outcome: tst, sol, waso, se or pain (default "
+                                "tst)."),
     mid: str = typer.Option(None, "--mid", metavar="N",
                             help="The smallest difference that matters to you, in the outcome's "
                             "unit (defaults: TST 15 min, SOL 20, WASO 20, SE 10 points, pain 2)."),
-    start: str = typer.Option(None, "--start", metavar="YYYY-MM-DD",
-                              help="The first night (default: tomorrow's)."),
+    start: str = typer.Option(None, "--start", metavar="DATE",
+                              help="The first night, YYYY-MM-DD (default: tomorrow's)."),
     seed: str = typer.Option(None, "--seed", metavar="N",
                              help="Seed of the random order (default: drawn and stored)."),
     json_: bool = JsonOpt,
