@@ -28,7 +28,7 @@ NOW = "2026-11-24T21:00:00+01:00"
 PAGES = ("/", "/tonight", "/morning", "/morning?night=2026-11-20", "/journal",
          "/journal/night/2026-11-20", "/dashboard", "/dashboard?days=365",
          "/dashboard?days=365&view=week", "/report", "/report/view", "/products", "/health",
-         "/safety", "/settings", "/import", "/experiments", "/experiments/1",
+         "/safety", "/settings", "/import", "/experiments", "/experiments/1", "/welcome",
          "/static/offline.html")
 
 

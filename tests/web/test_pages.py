@@ -224,3 +224,23 @@ def test_the_export_is_named_by_the_pinned_clock(profiled) -> None:
     r = profiled.get("/settings/export.json")
     assert r.status_code == 200
     assert "nightleaf-journal-2026-11-24.json" in r.headers["content-disposition"]
+
+
+def test_the_first_visit_goes_from_the_profile_to_medicines_the_first_check_and_the_law(
+        client) -> None:
+    """As `nightleaf init` does in a terminal: after the first profile, the person is offered
+    medicines and conditions and sees the first safety check and the law where they live; later
+    saves stay on Settings."""
+    assert "No profile yet" in client.get("/").text
+    assert client.get("/welcome", follow_redirects=False).headers["location"] == "/settings"
+    r = post(client, "/settings/profile", {"tz": "America/New_York", "region": "US-OH",
+                                          "bedtime": "23:00", "lead": "60", "wake": "07:00"})
+    assert r.status_code == 303 and r.headers["location"] == "/welcome"
+    page = client.get("/welcome")
+    assert page.status_code == 200
+    assert 'href="/health"' in page.text and "Your first safety check" in page.text
+    assert "Ohio" in page.text and "restricted" in page.text  # the law where they live
+    assert "not a recommendation" in page.text
+    r = post(client, "/settings/profile", {"tz": "America/New_York", "region": "US-OH",
+                                          "bedtime": "23:30", "lead": "60", "wake": "07:00"})
+    assert r.headers["location"] == "/settings?saved=profile"

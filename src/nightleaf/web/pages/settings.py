@@ -67,9 +67,11 @@ def profile_changes(form: object) -> ProfileInput:
 async def save_profile(request: Request, ctx: CtxDep) -> Response:
     form = await request.form()
     changes = profile_changes(form)
+    first = not ctx.has_profile()
     try:
         journal_svc.init_journal(ctx, changes)  # the profile, and the routine the first time
-        return redirect("/settings?saved=profile")
+        # the first visit goes on to medicines, the first safety check and the law
+        return redirect("/welcome" if first else "/settings?saved=profile")
     except NightleafError as exc:
         errors = form_error(exc, PROFILE_INPUTS)  # every bad value, each beside its input
     values = {**form_values(form), "work_days": changes.work_days or ""}
