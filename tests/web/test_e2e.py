@@ -74,8 +74,11 @@ def test_new_user_evening_to_morning_to_dashboard(browser, server, tmp_path) -> 
     shot(page, "02-settings-error")
     page.get_by_label("Time zone").fill("Europe/Berlin")
     page.get_by_role("button", name="Save profile").click()
-    assert page.get_by_role("status").inner_text() == "Profile saved."
-    shot(page, "03-settings")
+    # the first profile leads on to medicines, the first safety check and the law
+    assert page.get_by_role("heading", name="Your journal is ready").is_visible()
+    assert page.get_by_role("heading", name="Your first safety check").is_visible()
+    assert "Germany" in page.content()
+    shot(page, "03-welcome")
 
     # product and batch
     page.get_by_role("link", name="Products").click()
