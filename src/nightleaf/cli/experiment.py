@@ -44,7 +44,13 @@ def new(
                                 "tst)."),
     mid: str = typer.Option(None, "--mid", metavar="N",
                             help="The smallest difference that matters to you, in the outcome's "
-                            "unit (defaults: TST 15 min, SOL 20, WASO 20, SE 10 points, pain 2)."),
+                            "unit (defaults: TST 15 min, SOL 20, WASO 20, SE 10 points, pain 2), "
+                            "or 30% for pain: 30% of your usual morning pain (mean of your "
+                            "ratings on the 28 nights before today, at least 7), fixed in points."),
+    source: str = typer.Option(None, "--source", metavar="SOURCE",
+                               help="Where the sleep outcomes come from: diary (default) or one "
+                               "wearable source you imported nights from (fitbit, oura, "
+                               "apple_health, sleep_as_android); never mixed."),
     start: str = typer.Option(None, "--start", metavar="DATE",
                               help="The first night, YYYY-MM-DD (default: tomorrow's)."),
     seed: str = typer.Option(None, "--seed", metavar="N",
@@ -53,7 +59,8 @@ def new(
 ) -> None:
     """Set up an experiment. The plan is fixed from the first night on."""
     inp = svc.ExperimentInput(name=name, compare=compare, a=a, b=b, period=period, pairs=pairs,
-                              washout=washout, outcome=outcome, mid=mid, start=start, seed=seed)
+                              washout=washout, outcome=outcome, mid=mid, start=start, seed=seed,
+                              source=source)
     v = svc.create(get_ctx(), inp)
     for w in v.warnings:
         err_console.print(f"[yellow]warning:[/yellow] {w}", soft_wrap=True)
@@ -64,7 +71,7 @@ def new(
                   f"{v.pairs} {'pair' if v.pairs == 1 else 'pairs'} of {v.period}-night periods "
                   f"({v.washout} wash-out nights each), seed {v.seed}.")
     console.print(f"  A: {v.a_text}\n  B: {v.b_text}\n  primary outcome: {v.outcome}, "
-                  f"what matters: {fmt(v.mid)}")
+                  f"what matters: {v.mid_text}; sleep outcomes from the {v.source_text}")
     console.print("The plan cannot be edited once it starts; stopping early is recorded.")
 
 
@@ -95,7 +102,8 @@ def show(experiment_id: str = ID, json_: bool = JsonOpt) -> None:
     console.print(f"Experiment {view.id} [bold]{view.name}[/bold] ({view.status}): "
                   f"A = {view.a_text}; B = {view.b_text}")
     console.print(f"  {view.start} – {view.end}, outcome {view.outcome} (what matters: "
-                  f"{fmt(view.mid)}), seed {view.seed}; {view.analysis}")
+                  f"{view.mid_text}), sleep outcomes from the {view.source_text}, seed "
+                  f"{view.seed}; {view.analysis}")
     if view.stopped_reason:
         console.print(f"  stopped: {view.stopped_reason}")
     console.print(f"  followed on {adh.matched} of {adh.nights} nights so far "
@@ -134,6 +142,8 @@ def result(experiment_id: str = ID, json_: bool = JsonOpt) -> None:
     head = "final result" if r["final"] else f"{r['note']} (as of {r['as_of']})"
     console.print(f"Experiment {r['id']} [bold]{r['name']}[/bold] — {head}")
     console.print(f"  A = {r['a']}; B = {r['b']}")
+    console.print(f"  sleep outcomes from the {r['source_text']}; what matters on "
+                  f"{r['outcome']}: {r['mid_text']}")
     adh = r["adherence"]
     console.print(f"  followed on {adh['matched']} of {adh['nights']} nights")
     t = Table("outcome", "B − A", "95% interval", "P(B better)", "P(better ≥ MID)",

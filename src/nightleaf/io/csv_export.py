@@ -172,6 +172,8 @@ TABLES: tuple[Table, ...] = (
         _c("stopped_reason", "", "why it was stopped early"),
         *_instant("stopped_at", "stopped_at", "when it was stopped"),
         *_instant("created_at", "created_at", "when it was set up"),
+        _c("source", "", "where the sleep outcomes come from: diary or a wearable source"),
+        _c("mid_usual", "0-10", "usual morning pain a 30% pain MID was taken from (else empty)"),
     )),
     Table("experiment_nights.csv", "The schedule of each self-experiment, one row per night", (
         _c("experiment_id", "", "experiments.csv id"), NIGHT,

@@ -598,6 +598,12 @@ def _pct(v: float | None) -> str:
     return "\u2014" if v is None else f"{100 * v:.0f}%"
 
 
+def _from(outcome: dict[str, Any]) -> str:
+    """" (fitbit)" for a sleep outcome measured by a wearable; nothing for the diary or pain."""
+    src = outcome.get("source", "diary")
+    return "" if src in ("diary", "morning rating") else f" ({src})"
+
+
 def experiment_blocks(d: ReportData) -> list[tuple[str, list[str], TableData]]:
     """Per experiment: its heading, plain-words paragraphs (design, adherence, result with its
     uncertainty) and the table of every outcome with the sensitivity lines."""
@@ -614,7 +620,8 @@ def experiment_blocks(d: ReportData) -> list[tuple[str, list[str], TableData]]:
         if primary["effect"] is not None and primary["interval"]:
             lo, hi = primary["interval"]
             lines.append(
-                f"B minus A on {primary['metric']}: {_signed(primary['effect'])} {primary['unit']}"
+                f"B minus A on {primary['metric']}{_from(primary)}: "
+                f"{_signed(primary['effect'])} {primary['unit']}"
                 f" (95% credible interval {lo:+.1f} to {hi:+.1f}); probability B is better "
                 f"{_pct(primary['p_benefit'])}, better by at least the chosen difference "
                 f"({primary['mid']:g}) {_pct(primary['p_benefit_mid'])}, worse by at least that "
@@ -626,7 +633,7 @@ def experiment_blocks(d: ReportData) -> list[tuple[str, list[str], TableData]]:
             lines.append(f"Harms logged, arm {h['arm']}: {h['entries']} "
                          f"{h['kind'].replace('_', ' ')} entries on {h['nights']} nights "
                          f"(mean severity {h['mean_severity']:g} of 4).")
-        others = [f"{o['metric']} {_signed(o['effect'])} {o['unit']}"
+        others = [f"{o['metric']}{_from(o)} {_signed(o['effect'])} {o['unit']}"
                   + (f" ({o['interval'][0]:+.1f} to {o['interval'][1]:+.1f})"
                      if o["interval"] else "") + f": {o['verdict']}"
                   for o in r["outcomes"][1:]]
@@ -635,7 +642,8 @@ def experiment_blocks(d: ReportData) -> list[tuple[str, list[str], TableData]]:
         rows: list[tuple[str, ...]] = []
         for k, o in enumerate(r["outcomes"][:1]):
             iv = o["interval"]
-            rows.append((f"{o['metric']} ({o['unit']})" + (" \u2014 main" if k == 0 else ""),
+            rows.append((f"{o['metric']} ({o['unit']}){_from(o)}"
+                         + (" \u2014 main" if k == 0 else ""),
                          _signed(o["effect"]), f"{iv[0]:+.1f} to {iv[1]:+.1f}" if iv else "\u2014",
                          _pct(o["p_benefit"]), str(o["n_nights"]), o["verdict"]))
             if k == 0:

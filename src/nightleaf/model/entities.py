@@ -255,6 +255,9 @@ class Experiment:
     their own amount for ``amount``, a product name for ``product``, ``"none"`` for no kratom.
     ``end`` is the planned last night; ``status`` is ``planned`` until ``stopped`` (early, with a
     reason); running/finished are derived from the date and never stored as a plan change.
+    ``source`` is where the sleep outcomes come from: ``"diary"`` or one wearable source's name
+    (``"fitbit"``, ...), never both. ``mid_usual`` is the usual morning pain a 30 % pain MID was
+    taken from (``mid`` holds the points); ``None`` when the MID was given in points.
     """
 
     name: str
@@ -275,6 +278,8 @@ class Experiment:
     status: str = "planned"
     stopped_reason: str | None = None
     stopped_at: datetime | None = None
+    source: str = "diary"
+    mid_usual: float | None = None
     id: int | None = None
     person_id: int = 1
 

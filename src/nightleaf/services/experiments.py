@@ -14,16 +14,31 @@ for a person and what the journal says about each night:
 * ``none``: one arm is ``none`` (no kratom), the other the person's usual use. A ``none`` night
   matches when no intake was logged; the other arm when one was.
 
-The plan (arms, outcome, MID, analysis, seed, start) is written once with its schedule and never
-edited; stopping early records the reason and the moment.
+The plan (arms, outcome, its source, MID, analysis, seed, start) is written once with its
+schedule and never edited; stopping early records the reason and the moment.
+
+**Outcome source.** The sleep outcomes (TST, SOL, WASO, SE) come from one place, fixed in the
+plan: the sleep diary (``"diary"``, the default) or one wearable source of the journal
+(``"fitbit"``, ``"oura"``, ...; its main episode of each night). Both are read from the nightly
+figures (:func:`nightleaf.stats.nightly.nightly`); diary and wearable nights are never mixed. A
+source the journal has no nights from is refused. Morning pain is always the person's rating.
+
+**Pain MID as 30 %.** ``--mid 30%`` with the pain outcome takes 30 % of the person's usual
+morning pain, the mean of their morning ratings on the :data:`USUAL_PAIN_NIGHTS` nights before
+the night the plan is made (at least :data:`USUAL_PAIN_MIN_RATINGS` of them), and stores it as
+points with the usual rating it came from. 30 %: Farrar JT et al., Pain 2001;94(2):149-158 (a
+reduction of about two points or about 30 % on the 0-10 scale matched "much improved"; the
+percent change was the more consistent across baseline pain), and the IMMPACT recommendations,
+Dworkin RH et al., J Pain 2008;9(2):105-121, doi:10.1016/j.jpain.2007.09.005 (a decrease of at
+least 30 % is a moderately important change in pain intensity; 10-20 % minimally important).
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ExperimentInput", "ExperimentView", "NightView", "TonightArm", "arm_on", "create",
-    "experiment_arm", "experiment_arms", "experiment_reminders", "list_experiments", "progress",
-    "result", "show", "stop", "tonight_arm",
+    "experiment_arm", "experiment_arms", "experiment_reminders", "list_experiments",
+    "outcome_sources", "progress", "result", "show", "stop", "tonight_arm",
 ]
 
 import math
@@ -41,6 +56,7 @@ from nightleaf.model.entities import (
     Product,
     Profile,
     SleepEntry,
+    SleepEpisode,
     Symptom,
 )
 from nightleaf.services import parse
@@ -58,6 +74,14 @@ WITHDRAWAL_NIGHTS = 5
 ANALYSIS = ("AR(1) GLS, rho integrated over a grid, flat priors; as assigned, wash-out nights "
             "excluded; per-protocol and carry-over sensitivity lines")
 OUTCOME_METRICS = ("tst", "sol", "waso", "se", "pain")
+SLEEP_METRICS = ("tst", "sol", "waso", "se")
+#: the default source of the sleep outcomes
+DIARY = "diary"
+#: a pain MID given as a percentage must be this one (Farrar 2001; IMMPACT, Dworkin 2008)
+PAIN_MID_PERCENT = 30
+#: the usual morning pain behind a "30 %" MID: the mean rating of these nights before the plan
+USUAL_PAIN_NIGHTS = 28
+USUAL_PAIN_MIN_RATINGS = 7
 WITHDRAWAL_WARNING = (
     "You used kratom on {n} of the last 14 nights. Stopping for whole periods can bring "
     "withdrawal (restlessness, aches, poor sleep), which would also spoil the comparison. "
@@ -108,6 +132,10 @@ class ExperimentView:
     schedule: list[dict[str, Any]]
     warnings: list[str] = field(default_factory=list)
     adherence: Adherence | None = None  # filled by show/progress
+    source: str = DIARY  # where the sleep outcomes come from: "diary" or a wearable source
+    source_text: str = "sleep diary"
+    mid_usual: float | None = None  # the usual morning pain a 30 % MID was taken from
+    mid_text: str = ""  # "2.1 points (30 % of your usual 7.0)", "15 min"
 
 
 @dataclass
@@ -177,6 +205,115 @@ def arm_text(exp: Experiment, arm: str, profile: Profile | None = None) -> str:
     return "no kratom" if value == "none" else f"kratom as usual ({value})"
 
 
+# -- the outcome's source and the MID --------------------------------------------------------
+def source_text(source: str) -> str:
+    """Where the sleep outcomes come from, in words: "sleep diary", "fitbit (wearable)"."""
+    return "sleep diary" if source == DIARY else f"{source} (wearable)"
+
+
+def mid_text(outcome: str, mid: float, usual: float | None) -> str:
+    """The MID in words: "15 min", "2 points", "2.1 points (30 % of your usual 7.0)"."""
+    from nightleaf.stats import experiment as sx
+
+    spec = sx.OUTCOMES.get(outcome)
+    unit = spec.unit if spec is not None else ""
+    if unit == "points" and mid == 1:
+        unit = "point"
+    words = f"{mid:g} {unit}".strip()
+    if usual is not None:
+        words += f" ({PAIN_MID_PERCENT} % of your usual {usual:.1f})"
+    return words
+
+
+def _wearable_sources(repo: Repo) -> dict[str, list[SleepEpisode]]:
+    """Each wearable source with a main (non-nap) episode in the journal -> its episodes."""
+    out: dict[str, list[SleepEpisode]] = {}
+    for ep in repo.episodes():
+        if not ep.is_nap:
+            out.setdefault(ep.source, []).append(ep)
+    return out
+
+
+def outcome_sources(ctx: Context) -> list[str]:
+    """The sources a sleep outcome can come from: the diary, then every wearable source the
+    journal has nights from (for the web form's choices)."""
+    with ctx.tx() as repo:
+        return [DIARY, *sorted(_wearable_sources(repo))]
+
+
+def _clean_source(repo: Repo, value: str | None, outcome: str) -> str:
+    """The stored source of the sleep outcomes; refuses one the journal has no nights from, or
+    one that never gives the chosen sleep outcome."""
+    from nightleaf.sleep.episode import episode_metrics, main_episodes
+    from nightleaf.stats import experiment as sx
+
+    v = (value or "").strip().lower().replace("-", "_").replace(" ", "_") or DIARY
+    if v == DIARY:
+        return DIARY
+    if len(v) > 64:
+        raise InputError("a source is at most 64 characters", field="source", code="length")
+    sources = _wearable_sources(repo)
+    if v not in sources:
+        known = ", ".join([DIARY, *sorted(sources)])
+        raise InputError(f"your journal has no nights from {v!r}; the sources with nights are "
+                         f"{known}", field="source", code="source")
+    if outcome in SLEEP_METRICS:
+        metric = sx.OUTCOMES[outcome].metric
+        if not any(getattr(episode_metrics(ep), metric) is not None
+                   for ep in main_episodes(sources[v]).values()):
+            raise InputError(f"{v} gives no {outcome.upper()} on any night of your journal; "
+                             "choose another outcome or source", field="source", code="metric")
+    return v
+
+
+def _usual_pain(repo: Repo, profile: Profile, tonight: date) -> tuple[float, int]:
+    """The mean morning pain on the :data:`USUAL_PAIN_NIGHTS` nights before ``tonight`` (each
+    night's last morning rating, as the nightly figures take it) and how many nights it has."""
+    from nightleaf.stats.nightly import nightly
+
+    first = tonight - timedelta(days=USUAL_PAIN_NIGHTS)
+    last = tonight - timedelta(days=1)
+    rows = nightly(first_night=first, last_night=last, profile=profile,
+                   pain=repo.all(PainRating, first=first, last=last))
+    ratings = [n.pain.morning_nrs for n in rows
+               if n.pain is not None and n.pain.morning_nrs is not None]
+    return (sum(ratings) / len(ratings) if ratings else 0.0), len(ratings)
+
+
+def _relative_mid(value: str) -> bool:
+    """Whether a typed MID is a percentage; only 30 % is accepted (the cited rule)."""
+    v = value.strip()
+    if not v.endswith("%"):
+        return False
+    pct = parse.number(v[:-1].strip(), "mid", "the MID")
+    if pct != PAIN_MID_PERCENT:
+        raise InputError(f"a MID in percent is {PAIN_MID_PERCENT}% of your usual morning pain "
+                         "(for the pain outcome); otherwise give it in the outcome's unit",
+                         field="mid", code="percent")
+    return True
+
+
+def _pain_mid(ctx: Context, profile: Profile, tonight: date) -> tuple[float, float]:
+    """(MID points, usual morning pain) for a 30 % pain MID, or one clear InputError."""
+    from nightleaf.stats import experiment as sx
+
+    with ctx.tx() as repo:
+        mean, count = _usual_pain(repo, profile, tonight)
+    if count < USUAL_PAIN_MIN_RATINGS:
+        raise InputError(
+            f"a {PAIN_MID_PERCENT}% MID needs your usual morning pain: at least "
+            f"{USUAL_PAIN_MIN_RATINGS} morning ratings on the {USUAL_PAIN_NIGHTS} nights before "
+            f"tonight (you have {count}); rate your morning pain for a while first, or give the "
+            "MID in points (e.g. 2)", field="mid", code="usual")
+    usual = round(mean, 1)
+    if PAIN_MID_PERCENT / 100 * usual < 0.5:
+        raise InputError(
+            f"{PAIN_MID_PERCENT}% of your usual morning pain ({usual:.1f} over the last "
+            f"{USUAL_PAIN_NIGHTS} nights) is less than half a point; give the MID in points "
+            "(e.g. 1)", field="mid", code="usual")
+    return sx.pain_mid_from_usual(usual), usual
+
+
 def _used_nights(repo: Repo, tonight: date) -> int:
     first = tonight - timedelta(days=14)
     return len({i.night for i in repo.intakes(first=first, last=tonight - timedelta(days=1))})
@@ -211,7 +348,13 @@ def create(ctx: Context, inp: ExperimentInput) -> ExperimentView:
     period = f.get(lambda: parse.whole(inp.period, "period", "the period"))
     pairs = f.get(lambda: parse.whole(inp.pairs, "pairs", "the pairs"))
     washout = f.get(lambda: parse.whole(inp.washout, "washout", "the wash-out nights"))
-    mid = f.get(lambda: parse.number(inp.mid, "mid", "the MID"))
+    outcome = (inp.outcome or "tst").strip().lower()
+    relative = bool(f.get(lambda: _relative_mid(inp.mid or "")))
+    if relative and outcome in OUTCOME_METRICS and outcome != "pain":
+        f.add("mid", "percent", f"a MID in percent is only for the pain outcome; give the "
+              f"{outcome.upper()} MID in its unit")
+    mid = None if relative or any(e.field == "mid" for e in f.errors) else \
+        f.get(lambda: parse.number(inp.mid, "mid", "the MID"))
     seed = f.get(lambda: parse.whole(inp.seed, "seed", "the seed"))
     start = f.get(lambda: parse.iso_date(inp.start, "start", tonight + timedelta(days=1),
                                          "the start night"))
@@ -221,11 +364,14 @@ def create(ctx: Context, inp: ExperimentInput) -> ExperimentView:
         import secrets
 
         seed = secrets.randbelow(2**31)
+    usual: float | None = None
+    if relative and outcome == "pain":
+        mid, usual = _pain_mid(ctx, profile, tonight)
     design = sx.validate_design(
         compare, start=start, seed=seed, period=period,
         pairs=sx.DEFAULT_PAIRS if pairs is None else pairs,
         washout=sx.DEFAULT_WASHOUT if washout is None else washout,
-        outcome=(inp.outcome or "tst").strip().lower(), mid=mid, today=tonight)
+        outcome=outcome, mid=mid, today=tonight)
     warnings: list[str] = []
     with ctx.tx() as repo:
         a = _clean_arm(repo, profile, compare, inp.a, "a")
@@ -233,6 +379,7 @@ def create(ctx: Context, inp: ExperimentInput) -> ExperimentView:
         if a == b:
             raise InputError("the two arms are the same; an experiment compares two settings",
                              field="b", code="same")
+        source = _clean_source(repo, inp.source, design.outcome)
         if compare == "none":
             if "none" not in (a, b) or a == b:
                 raise InputError("with --compare none one arm is 'none' and the other your usual "
@@ -250,7 +397,7 @@ def create(ctx: Context, inp: ExperimentInput) -> ExperimentView:
             name=name, compare=compare, arm_a=a, arm_b=b, period=design.period,
             pairs=design.pairs, washout=design.washout, outcome=design.outcome, mid=design.mid,
             analysis=ANALYSIS, seed=design.seed, start=design.start, end=design.end, tz=tz,
-            created_at=now, person_id=ctx.person_id,
+            created_at=now, source=source, mid_usual=usual, person_id=ctx.person_id,
         )
         nights = [ExperimentNight(0, sn.night, sn.arm, sn.washout, person_id=ctx.person_id)
                   for sn in design.schedule()]
@@ -285,6 +432,8 @@ def _view(exp: Experiment, nights: list[ExperimentNight], profile: Profile, toni
         stopped_at=exp.stopped_at, created_at=exp.created_at,
         schedule=[{"night": n.night, "arm": n.arm, "washout": n.washout} for n in nights],
         warnings=list(warnings or []),
+        source=exp.source, source_text=source_text(exp.source), mid_usual=exp.mid_usual,
+        mid_text=mid_text(exp.outcome, exp.mid, exp.mid_usual),
     )
 
 
@@ -361,19 +510,30 @@ def _matches(exp: Experiment, arm: str, intakes: list[Intake], profile: Profile,
                for i in intakes)
 
 
-def _outcomes(repo: Repo, first: date, last: date) -> dict[str, dict[date, float | None]]:
-    from nightleaf.sleep import diary_metrics
+def _outcomes(repo: Repo, exp: Experiment, profile: Profile
+              ) -> dict[str, dict[date, float | None]]:
+    """Each outcome's value by night, from the nightly figures: the sleep metrics of the plan's
+    source only (the diary, or that wearable source's main episode; never mixed) and the
+    morning pain rating."""
+    from nightleaf.stats import experiment as sx
+    from nightleaf.stats.nightly import nightly
 
+    first, last = exp.start, exp.end
+    wearable = exp.source != DIARY
+    rows = nightly(
+        first_night=first, last_night=last, profile=profile,
+        entries=() if wearable else repo.all(SleepEntry, first=first, last=last),
+        episodes=repo.episodes(first=first, last=last) if wearable else (),
+        pain=repo.all(PainRating, first=first, last=last))
     out: dict[str, dict[date, float | None]] = {k: {} for k in OUTCOME_METRICS}
-    for s in repo.all(SleepEntry, first=first, last=last):
-        m = diary_metrics(s)
-        out["tst"][s.night] = m.tst_minutes
-        out["sol"][s.night] = m.sol_minutes
-        out["waso"][s.night] = m.waso_minutes
-        out["se"][s.night] = m.se_percent
-    for p in repo.all(PainRating, first=first, last=last):
-        if p.context == "morning":
-            out["pain"][p.night] = float(p.nrs)
+    for n in rows:
+        m = n.diary if not wearable else next(
+            (w for w in n.wearable if w.source == exp.source), None)
+        if m is not None:
+            for k in SLEEP_METRICS:
+                out[k][n.night] = getattr(m, sx.OUTCOMES[k].metric)
+        if n.pain is not None and n.pain.morning_nrs is not None:
+            out["pain"][n.night] = float(n.pain.morning_nrs)
     return out
 
 
@@ -404,7 +564,7 @@ def progress(ctx: Context, value: str | int) -> tuple[ExperimentView, list[Night
         nights = repo.experiment_nights(_id(exp))
         upto = _last_night(exp, tonight)
         adh = _adherence(repo, exp, nights, profile, upto)
-        values = _outcomes(repo, exp.start, exp.end)[exp.outcome]
+        values = _outcomes(repo, exp, profile)[exp.outcome]
         view = _view(exp, nights, profile, tonight)
     rows = [NightView(n.night, n.arm, n.washout, arm_text(exp, n.arm, profile), adh[n.night],
                       values.get(n.night)) for n in nights]
@@ -426,7 +586,7 @@ def result(ctx: Context, value: str | int) -> dict[str, Any]:
         nights = repo.experiment_nights(_id(exp))
         upto = _last_night(exp, tonight)
         adh = _adherence(repo, exp, nights, profile, upto)
-        data = _outcomes(repo, exp.start, exp.end)
+        data = _outcomes(repo, exp, profile)
         symptoms = repo.all(Symptom, first=exp.start, last=upto)
         view = _view(exp, nights, profile, tonight)
     plan = [sx.ScheduledNight(n.night, "A" if n.arm == "A" else "B", n.washout) for n in nights]
@@ -444,13 +604,14 @@ def result(ctx: Context, value: str | int) -> dict[str, Any]:
     return {
         "id": view.id, "name": view.name, "compare": view.compare,
         "a": view.a_text, "b": view.b_text, "outcome": view.outcome, "mid": view.mid,
-        "status": view.status, "stopped_reason": view.stopped_reason,
+        "source": view.source, "source_text": view.source_text, "mid_usual": view.mid_usual,
+        "mid_text": view.mid_text, "status": view.status, "stopped_reason": view.stopped_reason,
         "as_of": upto, "end": exp.end, "final": final,
         "note": None if final else sx.INTERIM,
         "adherence": {"nights": len(done),
                       "matched": sum(adh.get(n.night) is True for n in done),
                       "not_matched": sum(adh.get(n.night) is False for n in done)},
-        "outcomes": [_outcome_plain(o) for o in outcomes],
+        "outcomes": [_outcome_plain(o, exp.source) for o in outcomes],
         "harms": [{"arm": arm, "kind": kind, "entries": len(items),
                    "nights": len({s.night for s in items}),
                    "mean_severity": round(sum(s.severity for s in items) / len(items), 2)}
@@ -467,9 +628,10 @@ def _estimate_plain(e: Any) -> dict[str, Any] | None:
             "verdict": e.verdict, "n_nights": e.n_nights, "message": e.message}
 
 
-def _outcome_plain(o: Any) -> dict[str, Any]:
+def _outcome_plain(o: Any, source: str) -> dict[str, Any]:
     return {
         "metric": o.metric, "unit": o.unit, "higher_is_better": o.higher_is_better,
+        "source": "morning rating" if o.metric == "pain" else source,
         "mid": o.mid, "effect": o.effect,
         "interval": list(o.interval) if o.interval else None,
         "p_benefit": o.p_benefit, "p_benefit_mid": o.p_benefit_mid, "p_harm_mid": o.p_harm_mid,

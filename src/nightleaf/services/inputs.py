@@ -195,6 +195,7 @@ class ExperimentInput(_Input):
     pairs: str | None = None
     washout: str | None = None
     outcome: str | None = None
-    mid: str | None = None
+    mid: str | None = None  # points, or "30%" for pain (30 % of the usual morning pain)
     start: str | None = None
     seed: str | None = None
+    source: str | None = None  # where the sleep outcomes come from: "diary" or a wearable

@@ -251,7 +251,8 @@ def _experiments(ctx: Context, first: date, last: date) -> list[ExperimentSectio
                   f"{v.period}-night periods from {v.start} to {v.end}, each pair AB or BA at "
                   f"random (seed {v.seed}); the first {v.washout} nights of each period are "
                   f"wash-out (logged, not in the main analysis). Main outcome {v.outcome}, "
-                  f"smallest difference that matters {v.mid:g}, fixed before the first night. "
+                  f"smallest difference that matters {v.mid_text}, fixed before the first "
+                  f"night; sleep outcomes from the {v.source_text}. "
                   f"Analysis: {v.analysis}.")
         if v.stopped_reason:
             design += f" Stopped early: {v.stopped_reason}."

@@ -312,6 +312,10 @@ experiment = Table(
     Column("stopped_reason", Text),
     Column("stopped_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
+    # where the sleep outcomes come from: "diary" or one wearable source (revision 0006)
+    Column("source", String(64), nullable=False, server_default="diary"),
+    # the usual morning pain a "30 %" pain MID was computed from (None: MID given in points)
+    Column("mid_usual", Float),
     CheckConstraint("compare IN ('timing', 'amount', 'product', 'none')", name="compare"),
     CheckConstraint("status IN ('planned', 'running', 'stopped', 'finished')", name="status"),
     CheckConstraint("period >= 1 AND pairs >= 1 AND washout >= 0 AND washout < period",

@@ -28,10 +28,12 @@ OUTCOMES = (("tst", "total sleep time (TST)"), ("sol", "time to fall asleep (SOL
 
 def _list(request: Request, ctx: Context, *, status_code: int = 200, **extra: object
           ) -> Response:
+    sources = [(s, svc.source_text(s)) for s in svc.outcome_sources(ctx)]
     return page(request, "experiments.html", {
         "active": "experiments", "rows": svc.list_experiments(ctx),
         "products": [v.product.name for v in list_products(ctx)],
-        "compare_opts": COMPARE, "outcome_opts": OUTCOMES, **extra}, status_code=status_code)
+        "compare_opts": COMPARE, "outcome_opts": OUTCOMES, "source_opts": sources, **extra},
+        status_code=status_code)
 
 
 @router.get("/experiments")
@@ -58,7 +60,9 @@ def experiment_page(request: Request, ctx: CtxDep, experiment_id: str) -> Respon
     primary = res["outcomes"][0]
     chart = nights_svg([{"night": n.night, "arm": n.arm, "washout": n.washout,
                          "value": n.outcome} for n in nights],
-                       label=f"{primary['metric'].upper()} ({primary['unit']})")
+                       label=f"{primary['metric'].upper()} ({primary['unit']})"
+                       + ("" if primary["metric"] == "pain" or view.source == svc.DIARY
+                          else f", {view.source}"))
     effect = effect_svg(primary["effect"], primary["interval"], primary["mid"],
                         higher_is_better=primary["higher_is_better"], unit=primary["unit"])
     return page(request, "experiment.html", {

@@ -22,14 +22,20 @@ EstimateOut = schema(
     message=str | None)
 OutcomeOut = schema(
     "ExperimentOutcomeOut", "One outcome: B minus A in its unit, the 95% interval, verdict.",
-    metric=str, unit=str, higher_is_better=bool, mid=float, effect=float | None,
+    metric=str, unit=str, higher_is_better=bool,
+    source=(str, Field(description='"diary", a wearable source, or "morning rating" (pain)')),
+    mid=float, effect=float | None,
     interval=(list[float] | None, Field(description="[lo, hi], the 95% credible interval")),
     p_benefit=float | None, p_benefit_mid=float | None, p_harm_mid=float | None, verdict=str,
     n_nights=int, note=str | None, message=str | None,
     per_protocol=EstimateOut | None, carry_over=EstimateOut | None)
 ResultOut = schema(
     "ExperimentResultOut", "`experiment result ID --json`: final only at the planned end.",
-    id=int, name=str, compare=str, a=str, b=str, outcome=str, mid=float, status=str,
+    id=int, name=str, compare=str, a=str, b=str, outcome=str, mid=float,
+    source=(str, Field(description='where the sleep outcomes come from: "diary" or a wearable')),
+    source_text=str, mid_usual=(float | None, Field(
+        description="the usual morning pain a 30% pain MID was taken from")),
+    mid_text=str, status=str,
     stopped_reason=str | None, as_of=date, end=date, final=bool, note=str | None,
     adherence=dict[str, int], outcomes=list[OutcomeOut],  # type: ignore[valid-type]
     harms=list[dict[str, Any]])
@@ -45,9 +51,10 @@ class ExperimentIn(Body):
     pairs: str | None = Field(None, max_length=8)
     washout: str | None = Field(None, max_length=8)
     outcome: str | None = Field(None, max_length=8)
-    mid: str | None = Field(None, max_length=16)
+    mid: str | None = Field(None, max_length=16, examples=["20", "30%"])
     start: str | None = Field(None, max_length=16)
     seed: str | None = Field(None, max_length=24)
+    source: str | None = Field(None, max_length=64, examples=["diary", "fitbit"])
 
 
 class StopIn(Body):
