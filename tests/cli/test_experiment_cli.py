@@ -209,3 +209,89 @@ def test_tonight_and_the_reminders_carry_tonights_arm(
     # after the end there is no arm tonight
     monkeypatch.setenv("NIGHTLEAF_NOW", "2027-03-01T18:00:00+00:00")
     assert json.loads(cli("tonight", "--json").out)["experiment_arm"] is None
+
+
+# -- a wearable outcome: Fitbit nights imported through the CLI ---------------------------------
+def _fitbit_file(path: object, nights: dict[date, float]) -> str:
+    """A Fitbit export file (Web API shape) with one classic log a night: in bed 23:00, asleep
+    15 min later, ``tst`` minutes asleep, 10 min awake inside, out 5 min after waking."""
+    logs = []
+    for k, (night, tst) in enumerate(sorted(nights.items())):
+        duration = 15 + tst + 10 + 5
+        logs.append({"logId": 1000 + k, "dateOfSleep": str(night + timedelta(days=1)),
+                     "startTime": f"{night}T23:00:00.000", "duration": int(duration * 60000),
+                     "minutesAsleep": tst, "minutesAwake": 30, "minutesToFallAsleep": 15,
+                     "minutesAfterWakeup": 5, "timeInBed": duration, "efficiency": 90,
+                     "type": "classic", "isMainSleep": True,
+                     "levels": {"data": [], "shortData": [], "summary": {}}})
+    out = f"{path}/sleep-{min(nights)}.json"
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump({"sleep": logs}, fh)
+    return out
+
+
+def test_a_known_effect_on_fitbit_nights_is_inside_the_interval_with_source_fitbit(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    """The person logs the arm's intake and the diary each night (where B takes 60 min of sleep
+    away) and imports Fitbit's nights (where B adds 40 min): the result reads Fitbit only."""
+    _init(cli, monkeypatch)
+    r = cli("experiment", "new", "x", "--compare", "timing", "--a", "60", "--b", "120",
+            "--source", "fitbit", *DESIGN)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1
+    assert "no nights from 'fitbit'" in r.err and _counts(cli) == 0
+    before = {date(2026, 12, 20) + timedelta(days=k): 430.0 for k in range(10)}
+    r = cli("import", "fitbit", _fitbit_file(tmp_path, before))
+    assert r.code == 0, r.err
+    created = _new(cli, *DESIGN, "--source", "fitbit")
+    assert created["source"] == "fitbit" and created["outcome"] == "tst"
+    shown = json.loads(cli("experiment", "show", str(created["id"]), "--json").out)
+    assert shown["source"] == "fitbit" and shown["source_text"] == "fitbit (wearable)"
+    schedule = shown["schedule"]
+    _live_through(cli, monkeypatch, schedule, effect_min=-60, seed=5)  # the diary: -60 min
+    rng = random.Random(8)
+    fitbit = {date.fromisoformat(str(n["night"])):
+              float(round(420 + (40 if n["arm"] == "B" else 0) + rng.gauss(0, 12)))
+              for n in schedule}
+    _after_the_end(monkeypatch, schedule)
+    r = cli("import", "fitbit", _fitbit_file(tmp_path, fitbit))
+    assert r.code == 0, r.err
+    res = json.loads(cli("experiment", "result", str(created["id"]), "--json").out)
+    assert res["final"] is True and res["source"] == "fitbit"
+    tst = res["outcomes"][0]
+    assert (tst["metric"], tst["source"], tst["n_nights"]) == ("tst", "fitbit", 20)
+    lo, hi = tst["interval"]
+    assert lo <= 40 <= hi and tst["effect"] > 0 and tst["p_benefit"] > 0.9
+    assert not tst["verdict"].startswith("B is likely worse")
+    text = cli("experiment", "result", str(created["id"])).out
+    assert "sleep outcomes from the fitbit (wearable)" in text
+    assert "fitbit (wearable)" in cli("experiment", "show", str(created["id"])).out
+
+
+def _rate_mornings(cli: Cli, monkeypatch: pytest.MonkeyPatch, ratings: list[int]) -> None:
+    """Morning pain after each of the nights before 2027-01-02, newest last."""
+    for k, nrs in enumerate(reversed(ratings)):
+        morning = date(2027, 1, 2) - timedelta(days=k)
+        monkeypatch.setenv("NIGHTLEAF_NOW", f"{morning}T08:00:00+00:00")
+        r = cli("log", "pain", str(nrs), "--context", "morning")
+        assert r.code == 0, r.err
+    monkeypatch.setenv("NIGHTLEAF_NOW", "2027-01-02T12:00:00+00:00")
+
+
+def test_a_30_percent_pain_mid_is_shown_in_points_of_the_usual_pain(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    _init(cli, monkeypatch)
+    r = cli("experiment", "new", "pain", "--compare", "timing", "--a", "60", "--b", "120",
+            "--outcome", "pain", "--mid", "30%", *DESIGN)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1 and "Traceback" not in r.err
+    assert "needs your usual morning pain" in r.err and "(you have 0)" in r.err
+    assert _counts(cli) == 0
+    _rate_mornings(cli, monkeypatch, [6, 8, 7, 7, 6, 8, 7, 7])
+    r = cli("experiment", "new", "pain", "--compare", "timing", "--a", "60", "--b", "120",
+            "--outcome", "pain", "--mid", "30%", *DESIGN)
+    assert r.code == 0, r.err
+    assert "what matters: 2.1 points (30 % of your usual 7.0)" in r.out
+    shown = json.loads(cli("experiment", "show", "1", "--json").out)
+    assert (shown["mid"], shown["mid_usual"]) == (2.1, 7.0)
+    assert shown["mid_text"] == "2.1 points (30 % of your usual 7.0)"
+    res = json.loads(cli("experiment", "result", "1", "--json").out)
+    assert res["outcomes"][0]["metric"] == "pain" and res["outcomes"][0]["mid"] == 2.1

@@ -50,3 +50,43 @@ def test_the_api_refuses_a_past_start_with_the_field(profiled: Any) -> None:
     res = client.get(f"/api/experiments/{eid}/result").json()
     assert res["final"] is False and res["outcomes"][0]["metric"] == "tst"
     assert client.get("/api/experiments/999/result").status_code == 404
+
+
+def test_the_form_offers_the_diary_and_each_wearable_source_and_saves_the_choice(
+        profiled: Any, ctx: Any) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from nightleaf.model.entities import PainRating, SleepEpisode
+
+    client = profiled
+    page = client.get("/experiments").text
+    assert '<select id="f-source" name="source"' in page
+    assert '<option value="diary" selected>sleep diary</option>' in page
+    assert "fitbit" not in page
+    with ctx.tx() as repo:
+        for k in range(1, 9):
+            night = date(2026, 11, 24) - timedelta(days=k)
+            start = datetime(night.year, night.month, night.day, 22, tzinfo=UTC)
+            repo.upsert_episodes([SleepEpisode("fitbit", f"f{k}", start,
+                                               start + timedelta(hours=8), "Europe/Berlin",
+                                               night, tst_minutes=420)])
+            repo.add(PainRating(start + timedelta(hours=9), "Europe/Berlin", night, 5,
+                                "morning"))
+    page = client.get("/experiments").text
+    assert '<option value="fitbit">fitbit (wearable)</option>' in page
+    r = post(client, "/experiments", {"name": "x", "compare": "timing", "a": "60", "b": "120",
+                                      "start": "2026-11-30", "source": "oura"})
+    assert r.status_code == 422 and "no nights from &#39;oura&#39;" in r.text
+    assert 'id="f-source"' in r.text and "has-error" in r.text
+    r = post(client, "/experiments", {"name": "pain", "compare": "timing", "a": "60",
+                                      "b": "120", "start": "2026-11-30", "seed": "4",
+                                      "outcome": "pain", "mid": "30%", "source": "fitbit"})
+    assert r.status_code == 303, r.text
+    shown = client.get(r.headers["location"].split("?")[0]).text
+    assert "1.5 points (30 % of your usual 5.0)" in shown
+    assert "fitbit (wearable)" in shown
+    api = client.get("/api/experiments").json()[0]
+    assert (api["source"], api["mid"], api["mid_usual"]) == ("fitbit", 1.5, 5.0)
+    res = client.get(f"/api/experiments/{api['id']}/result").json()
+    assert (res["source"], res["mid_text"]) == ("fitbit", "1.5 points (30 % of your usual 5.0)")
+    assert [o["source"] for o in res["outcomes"]][:2] == ["morning rating", "fitbit"]
