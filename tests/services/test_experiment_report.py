@@ -44,3 +44,32 @@ def test_a_period_before_the_experiment_has_no_experiment_section(
     _seeded(ctx, tmp_path)
     data = svc.build_report(ctx, "2026-10-01", "2026-10-20")
     assert data.experiments == []
+
+
+def test_the_report_names_a_wearable_source_and_a_30_percent_mid(
+        ctx: Context, tmp_path: Path) -> None:
+    """A plan whose TST comes from Fitbit (as a restored backup carries it): the design line and
+    the effect line say so, and the MID reads in points of the usual pain."""
+    import dataclasses
+    from datetime import UTC, datetime, timedelta
+
+    from nightleaf.model.entities import SleepEpisode
+
+    os.environ.setdefault("MPLCONFIGDIR", str(tmp_path / "mpl"))
+    j = simulate_journal(60, seed=3)
+    exp = j.experiments[0]
+    j.experiments[0] = dataclasses.replace(exp, source="fitbit", outcome="pain", mid=2.1,
+                                           mid_usual=7.0)
+    night = exp.start
+    while night <= exp.end:
+        start = datetime(night.year, night.month, night.day, 4, tzinfo=UTC)
+        j.episodes.append(SleepEpisode("fitbit", f"fb-{night}", start,
+                                       start + timedelta(hours=8), exp.tz, night,
+                                       tst_minutes=430))
+        night += timedelta(days=1)
+    with ctx.tx() as repo:
+        repo.save_journal(j)
+    text = svc.render_report(ctx, "2026-10-01", "2026-11-23", fmt="html").download.content.decode()
+    assert "smallest difference that matters 2.1 points (30 % of your usual 7.0)" in text
+    assert "sleep outcomes from the fitbit (wearable)" in text
+    assert "tst (fitbit)" in text

@@ -90,3 +90,20 @@ def test_the_form_offers_the_diary_and_each_wearable_source_and_saves_the_choice
     res = client.get(f"/api/experiments/{api['id']}/result").json()
     assert (res["source"], res["mid_text"]) == ("fitbit", "1.5 points (30 % of your usual 5.0)")
     assert [o["source"] for o in res["outcomes"]][:2] == ["morning rating", "fitbit"]
+
+
+def test_the_api_takes_the_source_and_refuses_one_without_nights(profiled: Any) -> None:
+    client = profiled
+    headers = {"X-CSRF-Token": token(client)}
+    r = client.post("/api/experiments", json={"name": "x", "compare": "timing", "a": "60",
+                                              "b": "120", "start": "2026-11-30",
+                                              "source": "oura"}, headers=headers)
+    assert r.status_code == 422 and r.json()["field"] == "source"
+    assert client.get("/api/experiments").json() == []
+    r = client.post("/api/experiments", json={"name": "x", "compare": "timing", "a": "60",
+                                              "b": "120", "start": "2026-11-30",
+                                              "source": "diary", "seed": "2"}, headers=headers)
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["source"], body["source_text"], body["mid_text"]) == (
+        "diary", "sleep diary", "15 min")
