@@ -298,3 +298,26 @@ def test_the_json_backup_keeps_the_source_and_the_usual_pain_and_old_backups_mea
         del data["experiments"][0][key]
     old = journal_from_dict(data).experiments[0]
     assert (old.source, old.mid_usual, old.mid) == ("diary", None, 1.8)
+
+
+def test_a_metric_the_source_gives_only_through_its_stages_is_accepted(ctx: Context) -> None:
+    """Oura-like nights with stages but no SOL field: SOL comes from the stages, so SOL from
+    that source is a valid plan (the stages are read for the check)."""
+    from nightleaf.model.entities import StageSegment
+
+    _utc_profile(ctx)
+    today = wall.tonight(ctx.now(), "UTC")
+    eps = []
+    for k in range(1, 4):
+        night = today - timedelta(days=k)
+        ep = _episode("oura", night, 400, sol=None, waso=None)
+        asleep = ep.start + timedelta(minutes=25)
+        ep.stages = [StageSegment(ep.start, asleep, "awake"),
+                     StageSegment(asleep, ep.end, "light")]
+        eps.append(ep)
+    with ctx.tx() as repo:
+        repo.upsert_episodes(eps)
+    v = svc.create(ctx, ExperimentInput(name="sol", compare="timing", a="60", b="120",
+                                        outcome="sol", source="oura", seed="1",
+                                        start=START.isoformat()))
+    assert (v.outcome, v.source) == ("sol", "oura")

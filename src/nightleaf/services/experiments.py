@@ -225,10 +225,12 @@ def mid_text(outcome: str, mid: float, usual: float | None) -> str:
     return words
 
 
-def _wearable_sources(repo: Repo) -> dict[str, list[SleepEpisode]]:
-    """Each wearable source with a main (non-nap) episode in the journal -> its episodes."""
+def _wearable_sources(repo: Repo, *, with_stages: bool = False
+                      ) -> dict[str, list[SleepEpisode]]:
+    """Each wearable source with a main (non-nap) episode in the journal -> its episodes
+    (with their stages only when asked: the form's choices need the names alone)."""
     out: dict[str, list[SleepEpisode]] = {}
-    for ep in repo.episodes():
+    for ep in repo.episodes(with_stages=with_stages):
         if not ep.is_nap:
             out.setdefault(ep.source, []).append(ep)
     return out
@@ -252,7 +254,8 @@ def _clean_source(repo: Repo, value: str | None, outcome: str) -> str:
         return DIARY
     if len(v) > 64:
         raise InputError("a source is at most 64 characters", field="source", code="length")
-    sources = _wearable_sources(repo)
+    # the stages only when a sleep metric must be checked (SOL/WASO may come from them)
+    sources = _wearable_sources(repo, with_stages=outcome in SLEEP_METRICS)
     if v not in sources:
         known = ", ".join([DIARY, *sorted(sources)])
         raise InputError(f"your journal has no nights from {v!r}; the sources with nights are "
