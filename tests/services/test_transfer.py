@@ -184,3 +184,18 @@ def test_streamed_restore_refuses_in_one_line_and_writes_nothing(
     assert "\n" not in info.value.message
     with ctx.tx() as repo:
         assert repo.is_empty()
+
+
+def test_a_file_that_is_no_journal_says_so_even_over_a_non_empty_journal(
+        ctx: Context, tmp_path: Path) -> None:
+    _seed(ctx, 3)
+    before = svc.load_journal(ctx)
+    bad = tmp_path / "bad.json"
+    for content, message in (("not json", "not valid JSON"), ('{"format": "x"}', "not a nightleaf"),
+                             ('{"format": "nightleaf-journal", "version": 2}', "version 2")):
+        bad.write_text(content)
+        with pytest.raises(FormatError, match=message):
+            svc.import_json(ctx, bad, replace=True)
+    with pytest.raises(FormatError, match="no such file"):
+        svc.import_json(ctx, tmp_path / "missing.json")
+    assert svc.load_journal(ctx) == before

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -320,17 +320,22 @@ def read_journal(path: Path) -> e.Journal:
     return j
 
 
-def open_journal(path: Path, limits: Any = None) -> Iterator[tuple[str, Any]]:
-    """:func:`stream_journal` of the file at ``path``, with one-line errors when it cannot be
-    opened."""
+def open_journal(path: Path, limits: Any = None) -> Generator[tuple[str, Any], None, None]:
+    """:func:`stream_journal` of the file at ``path``. The file is opened now (a missing or
+    unreadable file is a one-line error before anything else), read as the result is
+    iterated, and closed at its end."""
     try:
         fh = path.open("rb")
     except FileNotFoundError:
         raise FormatError(f"{path}: no such file") from None
     except OSError as exc:
         raise FormatError(f"cannot read {path}: {exc.strerror}") from None
-    with fh:
-        try:
-            yield from stream_journal(fh, str(path), limits)
-        except OSError as exc:
-            raise FormatError(f"cannot read {path}: {exc.strerror}") from None
+
+    def records() -> Generator[tuple[str, Any], None, None]:
+        with fh:
+            try:
+                yield from stream_journal(fh, str(path), limits)
+            except OSError as exc:
+                raise FormatError(f"cannot read {path}: {exc.strerror}") from None
+
+    return records()

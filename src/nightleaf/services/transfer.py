@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,23 +54,30 @@ def import_json(ctx: Context, path: Path, *, replace: bool = False) -> ImportRes
     """
     n = dict.fromkeys(JOURNAL_LISTS, 0)
     records = journal_json.open_journal(path)
-    with ctx.tx() as repo:
-        if not repo.is_empty():
-            if not replace:
-                raise Conflict("the journal already has entries; import into an empty journal, or "
-                               "choose to replace everything (export a backup first)")
-            repo.wipe()
-        key, batch = "", list[Any]()
-        for k, obj in records:
-            if k == "profile":
-                if obj is not None:
-                    repo.save_profile(obj)
-                continue
-            if k != key or len(batch) >= BATCH:
-                repo.save_part(key, batch)
-                key, batch = k, []
-            batch.append(obj)
-            n[k] += 1
-        repo.save_part(key, batch)
-        repo.reset_sequences()
+    # the first record before the transaction: a file that is no journal at all (not JSON,
+    # another format or version) is refused as such, whatever the journal holds
+    head = list(itertools.islice(records, 1))
+    try:
+        with ctx.tx() as repo:
+            if not repo.is_empty():
+                if not replace:
+                    raise Conflict("the journal already has entries; import into an empty "
+                                   "journal, or choose to replace everything (export a backup "
+                                   "first)")
+                repo.wipe()
+            key, batch = "", list[Any]()
+            for k, obj in itertools.chain(head, records):
+                if k == "profile":
+                    if obj is not None:
+                        repo.save_profile(obj)
+                    continue
+                if k != key or len(batch) >= BATCH:
+                    repo.save_part(key, batch)
+                    key, batch = k, []
+                batch.append(obj)
+                n[k] += 1
+            repo.save_part(key, batch)
+            repo.reset_sequences()
+    finally:
+        records.close()
     return ImportResult(n, replace)
