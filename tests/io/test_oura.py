@@ -176,3 +176,23 @@ def test_a_nan_stage_duration_is_refused_naming_the_period():
 
     with pytest.raises(FormatError, match=r"o\.json.*sleep period p1.*rem_sleep_duration"):
         episode(_period(rem_sleep_duration=float("nan")), tz="UTC", name="o.json")
+
+
+def test_docs_metrics_says_which_oura_figures_come_from_the_file_and_what_nwak_is(real):
+    """docs/metrics.md names each file field the reader uses and the measured NWAK against
+    wake_up_count; the figures it quotes are the v1 sample's."""
+    import json
+    from pathlib import Path
+    from statistics import mean
+
+    doc = " ".join((Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
+                   .split())
+    for field in ("total_sleep_duration", "latency", "deep_sleep_duration",
+                  "light_sleep_duration", "rem_sleep_duration", "awake_time", "onset_latency",
+                  "wake_up_count", "sleep_phase_5_min", "hypnogram_5min"):
+        assert f"`{field}`" in doc, field
+    raw = json.loads((real / V1).read_text())["sleep"]
+    eps = list(read_oura(real / V1, tz="America/Los_Angeles"))
+    nwak, wuc = mean(e.awakenings for e in eps), mean(p["wake_up_count"] for p in raw)
+    assert f"mean {nwak:.1f} against {wuc:.1f}" in doc
+    assert f"{eps[0].awakenings} against {raw[0]['wake_up_count']} on the first night" in doc
