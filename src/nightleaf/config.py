@@ -27,7 +27,7 @@ class Settings:
     #: read up to 4 GiB in bounded memory
     max_upload_mb: int = 4096
     #: the largest journal JSON backup the web restores (MB; NIGHTLEAF_MAX_RESTORE_MB): it is
-    #: parsed whole, so its memory grows with it (about 3x the file)
+    #: read as a stream, so memory does not grow with it; the limit bounds disk and time
     max_restore_mb: int = 64
 
     @classmethod

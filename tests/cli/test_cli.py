@@ -86,6 +86,12 @@ BAD_INPUT = [
     (("product", "add", "X", "--form", "gummy"), "unknown form"),
     (("import", "json", "/nonexistent/file.json"), "no such file"),
     (("med", "remove", "nothing"), "no medicine called"),
+    # issue 13: Unicode digits pass str.isdigit() but are no ids or numbers (exit 1 before)
+    (("log", "intake", "3g", "--product", "³"), "unknown product '³'"),
+    (("log", "intake", "³g"), "cannot read the amount '³g'"),
+    # issue 13: a time that does not belong to the named night (stored under two nights before)
+    (("log", "sleep", "--night", "2026-11-01", "--into-bed", "2026-10-31 22:30"),
+     "is not part of the night of 2026-11-01"),
 ]
 
 

@@ -138,3 +138,24 @@ def test_bad_files(tmp_path, content, message):
 def test_empty_folder(tmp_path):
     with pytest.raises(FormatError, match="no sleep-\\*.json files"):
         list(read_fitbit(tmp_path, tz="UTC"))
+
+
+def test_se_against_fitbits_efficiency_as_docs_metrics_says(real):
+    """docs/metrics.md: SE is 100 x TST / TIB, not Fitbit's unpublished `efficiency`; on the 61
+    real logs Fitbit's figure is higher on 56 (by up to 12.0 points), lower on 1 (by 0.7) and
+    within half a point on 4; by a point or more on 54 (the issue's count)."""
+    from pathlib import Path
+
+    raw = {str(log["logId"]): log for log in _raw_logs(real)}
+    eps = list(read_fitbit(real / FB / REDSLUG, tz="America/New_York"))
+    eps += list(read_fitbit(real / FB / MIKE, tz="America/New_York"))
+    diffs = [raw[ep.external_id]["efficiency"] - episode_metrics(ep).se_percent for ep in eps]
+    higher = [d for d in diffs if d > 0.5]
+    lower = [d for d in diffs if d < -0.5]
+    assert (len(higher), len(lower), len(diffs) - len(higher) - len(lower)) == (56, 1, 4)
+    assert round(max(higher), 1) == 12.0 and round(min(lower), 1) == -0.7
+    assert sum(abs(d) >= 1 for d in diffs) == 54
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
+    doc = " ".join(doc.split())
+    assert "higher than SE on 56 (by up to 12.0 points), lower on 1 (by 0.7)" in doc
+    assert "a point or more on 54" in doc

@@ -100,3 +100,99 @@ def test_nwak_counts_hypnogram_awake_runs_not_ouras_wake_up_count(real):
         runs = sum(1 for i, c in enumerate(hyp) if c == "4" and (i == 0 or hyp[i - 1] != "4"))
         assert ep.awakenings == runs
         assert ep.awakenings < p["wake_up_count"]
+
+
+@pytest.mark.parametrize(("path", "key", "names"), [
+    (V2, "data", ("deep_sleep_duration", "light_sleep_duration", "rem_sleep_duration",
+                  "awake_time")),
+    (V1, "sleep", ("deep", "light", "rem", "awake")),
+])
+def test_stage_minutes_are_the_files_exact_durations(real, path, key, names):
+    """Deep, light, REM and awake minutes are the file's seconds / 60 on every real period (not
+    the 5-minute hypnogram's epochs), in the episode and in the metrics every view reads."""
+    import json
+
+    from nightleaf.sleep.episode import episode_metrics
+
+    raw = json.loads((real / path).read_text())[key]
+    eps = list(read_oura(real / path, tz="America/Los_Angeles"))
+    differs = 0
+    for p, ep in zip(raw, eps, strict=True):
+        want = dict(zip(("deep", "light", "rem", "awake"), (p[n] / 60 for n in names),
+                        strict=True))
+        assert (ep.deep_minutes, ep.light_minutes, ep.rem_minutes, ep.awake_minutes) == \
+            pytest.approx(tuple(want.values()), abs=1e-3)
+        m = episode_metrics(ep)
+        assert {k: m.stage_minutes[k] for k in want} == pytest.approx(want, abs=1e-3)
+        # the three sleep stages add up to the file's TST
+        assert ep.deep_minutes + ep.light_minutes + ep.rem_minutes == pytest.approx(
+            ep.tst_minutes, abs=0.02)
+        epochs = {s: 0.0 for s in want}
+        for seg in ep.stages:
+            epochs[seg.stage] += (seg.end - seg.start).total_seconds() / 60
+        differs += any(abs(epochs[s] - want[s]) > 1e-3 for s in want)
+    assert differs > 0  # the hypnogram would have given other figures on these samples
+
+
+def _period(**extra):
+    base = {"id": "p1", "type": "long_sleep", "bedtime_start": "2024-03-01T23:00:00+01:00",
+            "bedtime_end": "2024-03-02T00:00:00+01:00", "sleep_phase_5_min": "444122223333"}
+    return base | extra
+
+
+def test_stage_minutes_fall_back_to_the_hypnogram_when_the_file_has_none(tmp_path):
+    """An older or partial file: the stages the file does not state come from the epochs."""
+    import json
+
+    from nightleaf.sleep.episode import episode_metrics
+
+    p = tmp_path / "o.json"
+    p.write_text(json.dumps({"data": [_period(deep_sleep_duration=290)]}))
+    (ep,) = read_oura(p, tz="Europe/Berlin")
+    assert (ep.light_minutes, ep.rem_minutes, ep.awake_minutes) == (None, None, None)
+    m = episode_metrics(ep)
+    assert m.stage_minutes == {"awake": 15.0, "deep": 4.833, "light": 20.0, "rem": 20.0}
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("rem_sleep_duration", -60, r"REM sleep is negative"),
+    ("deep_sleep_duration", "1e999", r"not valid JSON \(.*overflow\)"),
+    ("light_sleep_duration", 7200, r"light sleep \(120 min\) is longer than the record"),
+])
+def test_impossible_stage_durations_are_refused(tmp_path, field, value, message):
+    import json
+
+    from nightleaf.io.detect import read_episodes
+
+    p = tmp_path / "o.json"
+    text = json.dumps({"data": [_period(**{field: value})]})
+    p.write_text(text.replace('"1e999"', "1e999"))  # a number too large for a float
+    with pytest.raises(FormatError, match=message):
+        list(read_episodes(p, tz="UTC", fmt="oura"))
+
+
+def test_a_nan_stage_duration_is_refused_naming_the_period():
+    from nightleaf.io.oura import episode
+
+    with pytest.raises(FormatError, match=r"o\.json.*sleep period p1.*rem_sleep_duration"):
+        episode(_period(rem_sleep_duration=float("nan")), tz="UTC", name="o.json")
+
+
+def test_docs_metrics_says_which_oura_figures_come_from_the_file_and_what_nwak_is(real):
+    """docs/metrics.md names each file field the reader uses and the measured NWAK against
+    wake_up_count; the figures it quotes are the v1 sample's."""
+    import json
+    from pathlib import Path
+    from statistics import mean
+
+    doc = " ".join((Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
+                   .split())
+    for field in ("total_sleep_duration", "latency", "deep_sleep_duration",
+                  "light_sleep_duration", "rem_sleep_duration", "awake_time", "onset_latency",
+                  "wake_up_count", "sleep_phase_5_min", "hypnogram_5min"):
+        assert f"`{field}`" in doc, field
+    raw = json.loads((real / V1).read_text())["sleep"]
+    eps = list(read_oura(real / V1, tz="America/Los_Angeles"))
+    nwak, wuc = mean(e.awakenings for e in eps), mean(p["wake_up_count"] for p in raw)
+    assert f"mean {nwak:.1f} against {wuc:.1f}" in doc
+    assert f"{eps[0].awakenings} against {raw[0]['wake_up_count']} on the first night" in doc

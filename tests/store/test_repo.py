@@ -137,3 +137,62 @@ def test_the_context_scopes_the_store_to_its_person(tmp_path: Path) -> None:
     assert [v.product.name for v in list_products(ctx)] == ["Red Bali"]
     assert list_products(other) == []
     ctx.store.dispose()
+
+
+def _oura(**stage_minutes: float | None) -> SleepEpisode:
+    t0 = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)
+    return SleepEpisode(source="oura", external_id="p1", start=t0, end=t0.replace(hour=23),
+                        tz="UTC", night=date(2026, 11, 20), device="Oura", tst_minutes=50,
+                        stages=[StageSegment(t0, t0.replace(hour=23), "light")], **stage_minutes)
+
+
+def test_the_files_stage_minutes_are_stored_and_fill_in_an_older_row(db_url: str) -> None:
+    """Migration 0005: an episode imported before it has null stage minutes; importing the file
+    again fills them in (counted as updated), and once stored they come back exactly."""
+    store = open_store(db_url)
+    exact = {"deep_minutes": 12.25, "light_minutes": 30.5, "rem_minutes": 7.25,
+             "awake_minutes": 10.0}
+    with store.tx(1) as repo:
+        assert repo.upsert_episodes([_oura()]) == (1, 0, 0)
+        (old,) = repo.episodes()
+        assert (old.deep_minutes, old.light_minutes, old.rem_minutes, old.awake_minutes) == \
+            (None, None, None, None)
+        assert repo.upsert_episodes([_oura(**exact)]) == (0, 1, 0)
+        assert repo.upsert_episodes([_oura(**exact)]) == (0, 0, 1)
+    with store.tx(1) as repo:
+        (got,) = repo.episodes(with_stages=False)
+    assert {k: getattr(got, k) for k in exact} == exact
+    store.dispose()
+
+
+def test_migration_0005_keeps_existing_episodes_with_null_stage_minutes(tmp_path: Path) -> None:
+    """A journal at 0004 with an episode upgrades to 0005: the row stays, the new columns are
+    null; and 0005 downgrades cleanly."""
+    from alembic import command
+    from alembic.config import Config
+
+    from nightleaf.store import db
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = db.make_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db.MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        conn.execute(text("INSERT INTO person (id, name, created_at) "
+                          "VALUES (1, 'me', '2026-11-01 00:00:00.000000')"))
+        conn.execute(text(
+            "INSERT INTO sleep_episode (person_id, source, external_id, start, \"end\", tz, "
+            "night, tst_minutes, is_nap) VALUES (1, 'oura', 'p1', '2026-11-20 22:00:00.000000', "
+            "'2026-11-20 23:00:00.000000', 'UTC', '2026-11-20', 50, 0)"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        row = conn.execute(text("SELECT tst_minutes, deep_minutes, light_minutes, rem_minutes, "
+                                "awake_minutes FROM sleep_episode")).one()
+        assert tuple(row) == (50.0, None, None, None, None)
+        command.downgrade(cfg, "0004")
+        cols = {r[1] for r in conn.execute(text("PRAGMA table_info(sleep_episode)"))}
+        assert "deep_minutes" not in cols and "tst_minutes" in cols
+    engine.dispose()

@@ -212,6 +212,11 @@ def check_finite(name: str | Path, where: str, **values: float | None) -> None:
                               "damaged — export again")
 
 
+def _stage_figures(ep: SleepEpisode) -> dict[str, float | None]:
+    return {"deep sleep": ep.deep_minutes, "light sleep": ep.light_minutes,
+            "REM sleep": ep.rem_minutes, "awake time": ep.awake_minutes}
+
+
 def check_episode(ep: SleepEpisode, name: str | Path, *, now: datetime | None = None) -> None:
     """Refuse a record no night of real sleep can produce, naming it: NaN or negative figures,
     an end before the start, more than :data:`MAX_EPISODE`, a night before
@@ -225,7 +230,8 @@ def check_episode(ep: SleepEpisode, name: str | Path, *, now: datetime | None = 
 
     figures = {"total sleep": ep.tst_minutes, "sleep onset latency": ep.sol_minutes,
                "wake after sleep onset": ep.waso_minutes,
-               "awakenings": None if ep.awakenings is None else float(ep.awakenings)}
+               "awakenings": None if ep.awakenings is None else float(ep.awakenings),
+               **_stage_figures(ep)}
     for label, v in figures.items():
         if v is not None and not math.isfinite(v):
             raise refuse(f"{label} is {v!r}, not a number")
@@ -240,7 +246,7 @@ def check_episode(ep: SleepEpisode, name: str | Path, *, now: datetime | None = 
                      f"sleep can ({MAX_EPISODE.total_seconds() / 3600:.0f} h at most)")
     tib = length.total_seconds() / 60.0
     for label, v in (("total sleep", ep.tst_minutes), ("sleep onset latency", ep.sol_minutes),
-                     ("wake after sleep onset", ep.waso_minutes)):
+                     ("wake after sleep onset", ep.waso_minutes), *_stage_figures(ep).items()):
         if v is not None and v > tib + 1.0:
             raise refuse(f"{label} ({v:g} min) is longer than the record ({tib:g} min)")
     if ep.night < EARLIEST_NIGHT:

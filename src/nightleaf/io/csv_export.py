@@ -115,6 +115,11 @@ TABLES: tuple[Table, ...] = (
         _c("sol_minutes", "min", "sleep onset latency as reported"),
         _c("waso_minutes", "min", "wake after sleep onset as reported"),
         _c("awakenings", "count", "awakenings as reported"),
+        _c("deep_minutes", "min", "deep sleep as the file states it (Oura); empty when not stated"),
+        _c("light_minutes", "min", "light sleep as the file states it (Oura); empty when not stated"),
+        _c("rem_minutes", "min", "REM sleep as the file states it (Oura); empty when not stated"),
+        _c("awake_minutes", "min", "all awake time in bed as the file states it (Oura); empty "
+           "when not stated"),
         _c("is_nap", "true/false", "a nap rather than the night's main sleep"),
     )),
     Table("pain.csv", "Pain ratings", (

@@ -4,7 +4,9 @@ Reads the API v2 ``/v2/usercollection/sleep`` document (``{"data": [...]}``) and
 API v1 ``/v1/sleep`` document (``{"sleep": [...]}``). ``bedtime_start``/``bedtime_end`` carry
 their own UTC offset. The 5-minute hypnogram (``sleep_phase_5_min`` in v2, ``hypnogram_5min``
 in v1; 1 deep, 2 light, 3 REM, 4 awake) becomes stage segments from ``bedtime_start``, the last
-one clipped at ``bedtime_end``. TST and SOL are Oura's exact figures in seconds
+one clipped at ``bedtime_end``. Stage minutes are the file's exact durations in seconds
+(``deep/light/rem_sleep_duration`` and ``awake_time`` in v2; ``deep``, ``light``, ``rem`` and
+``awake`` in v1), kept beside the segments. TST and SOL are Oura's exact figures in seconds
 (``total_sleep_duration`` or ``total``; ``latency`` or ``onset_latency``). WASO is Oura's exact
 awake time (``awake_time`` or ``awake``, all awake time in bed) less SOL and less the terminal
 wake after the last sleep epoch of the hypnogram (the one part Oura does not give in seconds),
@@ -94,6 +96,14 @@ def periods(doc: Any, name: str) -> list[dict[str, Any]]:
     return list(items)
 
 
+#: the file's exact figures in seconds: (v2 name, (v2 name, v1 name))
+_EXACT = (("total_sleep_duration", ("total_sleep_duration", "total")),
+          ("latency", ("latency", "onset_latency")), ("awake_time", ("awake_time", "awake")),
+          ("deep_sleep_duration", ("deep_sleep_duration", "deep")),
+          ("light_sleep_duration", ("light_sleep_duration", "light")),
+          ("rem_sleep_duration", ("rem_sleep_duration", "rem")))
+
+
 def _first(p: dict[str, Any], *keys: str) -> Any:
     for k in keys:
         if p.get(k) is not None:
@@ -112,9 +122,7 @@ def episode(p: dict[str, Any], *, tz: str, name: str = "oura") -> SleepEpisode |
 def _episode(p: dict[str, Any], *, tz: str, name: str) -> SleepEpisode | None:
     if p.get("type") == "deleted":
         return None
-    raw = {k: _first(p, *keys) for k, keys in (
-        ("total_sleep_duration", ("total_sleep_duration", "total")),
-        ("latency", ("latency", "onset_latency")), ("awake_time", ("awake_time", "awake")))}
+    raw = {k: _first(p, *keys) for k, keys in _EXACT}
     check_finite(name, f"sleep period {p.get('id') or p.get('bedtime_start')}",
                  **{k: v for k, v in raw.items() if isinstance(v, int | float)})
     start = _instant(p["bedtime_start"], name, "bedtime_start")
@@ -141,7 +149,10 @@ def _episode(p: dict[str, Any], *, tz: str, name: str) -> SleepEpisode | None:
         source=SOURCE, external_id=ext, start=start, end=end, tz=tz,
         night=night_of(start, tz), device="Oura", tst_minutes=tst if tst is not None
         else met.tst_minutes, sol_minutes=sol if sol is not None else met.sol_minutes,
-        waso_minutes=waso, awakenings=met.awakenings, stages=stages, is_nap=nap)
+        waso_minutes=waso, awakenings=met.awakenings, stages=stages, is_nap=nap,
+        deep_minutes=_secs(raw["deep_sleep_duration"]),
+        light_minutes=_secs(raw["light_sleep_duration"]),
+        rem_minutes=_secs(raw["rem_sleep_duration"]), awake_minutes=awake)
 
 
 def read_oura(path: str | Path, *, tz: str, on_progress: ProgressFn | None = None,

@@ -182,6 +182,13 @@ class SleepEpisode:
     sol_minutes: float | None = None
     waso_minutes: float | None = None
     awakenings: int | None = None
+    #: the file's own minutes per stage (Oura's ``deep/light/rem_sleep_duration`` and
+    #: ``awake_time``), exact where the stage segments are 5-minute epochs; ``None`` when the
+    #: file does not state them (then the metrics add up the segments)
+    deep_minutes: float | None = None
+    light_minutes: float | None = None
+    rem_minutes: float | None = None
+    awake_minutes: float | None = None
     stages: list[StageSegment] = field(default_factory=list)
     is_nap: bool = False
     id: int | None = None

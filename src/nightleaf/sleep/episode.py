@@ -10,7 +10,8 @@ The same definitions as the diary (Carney et al. 2012) where a device can supply
 - TWAK = last sleep stage end -> episode end (only with stages)
 - NWAK = the device's count when given, else ``awake`` segments between first and last sleep
 - SE   = 100 x TST / TIB
-- stage minutes per stage label
+- stage minutes per stage label: the file's own figure where it states one (Oura's exact
+  ``deep/light/rem_sleep_duration`` and ``awake_time``), else the segments' minutes
 
 A device has no "tried to sleep" time, EMA or quality rating: those stay ``None``. Diary and
 device values are never averaged; a night can have one :class:`NightMetrics` per source.
@@ -44,6 +45,14 @@ def sleep_segments(episode: SleepEpisode) -> list[StageSegment]:
     return sorted((s for s in episode.stages if s.stage in SLEEP_STAGES), key=lambda s: s.start)
 
 
+def file_stage_minutes(episode: SleepEpisode) -> dict[str, float]:
+    """The minutes per stage the file itself states (Oura's exact durations), by stage label;
+    a stage the file does not state is left out (the segments' sum stands for it)."""
+    given = (("deep", episode.deep_minutes), ("light", episode.light_minutes),
+             ("rem", episode.rem_minutes), ("awake", episode.awake_minutes))
+    return {stage: v for stage, v in given if v is not None}
+
+
 def episode_metrics(episode: SleepEpisode) -> NightMetrics:
     """Compute the metrics of one episode (see the module docstring)."""
     problems: list[str] = []
@@ -59,6 +68,7 @@ def episode_metrics(episode: SleepEpisode) -> NightMetrics:
         stage_minutes[seg.stage] = stage_minutes.get(seg.stage, 0.0) + max(
             0.0, minutes_between(seg.start, seg.end)
         )
+    stage_minutes.update(file_stage_minutes(episode))
     asleep = sleep_segments(episode)
     first = asleep[0].start if asleep else None
     last = max(s.end for s in asleep) if asleep else None

@@ -595,23 +595,31 @@ class Repo:
         """Write a whole journal, keeping its ids (used by import after a wipe)."""
         if j.profile is not None:
             self.save_profile(j.profile)
-        for items in (j.medicines, j.conditions, j.products, j.batches):
-            self.add_many(items)
-        self.add_intakes(j.intakes)
-        for more in (j.substances, j.sleep, j.pain, j.symptoms, j.routine, j.notes,
-                     j.experiments, j.experiment_nights):
-            self.add_many(more)
-        for ep in j.episodes:
-            values = _row(ep, skip=("stages", "person_id"))
-            ep_id = self.conn.execute(
-                insert(t.sleep_episode).values(person_id=self.person_id, **values)
-            ).inserted_primary_key[0]  # type: ignore[index]
-            self._insert_stages(ep_id, ep.stages)
-        for chk in j.routine_checks:
-            self.set_routine_check(chk)
-        self._reset_sequences()
+        for key in ("medicines", "conditions", "products", "batches", "intakes", "substances",
+                    "sleep", "pain", "symptoms", "routine", "notes", "experiments",
+                    "experiment_nights", "episodes", "routine_checks"):
+            self.save_part(key, getattr(j, key))
+        self.reset_sequences()
 
-    def _reset_sequences(self) -> None:
+    def save_part(self, key: str, items: Sequence[Any]) -> None:
+        """Write records of one journal list (``key`` as in ``Journal``), keeping their ids: a
+        streamed import writes a file in batches, parents before children."""
+        if key == "intakes":
+            self.add_intakes(items)
+        elif key == "episodes":
+            for ep in items:
+                values = _row(ep, skip=("stages", "person_id"))
+                ep_id = self.conn.execute(
+                    insert(t.sleep_episode).values(person_id=self.person_id, **values)
+                ).inserted_primary_key[0]  # type: ignore[index]
+                self._insert_stages(ep_id, ep.stages)
+        elif key == "routine_checks":
+            for chk in items:
+                self.set_routine_check(chk)
+        else:
+            self.add_many(items)
+
+    def reset_sequences(self) -> None:
         """After inserting explicit ids, move PostgreSQL's sequences past them."""
         if self.conn.dialect.name != "postgresql":
             return

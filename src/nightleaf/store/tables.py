@@ -217,6 +217,11 @@ sleep_episode = Table(
     Column("waso_minutes", Float),
     Column("awakenings", Integer),
     Column("is_nap", Boolean, nullable=False),
+    # the file's own per-stage minutes where it states them (Oura); null otherwise (0005)
+    Column("deep_minutes", Float),
+    Column("light_minutes", Float),
+    Column("rem_minutes", Float),
+    Column("awake_minutes", Float),
     UniqueConstraint("person_id", "source", "external_id"),
     Index(None, "person_id", "night"),
 )
