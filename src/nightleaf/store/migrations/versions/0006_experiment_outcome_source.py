@@ -1,19 +1,18 @@
 """experiment outcome source and the usual pain behind a 30 % MID (issue 12)
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 13:20:00
 
 ``experiment.source``: where the sleep outcomes come from, "diary" (every experiment set up
 before this revision) or one wearable source. ``experiment.mid_usual``: the person's usual
-morning pain a "30 %" pain MID was computed from. Chained after 0004 for now; revision 0005 is
-being added on another branch and the chain is fixed when both land.
+morning pain a "30 %" pain MID was computed from.
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
