@@ -119,7 +119,7 @@ class PgReplica:
         bindir = self.primary.bindir
         self._run(str(bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.primary.port),
                   "-U", "nightleaf", "-D", str(self.dir / "data"), "-R", "-X", "stream",
-                  "--no-sync")
+                  "--no-sync", "--checkpoint=fast")
         self._run(str(bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-o",
                   f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
                   "-l", str(self.dir / "log"), "-w", "start")
