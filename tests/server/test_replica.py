@@ -41,6 +41,7 @@ class Pair:
     base: str
     owner_url: str
     replica_owner_url: str
+    replica: PgReplica
 
 
 def _sql(url: str, sql: str) -> object:
@@ -89,7 +90,7 @@ def pair() -> Iterator[Pair]:
         server = start_multi_user(app_role_url(owner_url), port,
                                   ["--read-db", app_role_url(replica_owner_url)],
                                   {"NIGHTLEAF_NOW": NOW})
-        p = Pair(f"http://127.0.0.1:{port}", owner_url, replica_owner_url)
+        p = Pair(f"http://127.0.0.1:{port}", owner_url, replica_owner_url, replica)
         _caught_up(p)
         yield p
     finally:
@@ -183,3 +184,14 @@ def test_the_replica_refuses_writes_and_filters_by_person(pair: Pair) -> None:
                 conn.execute(text("INSERT INTO person (name, created_at) VALUES (NULL, now())"))
     finally:
         eng.dispose()
+
+
+def test_with_the_replica_down_reports_fail_in_one_line_and_the_rest_works(pair: Pair) -> None:
+    """Runs last: it stops the replica."""
+    with closing(signed_in(pair.base, EMAIL)) as c:
+        pair.replica.halt()
+        r = c.get("/report/view")
+        assert r.status_code == 503 and "cannot be reached" in r.text
+        assert "Traceback" not in r.text and "psycopg" not in r.text
+        assert c.get("/api/medicines").status_code == 200
+        assert c.post("/api/medicines", json={"name": "still writable"}).status_code == 201

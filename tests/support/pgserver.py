@@ -125,10 +125,15 @@ class PgReplica:
                   "-l", str(self.dir / "log"), "-w", "start")
         return self
 
-    def stop(self) -> None:
-        try:
+    def halt(self) -> None:
+        """Stop the replica server (as a crash or an outage would), keeping its files."""
+        if (self.dir / "data" / "postmaster.pid").exists():
             self._run(str(self.primary.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m",
                       "fast", "stop")
+
+    def stop(self) -> None:
+        try:
+            self.halt()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 
