@@ -61,3 +61,12 @@ def test_a_replica_must_be_postgresql(tmp_path) -> None:
             store.attach_reader(f"sqlite:///{tmp_path / 'r.db'}")
     finally:
         store.dispose()
+
+
+def test_serve_read_db_is_for_server_mode_only(cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.server import free_port
+
+    r = cli("serve", "--port", str(free_port()), "--read-db", "postgresql://u@127.0.0.1:1/db")
+    assert r.code == 2
+    assert r.err.strip().splitlines()[-1].endswith(
+        "--read-db is for server mode (--multi-user) on PostgreSQL")
