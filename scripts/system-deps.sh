@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: Chromium (browser tests), npm (axe-core), poppler-utils (PDF pages to PNG),
-# PostgreSQL server binaries (store tests on a real server), tmux (terminal tests). Installed
-# when missing and root. When another apt/dpkg process holds the package lock (unattended
+# PostgreSQL server binaries (store tests on a real server), tmux (terminal tests), and for
+# server mode's tests Caddy (HTTPS in front), PgBouncer (pooling) and NSS's certutil (the
+# browser trusts Caddy's local CA). Installed when missing and root. When another apt/dpkg process holds the package lock (unattended
 # upgrades, a second `make test`), it waits for it, bounded and saying so, instead of failing.
 #
 #   bash scripts/system-deps.sh              check, and install what is missing
 #   bash scripts/system-deps.sh --wait-only  only wait for the package lock (used by the tests)
+#   bash scripts/system-deps.sh --list-missing  print the missing packages, install nothing
 #
 # NIGHTLEAF_APT_WAIT (seconds, default 300) bounds the wait; NIGHTLEAF_APT_LOCKS (colon-
-# separated files) overrides the lock files checked.
+# separated files) overrides the lock files checked; NIGHTLEAF_SBIN (default /usr/sbin) is
+# where pgbouncer is looked for when it is not on PATH (a user's PATH often lacks sbin).
 set -euo pipefail
 
 APT_WAIT=${NIGHTLEAF_APT_WAIT:-300}
@@ -62,6 +65,14 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/n
   || missing+=(postgresql)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v npm >/dev/null 2>&1 || missing+=(npm)  # axe-core for the accessibility tests
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)  # HTTPS in front of server mode
+SBIN=${NIGHTLEAF_SBIN:-/usr/sbin}
+command -v pgbouncer >/dev/null 2>&1 || [ -x "$SBIN/pgbouncer" ] || missing+=(pgbouncer)
+command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)  # Chromium trusts Caddy's CA
+if [ "${1:-}" = "--list-missing" ]; then
+  if [ ${#missing[@]} -gt 0 ]; then echo "${missing[*]}"; fi
+  exit 0
+fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "nightleaf tests need these Debian packages: ${missing[*]}" >&2

@@ -46,3 +46,30 @@ def test_a_lock_released_while_waiting_lets_it_go_on(tmp_path: Path) -> None:
     r = _run(lock, 30)
     assert r.returncode == 0, r.stderr
     assert "waiting for it" in r.stderr and "the package lock is free after" in r.stderr
+
+
+def _list_missing(tmp_path: Path, present: tuple[str, ...]) -> list[str]:
+    """The script's answer on a PATH holding only stand-ins for ``present`` (and ``ls``)."""
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    for name in present:
+        exe = fake / name
+        exe.write_text("#!/bin/sh\nexit 0\n")
+        exe.chmod(0o755)
+    (fake / "ls").symlink_to("/bin/ls")
+    env = {**os.environ, "PATH": str(fake), "NIGHTLEAF_SBIN": str(tmp_path / "no-sbin")}
+    r = subprocess.run(["/bin/bash", str(SCRIPT), "--list-missing"], env=env,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.split()
+
+
+BASE = ("chromium", "pdftoppm", "initdb", "tmux", "npm")
+
+
+def test_caddy_pgbouncer_and_certutil_are_installed_when_missing(tmp_path: Path) -> None:
+    assert _list_missing(tmp_path, BASE) == ["caddy", "pgbouncer", "libnss3-tools"]
+
+
+def test_nothing_is_missing_when_all_are_there(tmp_path: Path) -> None:
+    assert _list_missing(tmp_path, (*BASE, "caddy", "pgbouncer", "certutil")) == []

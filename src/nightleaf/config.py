@@ -1,5 +1,6 @@
-"""Settings from the environment: NIGHTLEAF_DATABASE_URL, NIGHTLEAF_HOME and the web's upload
-limits (NIGHTLEAF_MAX_UPLOAD_MB, NIGHTLEAF_MAX_RESTORE_MB).
+"""Settings from the environment: NIGHTLEAF_DATABASE_URL, NIGHTLEAF_HOME, the web's upload
+limits (NIGHTLEAF_MAX_UPLOAD_MB, NIGHTLEAF_MAX_RESTORE_MB) and, in server mode, a streaming read
+replica for reports (NIGHTLEAF_READ_DATABASE_URL).
 
 Read with ``os.environ`` rather than pydantic-settings: two variables do not justify the
 0.1-0.3 s that pydantic-settings adds to the start of every command (bench/cli_start.py).
@@ -94,3 +95,9 @@ def usable_folder(folder: Path, variable: str | None = None) -> Path:
 
 def database_url(override: str | None = None) -> str:
     return Settings.from_env().resolved_database_url(override)
+
+
+def read_database_url(override: str | None = None) -> str | None:
+    """Server mode's read replica for reports (``serve --read-db``, else
+    NIGHTLEAF_READ_DATABASE_URL), or ``None``: reports read the primary."""
+    return override or os.environ.get("NIGHTLEAF_READ_DATABASE_URL") or None

@@ -38,3 +38,12 @@ def profiled(client: TestClient) -> TestClient:
                                           "bedtime": "23:00", "lead": "60", "wake": "07:00"})
     assert r.status_code == 303, r.text
     return client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium, one per test module (:mod:`tests.support.browser`)."""
+    from tests.support.browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -21,8 +21,6 @@ from tests.support.server import free_port, start_server
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = Path(__file__).parents[2] / "artifacts" / "screenshots" / "axe"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 NOW = "2026-11-24T21:00:00+01:00"
 PAGES = ("/", "/tonight", "/morning", "/morning?night=2026-11-20", "/journal",
@@ -44,17 +42,6 @@ def axe_js(tmp_path_factory: pytest.TempPathFactory) -> str:
     if r.returncode != 0 or not js.exists():
         pytest.skip(f"npm could not install axe-core: {r.stderr.strip()[-300:]}")
     return js.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ to ``artifacts/screenshots/`` (desktop and phone widths).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,19 +18,6 @@ from tests.support.server import free_port, start_server
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = Path(__file__).parents[2] / "artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

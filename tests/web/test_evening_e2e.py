@@ -6,7 +6,6 @@ check and the findings with JavaScript off. Screenshots go to ``artifacts/screen
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,21 +19,8 @@ from tests.support.server import free_port, start_server
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = Path(__file__).parents[2] / "artifacts" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 NOW = "2026-11-24T21:30:00-05:00"  # 21:30 in New York, the simulated journal's zone
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

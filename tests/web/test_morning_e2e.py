@@ -4,7 +4,6 @@ without JavaScript, and offline the installed shell says the journal is unreacha
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -17,21 +16,8 @@ from tests.support.server import free_port, start_server
 pytestmark = pytest.mark.e2e
 playwright = pytest.importorskip("playwright.sync_api")
 SHOTS = Path(__file__).parents[2] / "artifacts" / "screenshots" / "morning"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
 NOW = "2026-11-24T21:00:00+01:00"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    exe = shutil.which("chromium")
-    if exe is None:
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -117,3 +117,20 @@ def test_vendored_chart_library_is_served_locally_with_its_licence(client) -> No
 
 def test_post_helper_passes(profiled) -> None:
     assert post(profiled, "/health/conditions", {"name": "epilepsy"}).status_code == 303
+
+
+def test_a_proxy_port_is_answered_only_when_allowed(tmp_path) -> None:
+    """``--allowed-host localhost:18443`` (a reverse proxy on its own port): that name with that
+    port is answered; the same name on another port still is not."""
+    from fastapi.testclient import TestClient
+
+    from nightleaf.services import open_context
+
+    ctx = open_context(f"sqlite:///{tmp_path / 'p.db'}")
+    app = create_app(context=ctx, allowed_hosts=("127.0.0.1", "localhost", "::1",
+                                                 "localhost:18443"))
+    with TestClient(app) as c:
+        assert c.get("/healthz", headers={"host": "localhost:18443"}).status_code == 200
+        assert c.get("/healthz", headers={"host": "localhost:18444"}).status_code == 421
+        assert c.get("/healthz", headers={"host": "evil.example:18443"}).status_code == 421
+    ctx.store.dispose()

@@ -43,6 +43,10 @@ def serve(
     forwarded_allow_ips: str = typer.Option(
         "127.0.0.1", "--forwarded-allow-ips",
         help="Proxies trusted for X-Forwarded-Proto/For (server mode; e.g. Caddy's address)."),
+    read_db: str = typer.Option(
+        "", "--read-db", metavar="URL",
+        help="A streaming read replica that reports read from (server mode; writes, sign-in "
+        "and share checks stay on --db). Also NIGHTLEAF_READ_DATABASE_URL."),
 ) -> None:
     """Start the local web app (http://127.0.0.1:8765), or server mode with --multi-user."""
     _check_port_free(host, port)
@@ -56,6 +60,9 @@ def serve(
 
         open_server_store(str(url)).dispose()  # refuse SQLite or a dead server in one line
         os.environ["NIGHTLEAF_DATABASE_URL"] = str(url)
+        if read_db:  # a dead replica, or SQLite, fails here in one line
+            open_server_store(read_db).dispose()
+            os.environ["NIGHTLEAF_READ_DATABASE_URL"] = read_db
         os.environ["NIGHTLEAF_ALLOWED_HOSTS"] = ",".join(
             [*allowed_host, "127.0.0.1", "localhost", "::1"])
         console.print(f"nightleaf server mode on http://{host}:{port} ({workers} worker(s)).")
@@ -63,6 +70,8 @@ def serve(
                     workers=workers, proxy_headers=True, forwarded_allow_ips=forwarded_allow_ips,
                     log_level="warning")
         return
+    if read_db:
+        raise ConfigError("--read-db is for server mode (--multi-user) on PostgreSQL")
     from nightleaf.web.app import create_app, settle_memory
 
     app = create_app(_state["db"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +28,9 @@ class Context:
     #: server mode: called with the repository at the end of every transaction, before commit
     #: (the audit row goes into the same transaction: if it cannot be written, nothing is)
     on_commit: Callable[[Repo], None] | None = None
+    #: reports: read in read-only transactions, from the read replica when the store has one
+    #: (:meth:`reader`)
+    read_only: bool = False
 
     def now(self) -> datetime:
         return self.clock()
@@ -35,10 +38,22 @@ class Context:
     @contextmanager
     def tx(self) -> Iterator[Repo]:
         """One transaction on this person's journal (``Store.tx`` scoped to ``person_id``)."""
+        if self.read_only:
+            with self.store.read_tx(self.person_id) as repo:
+                yield repo
+            if self.on_commit is not None:  # the audit row: on the primary, before answering
+                with self.store.tx(self.person_id) as primary:
+                    self.on_commit(primary)
+            return
         with self.store.tx(self.person_id) as repo:
             yield repo
             if self.on_commit is not None:
                 self.on_commit(repo)
+
+    def reader(self) -> Context:
+        """This context for a report: read-only transactions, on the store's read replica when
+        it has one (a moment behind the primary). The audit hook still writes on the primary."""
+        return replace(self, read_only=True)
 
     def profile(self) -> Profile:
         """The saved profile, or a default one (system zone) when none is saved yet."""

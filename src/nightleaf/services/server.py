@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from nightleaf.config import database_url
+from nightleaf.config import database_url, read_database_url
 from nightleaf.errors import ConfigError
 from nightleaf.services.accounts import open_server_store
 from nightleaf.services.context import Context, clock_from_env
@@ -12,11 +12,19 @@ from nightleaf.store import Store
 from nightleaf.store.rls import ready, upgrade_locked
 
 
-def open_server_context(url: str | None = None) -> Context:
+def open_server_context(url: str | None = None, read_url: str | None = None) -> Context:
     """The app-wide context of server mode: person 0 (nobody), whose transactions row-level
-    security shows nothing; each request replaces it with the signed-in person's."""
+    security shows nothing; each request replaces it with the signed-in person's. With a read
+    replica (``read_url``, else NIGHTLEAF_READ_DATABASE_URL) reports read from it."""
     store = open_server_store(database_url(url))
     store.set_person = True
+    replica = read_database_url(read_url)
+    if replica:
+        try:
+            store.attach_reader(replica)
+        except Exception:
+            store.dispose()
+            raise
     clock = clock_from_env()
     return Context(store=store, clock=clock, person_id=0) if clock else Context(
         store=store, person_id=0)

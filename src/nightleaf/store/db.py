@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
@@ -64,8 +64,29 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
+        parsed, connect_args = _psycopg_args(parsed)
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     raise ConfigError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+
+
+def _psycopg_args(parsed: URL) -> tuple[URL, dict[str, Any]]:
+    """Take ``prepare_threshold`` out of the URL's query (libpq does not know it) and hand it to
+    psycopg: ``?prepare_threshold=none`` turns psycopg's automatic server-side prepared
+    statements off, as PgBouncer in transaction mode needs (before 1.21 it cannot follow a
+    prepared statement from one server connection to the next)."""
+    query = dict(parsed.query)
+    raw = query.pop("prepare_threshold", None)
+    if raw is None:
+        return parsed, {}
+    value = raw[-1] if isinstance(raw, tuple) else raw
+    if value.strip().lower() in ("none", "off", "false"):
+        threshold: int | None = None
+    elif value.strip().isascii() and value.strip().isdigit():
+        threshold = int(value)
+    else:
+        raise ConfigError(f"prepare_threshold={value!r} in the database URL is neither a number "
+                          "nor 'none'; use ?prepare_threshold=none behind PgBouncer")
+    return parsed.set(query=query), {"prepare_threshold": threshold}
 
 
 def migrate(engine: Engine) -> None:
@@ -196,6 +217,9 @@ class Store:
         #: server mode: set ``nightleaf.person_id`` (``SET LOCAL``) at the start of each
         #: transaction, which PostgreSQL row-level security reads
         self.set_person = False
+        #: server mode with a streaming replica: the engine that read-only report transactions
+        #: use (:meth:`read_tx`); ``None`` reads the primary
+        self.read_engine: Engine | None = None
 
     @property
     def dialect(self) -> str:
@@ -234,8 +258,47 @@ class Store:
         except SQLAlchemyError as exc:
             raise translate(exc) from exc
 
+    @contextmanager
+    def read_tx(self, person_id: int) -> Iterator[Repo]:
+        """A read-only transaction on ``person_id``'s journal, on the read replica when one is
+        attached (:meth:`attach_reader`), else on the primary. Row-level security works the same
+        way there (the replica is a copy of the primary, policies and roles included). A
+        replica lags the primary by a moment: use this for reports, never for a check that must
+        see the latest write (share links, sessions)."""
+        from nightleaf.store.repo import Repo
+
+        engine = self.read_engine or self.engine
+        try:
+            with engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("SET TRANSACTION READ ONLY"))
+                if self.set_person:
+                    conn.execute(text("SELECT set_config('nightleaf.person_id', :v, true)"),
+                                 {"v": str(int(person_id))})
+                yield Repo(conn, person_id)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    def attach_reader(self, url: str) -> None:
+        """Read reports from the PostgreSQL at ``url`` (a streaming replica of this store)."""
+        engine = make_engine(url)
+        if engine.dialect.name != "postgresql" or self.dialect != "postgresql":
+            engine.dispose()
+            raise ConfigError("a read replica needs PostgreSQL for both the database and the "
+                              "replica (postgresql+psycopg://user@host/db)")
+        try:
+            with engine.connect():
+                pass
+        except OperationalError as exc:
+            engine.dispose()
+            raise ConfigError(f"cannot reach the read replica at {_safe(url)}: {_reason(exc)}"
+                              ) from None
+        self.read_engine = engine
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
 
 
 def open_store(url: str, *, create: bool = True) -> Store:

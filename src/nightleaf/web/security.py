@@ -68,11 +68,23 @@ class LocalGuard:
 
     def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str] = LOCAL_NAMES) -> None:
         self.app = app
-        self.allowed = {h.lower().strip("[]") for h in allowed_hosts}
+        #: names, and ``name:port`` pairs: a reverse proxy listening on another port than the
+        #: app's (``--allowed-host localhost:18443``) passes its own port in the Host header
+        self.allowed: set[str] = set()
+        self.proxied: set[tuple[str, int]] = set()
+        for h in allowed_hosts:
+            bare = h.count(":") != 1 and not h.startswith("[")  # a name, or an IPv6 address
+            name, port = (h.lower(), None) if bare else _split_host(h.lower())
+            if port is None:
+                self.allowed.add(name.strip("[]"))
+            else:
+                self.proxied.add((name, port))
 
     def host_ok(self, scope: Scope) -> bool:
         host = Headers(scope=scope).get("host", "")
         name, port = _split_host(host)
+        if port is not None and (name, port) in self.proxied:
+            return True
         if name not in self.allowed:
             return False
         server = scope.get("server")
@@ -91,7 +103,7 @@ class LocalGuard:
         origin = Headers(scope=scope).get("origin")
         if origin and origin != "null" and scope["method"] in UNSAFE:
             o = urlsplit(origin)
-            if (o.hostname or "").lower() not in self.allowed:
+            if (o.hostname or "").lower() not in self.allowed | {n for n, _ in self.proxied}:
                 resp = PlainTextResponse("Cross-site request refused.", status_code=403)
                 await resp(scope, receive, self._with_headers(send))
                 return

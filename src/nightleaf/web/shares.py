@@ -197,7 +197,9 @@ def shared_report(request: Request, token: str = Path(max_length=100)) -> JSONRe
     base = _base(request)
     _limit(request)
     row = svc.use_share(base.store, token, scope="report", now=base.now())
-    ctx = _scoped(request, row.person_id, _share_actor(request, row.id), f"/s/{row.id}/report")
+    # the link was checked (and its use counted) on the primary; the report reads the replica
+    ctx = _scoped(request, row.person_id, _share_actor(request, row.id),
+                  f"/s/{row.id}/report").reader()
     data = build_report(ctx, row.period_start.isoformat() if row.period_start else None,
                         row.period_end.isoformat() if row.period_end else None)
     return plain(data)

@@ -102,7 +102,7 @@ def report_page(request: Request, ctx: CtxDep) -> Response:
     data = None
     status = 200
     try:
-        data = _build(request, ctx, show_name=not values["no_name"])
+        data = _build(request, ctx.reader(), show_name=not values["no_name"])
     except NightleafError as exc:
         errors = form_error(exc, FIELDS)
         status = exc.status_code
@@ -120,7 +120,7 @@ def report_view(request: Request, ctx: CtxDep) -> Response:
     """The HTML report as its own document, shown in the report page's frame on a wide screen and
     opened as a page of its own on a phone (self-contained: inline style and data: images, no
     script; see ``REPORT_CSP``). Cached by its data (:class:`RenderCache`)."""
-    data = _build(request, ctx, show_name=not request.query_params.get("no_name"))
+    data = _build(request, ctx.reader(), show_name=not request.query_params.get("no_name"))
     return HTMLResponse(CACHE.html(data),
                         headers={"Content-Security-Policy": REPORT_CSP})
 
@@ -132,6 +132,7 @@ def _pdf_name(data: report_svc.ReportData) -> str:
 @router.get("/report.pdf")
 def report_pdf(request: Request, ctx: CtxDep) -> Response:
     """The PDF, rendered in memory and sent as the response body (no file on disk)."""
+    ctx = ctx.reader()  # reports read the replica in server mode when there is one
     start, end = _period(request, ctx)
     r = report_svc.render_report(ctx, str(start), str(end), fmt="pdf",
                                  show_name=not request.query_params.get("no_name"))
