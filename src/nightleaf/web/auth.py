@@ -28,10 +28,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nightleaf.errors import NightleafError, NotFound
+from nightleaf.errors import NightleafError
 from nightleaf.services import Context, audit
 from nightleaf.services import accounts as acc
 from nightleaf.services.throttle import RateLimit, SignInThrottle
+from nightleaf.web.deps import NO_JOURNAL
 from nightleaf.web.render import page, redirect
 from nightleaf.web.security import require_csrf
 
@@ -71,7 +72,7 @@ class SessionGate:
                             "session" if signed else "anonymous",
                             request.client.host if request.client else None)
         person = signed.account.person_id or 0 if signed else 0
-        if signed is not None:
+        if signed is not None and signed.account.person_id:  # clinicians, admins: no journal
             state["nl_ctx"] = dataclasses.replace(
                 base, person_id=person,
                 on_commit=audit.writer(actor, method=scope["method"], obj=path, clock=base.now))
@@ -287,7 +288,7 @@ class AuditLogOut(BaseModel):
 def _audit_log(me: acc.SignedIn, request: Request) -> AuditLogOut:
     store = request.app.state.ctx.store
     if not me.account.person_id:  # person 0's rows are nobody's to read
-        raise NotFound("this account has no journal of its own, so no audit log")
+        raise acc.Refused(NO_JOURNAL.format(role=me.account.role))
     pid = me.account.person_id
     rows = audit.full_chain(store, pid)
     entries = [AuditOut(seq=r.seq, at=r.at, actor_id=r.actor_id, action=r.action,
