@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +16,10 @@ from nightleaf.web.security import require_api_csrf
 
 #: a route's context: ``ctx: Ctx`` (the request's journal, clock and person)
 Ctx = Annotated[Context, Depends(get_context)]
+#: the version of the night the client saw (``GET /api/nights/{night}``'s ETag); a save whose
+#: night changed since answers 409 instead of overwriting the other edit
+IfMatch = Annotated[str | None, Header(max_length=100, description="The night's ETag from "
+                                       "GET /api/nights/{night}: 409 if it changed since")]
 
 
 class ErrorOut(BaseModel):
