@@ -16,7 +16,7 @@ from schemathesis import checks  # noqa: E402
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient  # noqa: E402
+    from fastapi.testclient import TestClient
 
 from nightleaf.services import accounts as acc  # noqa: E402
 from nightleaf.services.server import open_server_context  # noqa: E402

@@ -19,9 +19,9 @@ from nightleaf.errors import NotFound
 from nightleaf.services import Context, audit
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import shares as svc
+from nightleaf.services.accounts import Refused
 from nightleaf.services.report import build_report
 from nightleaf.web.api.common import plain
-from nightleaf.services.accounts import Refused
 from nightleaf.web.auth import SignedDep, require_json
 from nightleaf.web.deps import NO_JOURNAL
 
