@@ -29,7 +29,9 @@ class ErrorOut(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": desc} for code, desc in (
-        (400, "Bad request"), (403, "CSRF check failed"), (404, "Not found"),
+        (400, "Bad request"),
+        (403, "CSRF check failed; in server mode also an account with no journal of its own"),
+        (404, "Not found"),
         (409, "Conflicts with what is stored"), (422, "Invalid input"),
         (503, "The journal is busy or unreachable; try again after Retry-After seconds"))}
 
