@@ -45,3 +45,13 @@ def app_url(server_url: str) -> str:
     from nightleaf.store.rls import app_role_url
 
     return app_role_url(server_url)
+
+
+@pytest.fixture(scope="module")
+def module_app_url(pg_admin_url: str, server_template: str) -> str:
+    """One server database (as the app's role) for a whole module: for tests that share a world
+    of accounts and objects, such as the authorization matrix."""
+    from nightleaf.store.rls import app_role_url
+
+    return app_role_url(pg_admin_url.rsplit("/", 1)[0] + "/" + _create(pg_admin_url,
+                                                                       server_template))

@@ -100,7 +100,7 @@ def test_if_the_audit_row_cannot_be_written_the_request_fails_and_saves_nothing(
 
 
 #: GET routes that read no person's data (knowledge base, the audit log itself, sign-in)
-NOT_PERSON_DATA = {"/api/session", "/api/sessions", "/api/audit", "/api/imports/{job_id}",
+NOT_PERSON_DATA = {"/api/session", "/api/sessions", "/api/audit",
                    "/api/interactions"}  # the knowledge base on names given in the query
 
 

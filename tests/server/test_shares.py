@@ -95,7 +95,8 @@ def test_a_clinician_follows_read_only_until_the_person_ends_it(app_url) -> None
         assert r.status_code == 201
         assert dr.get(url).status_code == 200
         assert other.get(url).status_code == 404  # another clinician
-        assert dr.get("/api/medicines").status_code == 200  # own (empty) context, not Ana's
-        assert dr.post("/api/shares", json={"scope": "journal"}).status_code == 404
+        r = dr.get("/api/medicines")  # a clinician has no journal: one line, not Ana's
+        assert r.status_code == 403 and "no journal of its own" in r.json()["error"]
+        assert dr.post("/api/shares", json={"scope": "journal"}).status_code == 403
         assert ana.request("DELETE", f"/api/follows/{d.id}", headers=JSON).status_code == 204
         assert dr.get(url).status_code == 404

@@ -3,6 +3,8 @@ the account's owner; share links rate-limited per address."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -86,3 +88,50 @@ def test_the_web_sign_in_answers_429_with_retry_after(app_url) -> None:
         assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
         codes = [c.get("/s/not-a-real-token/nights").status_code for _ in range(31)]
         assert codes[:30] == [401] * 30 and codes[30] == 429
+
+
+@pytest.mark.pg
+def test_the_backoff_holds_across_two_app_instances_on_one_database(app_url) -> None:
+    """Two workers (two apps, each with its own in-process counters) share the failures through
+    the audit trail: three wrong passwords on each are six for the account from that address."""
+    clock = Clock()
+    with server_client(app_url, clock) as one, server_client(app_url, clock) as two:
+        add(one, "ana@example.org")
+        wrong = "wrong password number x"
+        codes = [sign_in(c, "ana@example.org", wrong).status_code
+                 for c in (one, two, one, two, one, two)]
+        assert codes == [401] * 6
+        for c in (one, two):  # either worker: the 7th attempt waits, even with the right one
+            r = sign_in(c, "ana@example.org", PASSWORD)
+            assert r.status_code == 429 and int(r.headers["retry-after"]) == 1
+        clock.now += timedelta(seconds=1)
+        assert sign_in(two, "ana@example.org", PASSWORD).status_code == 200  # clears the pair
+        assert sign_in(one, "ana@example.org", wrong).status_code == 401
+        # unknown emails count per address, shared too (20 free, the 21st failure holds the next)
+        for i in range(21):
+            c = (one, two)[i % 2]
+            assert sign_in(c, f"nobody{i}@example.org", wrong).status_code == 401
+        assert sign_in(one, "nobody-else@example.org", wrong).status_code == 429
+        assert sign_in(two, "nobody-else@example.org", wrong).status_code == 429
+
+
+@pytest.mark.pg
+def test_an_attacker_elsewhere_holds_the_owner_for_a_minute_at_most(app_url) -> None:
+    """Failures from many addresses (recorded by any worker) slow the account down, never lock
+    it: the account-wide wait is capped at 60 s."""
+    from nightleaf.services import audit
+    from nightleaf.services.throttle import SharedSignInThrottle
+
+    clock = Clock()
+    with server_client(app_url, clock) as c:
+        a = add(c, "ana@example.org")
+        store = c.app.state.ctx.store  # type: ignore[attr-defined]
+        for i in range(300):  # as sign_in records them, from 300 addresses
+            audit.record(store, a.person_id or 0, audit.Actor(a.id, "anonymous", f"10.9.{i}.1"),
+                         action="sign_in", obj="account", outcome="failed", at=clock())
+        shared = SharedSignInThrottle(store, clock)
+        with pytest.raises(TooManyRequests) as info:
+            shared.check("ana@example.org", "192.168.1.5")
+        assert info.value.retry_after == 60
+        clock.now += timedelta(seconds=61)
+        shared.check("ana@example.org", "192.168.1.5")

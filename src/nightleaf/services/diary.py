@@ -2,19 +2,87 @@
 
 Each has a parser (typed input → validated entry, nothing saved; the morning check-in saves
 several together) and a ``log_*`` use case that saves one entry in one transaction.
+
+Edits carry the version the person saw (:func:`version_of` an entry, :func:`night_version` of a
+night: a digest of the stored content, so no column or migration is needed). The write takes
+the row's lock (the night's, for a diary entry that may not exist yet), reads the version again
+inside its transaction and refuses with :class:`Changed` (409) when it differs: two people (or
+two tabs) editing the same night never silently lose one of the edits.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from datetime import date
+from typing import Any, TypeVar
 
-from nightleaf.errors import InputError
+from nightleaf.errors import Conflict, InputError
 from nightleaf.model import clock, validate
 from nightleaf.model.entities import Note, PainRating, SleepEntry, Substance, Symptom
+from nightleaf.model.plain import to_plain
 from nightleaf.services import parse
 from nightleaf.services.context import Context
 from nightleaf.services.inputs import PainInput, SleepInput, SubstanceInput, SymptomInput
+from nightleaf.store.repo import Repo
+
+E = TypeVar("E", Substance, PainRating)
+NIGHT_CHANGED = "this night was changed elsewhere; reload"
+ENTRY_CHANGED = "this entry was changed elsewhere; reload"
+
+
+class Changed(Conflict):
+    """What the person edited is no longer what is stored (someone saved in between)."""
+
+
+def version_of(value: Any) -> str:
+    """A short digest of stored content (an entry, a night's entries; None: nothing stored)."""
+    blob = json.dumps(to_plain(value), sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def night_version(repo: Repo, night: date, *, lock: bool = False) -> str:
+    """The version of a night as the morning form edits it: its diary entry and its morning
+    pain ratings. ``lock``: take the night's write lock first (for a compare-then-write)."""
+    if lock:
+        repo.lock_night(night)
+    pains = [p for p in repo.all(PainRating, first=night, last=night) if p.context == "morning"]
+    return version_of({"entry": repo.sleep_entry(night), "pain": pains})
+
+
+def night_version_now(ctx: Context, night: date) -> str:
+    """The version of ``night`` to put in a form or an ``ETag``: ``NIGHT:DIGEST`` (a form whose
+    night field is changed to another night is not a stale edit of that one)."""
+    with ctx.tx() as repo:
+        return f"{night.isoformat()}:{night_version(repo, night)}"
+
+
+def check_night(repo: Repo, night: date, version: str | None) -> None:
+    """Inside the saving transaction: lock the night and refuse when it is not the version the
+    person saw. None or empty: the caller sent no version (a script, an older page); a version
+    of another night: the person chose a different night in the form; nothing to compare."""
+    current = night_version(repo, night, lock=True)
+    seen_night, _, digest = (version or "").strip().strip('"').rpartition(":")
+    if digest and seen_night == night.isoformat() and digest != current:
+        raise Changed(NIGHT_CHANGED, field="version")
+
+
+def entry_version(ctx: Context, cls: type[E], entry_id: int) -> str:
+    with ctx.tx() as repo:
+        return version_of(repo.get(cls, entry_id))
+
+
+def _correct(ctx: Context, cls: type[E], entry_id: int, parsed: E, version: str | None) -> E:
+    """Replace entry ``entry_id`` by ``parsed`` (all values given again), if it is still the
+    version the person saw: the row is locked, compared and written in one transaction."""
+    with ctx.tx() as repo:
+        current = repo.get(cls, entry_id, for_update=True)  # NotFound for an unknown id
+        if version is not None and version.strip() and version_of(current) != version.strip():
+            raise Changed(ENTRY_CHANGED, field="version")
+        fixed = dataclasses.replace(parsed, id=entry_id)
+        repo.update(fixed)
+    return fixed
 
 
 def substance(ctx: Context, inp: SubstanceInput) -> Substance:
@@ -40,14 +108,11 @@ def log_substance(ctx: Context, inp: SubstanceInput) -> Substance:
         return repo.add(s)
 
 
-def update_substance(ctx: Context, entry_id: int, inp: SubstanceInput) -> Substance:
-    """Correct a substance entry: all values are given again (as for a new one)."""
-    s = substance(ctx, inp)
-    with ctx.tx() as repo:
-        repo.get(Substance, entry_id)  # NotFound for an unknown id
-        fixed = dataclasses.replace(s, id=entry_id)
-        repo.update(fixed)
-    return fixed
+def update_substance(ctx: Context, entry_id: int, inp: SubstanceInput, *,
+                     version: str | None = None) -> Substance:
+    """Correct a substance entry: all values are given again (as for a new one). ``version``:
+    the :func:`version_of` the entry the person edited (:class:`Changed` if it is not)."""
+    return _correct(ctx, Substance, entry_id, substance(ctx, inp), version)
 
 
 def pain_rating(ctx: Context, inp: PainInput) -> PainRating:
@@ -77,14 +142,11 @@ def log_pain(ctx: Context, inp: PainInput) -> PainRating:
         return repo.add(p)
 
 
-def update_pain(ctx: Context, entry_id: int, inp: PainInput) -> PainRating:
-    """Correct a pain rating: all values are given again (as for a new one)."""
-    p = pain_rating(ctx, inp)
-    with ctx.tx() as repo:
-        repo.get(PainRating, entry_id)  # NotFound for an unknown id
-        fixed = dataclasses.replace(p, id=entry_id)
-        repo.update(fixed)
-    return fixed
+def update_pain(ctx: Context, entry_id: int, inp: PainInput, *,
+                version: str | None = None) -> PainRating:
+    """Correct a pain rating: all values are given again (as for a new one). ``version``: as
+    for :func:`update_substance`."""
+    return _correct(ctx, PainRating, entry_id, pain_rating(ctx, inp), version)
 
 
 def symptom(ctx: Context, inp: SymptomInput) -> Symptom:
@@ -179,9 +241,11 @@ def sleep_entry(ctx: Context, inp: SleepInput) -> SleepEntry:
     return entry
 
 
-def log_sleep(ctx: Context, inp: SleepInput) -> SleepEntry:
+def log_sleep(ctx: Context, inp: SleepInput, *, version: str | None = None) -> SleepEntry:
     """Save (or replace) the diary entry of one night. Clock times are read within that night:
-    from noon on they are that evening, before noon the next morning."""
+    from noon on they are that evening, before noon the next morning. ``version``: the
+    :func:`night_version` the person saw (:class:`Changed` if the night changed since)."""
     entry = sleep_entry(ctx, inp)
     with ctx.tx() as repo:
+        check_night(repo, entry.night, version)
         return repo.save_sleep_entry(entry)

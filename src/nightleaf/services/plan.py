@@ -365,14 +365,15 @@ def morning_saved(ctx: Context, night: date) -> MorningSaved:
     return MorningSaved(night, entry, pains[-1] if pains else None, syms, peg_due)
 
 
-def save_morning(ctx: Context, a: MorningInput) -> MorningResult:
+def save_morning(ctx: Context, a: MorningInput, *, version: str | None = None) -> MorningResult:
     """Validate every answer, then save them together: the diary entry, morning pain and
     symptoms. A bad answer saves nothing.
 
     Idempotent per night: the night keeps one diary entry and one morning pain rating however
     often it is saved, and the morning's side effects and withdrawal signs are replaced by the
     ones given. ``nrs`` None (not asked) keeps a saved rating, ``""`` removes it; symptom lists
-    None keep the saved ones, a list (even empty) replaces them."""
+    None keep the saved ones, a list (even empty) replaces them. ``version``: the night's
+    version the person saw (``diary.night_version``); 409 if the night changed since."""
     profile = ctx.profile()
     tz = profile.tz
     n = morning_night(ctx, a.night)
@@ -400,6 +401,7 @@ def save_morning(ctx: Context, a: MorningInput) -> MorningResult:
     symptoms = _symptoms(ctx, a.side_effects or [], "side_effect", at) + \
         _symptoms(ctx, a.withdrawal or [], "withdrawal", at)
     with ctx.tx() as repo:
+        diary.check_night(repo, n, version)
         entry = repo.save_sleep_entry(entry)
         old_pain = [p for p in repo.all(PainRating, first=n, last=n) if p.context == "morning"]
         if pain is not None or a.nrs is not None:  # given (a value or "" to remove)

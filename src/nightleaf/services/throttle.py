@@ -4,8 +4,15 @@ Sign-in failures are counted per (account, address), per address, and per accoun
 addresses. Past a free allowance each further failure doubles the wait, up to a cap; the cap of
 the account-wide counter is short (a minute), so someone failing on purpose against a person's
 email from many addresses slows that account down but can never lock its owner out. A success
-clears the (account, address) counter. Counters live in the process (one per worker): with
-several workers the limits are per worker; docs/server.md says how to share them.
+clears the (account, address) counter.
+
+:class:`SignInThrottle` counts in the process. Server mode uses :class:`SharedSignInThrottle`,
+which also counts from the audit trail: every failed sign-in already leaves a row there (in the
+account's person's chain; unknown emails in person 0's), written by whichever worker answered,
+so every worker of every machine sees the same failures and the backoff holds across them,
+with no table of its own. Row-level security keeps each person's rows apart, so the shared
+count is per account, per (account, address) and, for unknown emails, per address; the
+per-address count across *known* accounts stays per worker.
 """
 
 from __future__ import annotations
@@ -15,8 +22,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from nightleaf.errors import NightleafError
+from nightleaf.errors import InputError, NightleafError
+from nightleaf.store import Store
 
 
 class TooManyRequests(NightleafError):
@@ -93,6 +102,72 @@ class SignInThrottle:
 
     def succeeded(self, email: str, ip: str | None) -> None:
         self.pair.clear(f"{email.strip().lower()}|{ip or '?'}")
+
+
+def wait_after(failures: list[datetime], now: datetime, *, free: int, cap: float) -> float:
+    """Seconds still to wait after ``failures`` (newest first), as :class:`Backoff` counts: the
+    newest failure, the ``n``-th, holds the next attempt for ``min(cap, 2 ** (n - free - 1))``."""
+    extra = len(failures) - free
+    if extra <= 0:
+        return 0.0
+    until = failures[0] + timedelta(seconds=min(cap, 2.0 ** (extra - 1)))
+    return max(0.0, (until - now).total_seconds())
+
+
+@dataclass
+class SharedSignInThrottle:
+    """The sign-in backoff of server mode: this worker's counters, and the failures every worker
+    recorded in the audit trail in the last hour (the larger wait wins). Limits as in
+    :class:`SignInThrottle`: (account, address) 5 free then up to 15 min; account from anywhere
+    20 free then at most a minute (an attacker cannot lock the owner out); unknown emails per
+    address 20 free then up to 15 min. A success clears the (account, address) count."""
+
+    store: Store
+    clock: Callable[[], datetime]
+    local: SignInThrottle = field(default_factory=SignInThrottle)
+    window: timedelta = timedelta(hours=1)
+
+    def shared_wait(self, email: str, ip: str | None) -> float:
+        from nightleaf.services.accounts import normalize_email
+        from nightleaf.store.server import server_tx
+
+        now = self.clock()
+        since = now - self.window
+        try:
+            address = normalize_email(email)
+        except InputError:
+            address = ""
+        with server_tx(self.store, 0) as srv:
+            account = srv.account_by_email(address) if address else None
+            if account is None:  # unknown emails: counted per address, in person 0's rows
+                rows = srv.sign_ins_since(0, since, ip=ip)
+                return wait_after([at for at, outcome, _ in rows if outcome == "failed"], now,
+                                  free=self.local.address.free, cap=self.local.address.cap)
+        with server_tx(self.store, account.person_id or 0) as srv:
+            rows = srv.sign_ins_since(account.person_id or 0, since, actor_id=account.id)
+        failed = [at for at, outcome, _ in rows if outcome == "failed"]
+        pair: list[datetime] = []
+        for at, outcome, where in rows:  # newest first: the failures since the last success
+            if where == ip:
+                if outcome == "ok":
+                    break
+                pair.append(at)
+        return max(wait_after(failed, now, free=self.local.account.free,
+                              cap=self.local.account.cap),
+                   wait_after(pair, now, free=self.local.pair.free, cap=self.local.pair.cap))
+
+    def check(self, email: str, ip: str | None) -> None:
+        self.local.check(email, ip)
+        wait = self.shared_wait(email, ip)
+        if wait > 0:
+            raise TooManyRequests("too many sign-in attempts; wait a moment and try again",
+                                  retry_after=max(1, math.ceil(wait)))
+
+    def failed(self, email: str, ip: str | None) -> None:
+        self.local.failed(email, ip)  # (the audit row is the sign-in's own)
+
+    def succeeded(self, email: str, ip: str | None) -> None:
+        self.local.succeeded(email, ip)
 
 
 @dataclass

@@ -223,11 +223,12 @@ class Repo:
         if res.rowcount == 0:
             raise NotFound(f"no {table.name.replace('_', ' ')} with id {obj.id}")
 
-    def get(self, cls: type[T], id_: int) -> T:
+    def get(self, cls: type[T], id_: int, *, for_update: bool = False) -> T:
+        """``for_update``: lock the row until the transaction ends (PostgreSQL ``FOR UPDATE``;
+        SQLite has one writer at a time anyway), for a compare-then-write."""
         table = _SIMPLE[cls]
-        row = self.conn.execute(
-            select(table).where(table.c.id == id_, table.c.person_id == self.person_id)
-        ).first()
+        query = select(table).where(table.c.id == id_, table.c.person_id == self.person_id)
+        row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
             raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
         return _build(cls, row)
@@ -368,6 +369,18 @@ class Repo:
                                         t.sleep_entry.c.night == night)
         ).first()
         return None if row is None else _build(e.SleepEntry, row)
+
+    def lock_night(self, night: date) -> None:
+        """Hold this person's write lock on one night until the transaction ends, so that a
+        compare-then-write of the night (its version, then the save) cannot interleave with
+        another: the row may not exist yet, so not a row lock. PostgreSQL: a transaction-level
+        advisory lock on (person, night) (waits). SQLite: the database write lock, taken now."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(sql_text("SELECT pg_advisory_xact_lock(:p, :n)"),
+                              {"p": self.person_id, "n": night.toordinal()})
+            return
+        c = t.sleep_entry.c  # a write that changes nothing still takes SQLite's write lock
+        self.conn.execute(update(t.sleep_entry).where(c.id == -1).values(id=c.id))
 
     def save_sleep_entry(self, s: e.SleepEntry) -> e.SleepEntry:
         """Insert or replace the diary entry of ``s.night``."""

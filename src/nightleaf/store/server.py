@@ -260,6 +260,22 @@ class ServerRepo:
                                  .order_by(t.audit.c.seq.desc()).limit(limit))
         return [AuditRow(**r._mapping) for r in rows]
 
+    def sign_ins_since(self, person_id: int, since: datetime, *, actor_id: int | None = None,
+                       ip: str | None = None,
+                       limit: int = 500) -> list[tuple[datetime, str, str | None]]:
+        """``(at, outcome, ip)`` of the sign-in attempts in ``person_id``'s audit rows since
+        ``since``, newest first: of account ``actor_id`` (None: of no account, i.e. unknown
+        emails) and, when given, from address ``ip``. The shared record sign-in backoff counts
+        (every worker writes these rows, so every worker sees all of them)."""
+        c = t.audit.c
+        cond = [c.person_id == person_id, c.action == "sign_in", c.at >= since,
+                c.actor_id == actor_id if actor_id is not None else c.actor_id.is_(None)]
+        if ip is not None:
+            cond.append(c.ip == ip)
+        rows = self.conn.execute(select(c.at, c.outcome, c.ip).where(and_(*cond))
+                                 .order_by(c.seq.desc()).limit(limit))
+        return [(r.at, r.outcome, r.ip) for r in rows]
+
     def audit_count(self, person_id: int) -> int:
         return int(self.conn.execute(select(func.count()).select_from(t.audit)
                                      .where(t.audit.c.person_id == person_id)).scalar_one())

@@ -60,7 +60,7 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
         # the store raises these too (Conflict 409; Busy/StoreUnavailable 503 + Retry-After)
         retry = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry)} if retry is not None else None
-        if request.url.path.startswith("/api/"):
+        if request.url.path.startswith(("/api/", "/s/")):  # share links answer JSON too
             return JSONResponse({"error": exc.message, "field": exc.field},
                                 status_code=exc.status_code, headers=headers)
         resp = page(request, "error.html", {"message": exc.message, "profile": None},

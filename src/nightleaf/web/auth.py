@@ -28,10 +28,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nightleaf.errors import NightleafError, NotFound
+from nightleaf.errors import NightleafError
 from nightleaf.services import Context, audit
 from nightleaf.services import accounts as acc
-from nightleaf.services.throttle import RateLimit, SignInThrottle
+from nightleaf.services.throttle import RateLimit, SharedSignInThrottle, SignInThrottle
+from nightleaf.web.deps import NO_JOURNAL
 from nightleaf.web.render import page, redirect
 from nightleaf.web.security import require_csrf
 
@@ -71,7 +72,7 @@ class SessionGate:
                             "session" if signed else "anonymous",
                             request.client.host if request.client else None)
         person = signed.account.person_id or 0 if signed else 0
-        if signed is not None:
+        if signed is not None and signed.account.person_id:  # clinicians, admins: no journal
             state["nl_ctx"] = dataclasses.replace(
                 base, person_id=person,
                 on_commit=audit.writer(actor, method=scope["method"], obj=path, clock=base.now))
@@ -163,7 +164,7 @@ def _set_cookie(request: Request, response: Response, token: str) -> None:
 def _throttled_sign_in(request: Request, email: str, password: str, ip: str | None,
                        ua: str | None) -> tuple[str, acc.Account]:
     """Sign in behind the backoff (429 + Retry-After before the password is even hashed)."""
-    gate: SignInThrottle = request.app.state.sign_in_throttle
+    gate: SignInThrottle | SharedSignInThrottle = request.app.state.sign_in_throttle
     gate.check(email, ip)
     try:
         result = acc.sign_in(request.app.state.ctx.store, email, password, now=_now(request),
@@ -287,7 +288,7 @@ class AuditLogOut(BaseModel):
 def _audit_log(me: acc.SignedIn, request: Request) -> AuditLogOut:
     store = request.app.state.ctx.store
     if not me.account.person_id:  # person 0's rows are nobody's to read
-        raise NotFound("this account has no journal of its own, so no audit log")
+        raise acc.Refused(NO_JOURNAL.format(role=me.account.role))
     pid = me.account.person_id
     rows = audit.full_chain(store, pid)
     entries = [AuditOut(seq=r.seq, at=r.at, actor_id=r.actor_id, action=r.action,
@@ -317,13 +318,14 @@ async def sign_in_form(request: Request) -> Response:
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
     ip, ua = _client(request)
     try:
-        token, _ = await to_thread.run_sync(
+        token, account = await to_thread.run_sync(
             lambda: _throttled_sign_in(request, email, password, ip, ua))
     except acc.NotSignedIn as exc:
         return page(request, "sign_in.html", {"profile": None, "values": {"email": email},
                                               "errors": {"_form": exc.message}},
                     status_code=401)
-    resp = redirect("/")
+    # a clinician or admin has no journal: their page is the sessions page, not a 403
+    resp = redirect("/" if account.person_id else "/sessions")
     _set_cookie(request, resp, token)
     return resp
 
@@ -365,7 +367,9 @@ def register(app: FastAPI, **_: Any) -> None:
         return JSONResponse({"status": "ready" if ok else "not ready"},
                             status_code=200 if ok else 503)
 
-    app.state.sign_in_throttle = SignInThrottle()
+    # the backoff counts the failed sign-ins every worker wrote to the audit trail
+    app.state.sign_in_throttle = SharedSignInThrottle(app.state.ctx.store,
+                                                      lambda: app.state.ctx.now())
     app.state.share_limit = RateLimit(per_minute=30)
     app.include_router(api)
     app.include_router(pages)

@@ -8,6 +8,11 @@ Each job's status is also kept in the journal (table ``import_job``, migration 0
 when the job is made, starts, ends, and at most every :data:`SAVE_EVERY` seconds of progress. A
 job the server no longer has in memory (it was restarted) is read back from there; one that was
 still queued or running then is reported as failed, with what to do.
+
+Each job belongs to the context it was made in: the request's, which in server mode is the
+signed-in person's (audited, row-level security). Its import writes into that person's journal
+only, its status rows are theirs, and :meth:`ImportJobs.get` finds it only for them (anyone
+else is told there is no such job: 404, never 403).
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ class ImportJob:
     error: str | None = None
     status_code: int = 200
     stored_result: dict[str, Any] | None = None  # the result as read back from the journal
+    ctx: Context | None = field(default=None, repr=False)  # whose journal it imports into
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     on_progress: Any = field(default=None, repr=False)  # called after each progress report
     saved_at: float = field(default=0.0, repr=False)  # time.monotonic() of the last save
@@ -113,6 +119,9 @@ class ImportJobs:
         self._jobs: OrderedDict[str, ImportJob] = OrderedDict()
         self._lock = threading.Lock()
 
+    def _ctx(self, job: ImportJob) -> Context:
+        return job.ctx or self.ctx
+
     def _save(self, job: ImportJob, *, first: bool = False) -> None:
         """Keep ``job``'s status in the journal; a failure to do so is logged, never fatal to
         the import."""
@@ -120,7 +129,7 @@ class ImportJobs:
         if first:
             row["created_at"] = row["updated_at"]
         try:
-            with self.ctx.tx() as repo:
+            with self._ctx(job).tx() as repo:
                 repo.put_import_job(row)
         except NightleafError:
             log.warning("could not keep the status of import %s in the journal", job.id,
@@ -132,9 +141,11 @@ class ImportJobs:
             job.saved_at = now
             self._save(job)
 
-    def new(self, path: Path, filename: str, fmt: str | None) -> ImportJob:
+    def new(self, path: Path, filename: str, fmt: str | None,
+            ctx: Context | None = None) -> ImportJob:
+        """A job importing ``path`` into ``ctx``'s journal (the request's; default the app's)."""
         job = ImportJob(id=secrets.token_urlsafe(12), filename=filename, path=path,
-                        folder=path.parent, fmt=fmt)
+                        folder=path.parent, fmt=fmt, ctx=ctx or self.ctx)
         job.on_progress = self._progressed
         self._save(job, first=True)
         with self._lock:
@@ -146,17 +157,24 @@ class ImportJobs:
                 self._jobs.popitem(last=False)
         return job
 
-    def get(self, job_id: str) -> ImportJob | None:
-        """The job from memory, or as the journal kept it (after a restart), or None."""
+    def get(self, job_id: str, ctx: Context | None = None) -> ImportJob | None:
+        """``ctx``'s job (default the app's): from memory, or as the journal kept it (after a
+        restart); None when there is none or it is somebody else's. In server mode the look-up
+        is always a transaction of the person's, so it leaves a read row in their audit trail."""
+        ctx = ctx or self.ctx
         with self._lock:
             job = self._jobs.get(job_id)
-        if job is not None:
-            return job
+        if job is not None and self._ctx(job).person_id != ctx.person_id:
+            job = None  # another person's job is no job at all
+        if job is not None and ctx.on_commit is None:
+            return job  # one person, no audit trail: memory is enough
         try:
-            with self.ctx.tx() as repo:
+            with ctx.tx() as repo:
                 row = repo.import_job(job_id)
         except NightleafError:
-            return None
+            return job
+        if job is not None:
+            return job
         return None if row is None else ImportJob.from_row(row)
 
     def run(self, job: ImportJob) -> ImportJob:
@@ -164,7 +182,7 @@ class ImportJobs:
         job.state = "running"
         self._save(job)
         try:
-            result = import_wearable(self.ctx, job.path, fmt=job.fmt, on_progress=job.progress)
+            result = import_wearable(self._ctx(job), job.path, fmt=job.fmt, on_progress=job.progress)
             with job.lock:
                 job.result, job.state = result, "done"
         except NightleafError as exc:

@@ -93,10 +93,9 @@ templates.env.filters["qty"] = _qty
 
 def page(request: Request, name: str, context: Mapping[str, Any] | None = None, *,
          status_code: int = 200) -> Response:
-    ctx = get_context(request)
     data: dict[str, Any] = {"errors": {}, "values": {}, "active": "", **(context or {})}
-    if "profile" not in data:
-        data["profile"] = ctx.profile()
+    if "profile" not in data:  # (an error page names none: it needs no journal)
+        data["profile"] = get_context(request).profile()
     data.setdefault("flash", flash_message(request))
     data.update(csrf=csrf_token(request), nav=request.app.state.nav)
     resp = templates.TemplateResponse(request, name, data, status_code=status_code)

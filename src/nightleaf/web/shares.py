@@ -19,9 +19,11 @@ from nightleaf.errors import NotFound
 from nightleaf.services import Context, audit
 from nightleaf.services import nights as nights_svc
 from nightleaf.services import shares as svc
+from nightleaf.services.accounts import Refused
 from nightleaf.services.report import build_report
 from nightleaf.web.api.common import plain
 from nightleaf.web.auth import SignedDep, require_json
+from nightleaf.web.deps import NO_JOURNAL
 
 api = APIRouter(prefix="/api", tags=["sharing"])
 links = APIRouter(prefix="/s", tags=["sharing"])
@@ -70,7 +72,7 @@ def _base(request: Request) -> Context:
 
 def _person(me: Any) -> int:
     if not me.account.person_id:
-        raise NotFound("this account has no journal of its own")
+        raise Refused(NO_JOURNAL.format(role=me.account.role))
     return int(me.account.person_id)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,6 +16,10 @@ from nightleaf.web.security import require_api_csrf
 
 #: a route's context: ``ctx: Ctx`` (the request's journal, clock and person)
 Ctx = Annotated[Context, Depends(get_context)]
+#: the version of the night the client saw (``GET /api/nights/{night}``'s ETag); a save whose
+#: night changed since answers 409 instead of overwriting the other edit
+IfMatch = Annotated[str | None, Header(max_length=100, description="The night's ETag from "
+                                       "GET /api/nights/{night}: 409 if it changed since")]
 
 
 class ErrorOut(BaseModel):
@@ -25,7 +29,9 @@ class ErrorOut(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": desc} for code, desc in (
-        (400, "Bad request"), (403, "CSRF check failed"), (404, "Not found"),
+        (400, "Bad request"),
+        (403, "CSRF check failed; in server mode also an account with no journal of its own"),
+        (404, "Not found"),
         (409, "Conflicts with what is stored"), (422, "Invalid input"),
         (503, "The journal is busy or unreachable; try again after Retry-After seconds"))}
 

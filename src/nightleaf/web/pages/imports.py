@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from nightleaf.errors import NightleafError
 from nightleaf.services.imports import format_name
+from nightleaf.web.deps import CtxDep
 from nightleaf.web.import_jobs import ImportJobs
 from nightleaf.web.render import page, redirect
 from nightleaf.web.uploads import save_multipart, upload_folder
@@ -41,9 +42,9 @@ def _page(request: Request, *, status_code: int = 200, **extra: object) -> Respo
 
 
 @router.get("/import")
-def import_page(request: Request, job: str | None = None) -> Response:
+def import_page(request: Request, ctx: CtxDep, job: str | None = None) -> Response:
     """The form; with ``?job=ID`` also that import's result (or its message beside the file)."""
-    found = jobs_of(request).get(job) if job else None
+    found = jobs_of(request).get(job, ctx) if job else None
     if job and found is None:
         return _page(request, status_code=404,
                      errors={"_form": "there is no import with that id; the nights of a "
@@ -54,7 +55,7 @@ def import_page(request: Request, job: str | None = None) -> Response:
 
 
 @router.post("/import")
-async def import_upload(request: Request) -> Response:
+async def import_upload(request: Request, ctx: CtxDep) -> Response:
     """The form without JavaScript: stream the file to disk, import it, show the result."""
     jobs = jobs_of(request)
     folder = upload_folder()
@@ -74,7 +75,7 @@ async def import_upload(request: Request) -> Response:
         if upload is None or not upload.filename:
             return _page(request, status_code=422, values=values,
                          errors={"file": "choose a sleep export to import"})
-        job = jobs.new(upload.path, upload.filename, fmt)
+        job = jobs.new(upload.path, upload.filename, fmt, ctx)
         handed_over = True
     finally:
         if not handed_over:

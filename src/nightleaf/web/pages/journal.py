@@ -15,7 +15,7 @@ from nightleaf.model.entities import PAIN_CONTEXTS, SUBSTANCE_KINDS, Substance
 from nightleaf.services import Context, parse, safety
 from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
-from nightleaf.services.diary import update_pain, update_substance
+from nightleaf.services.diary import update_pain, update_substance, version_of
 from nightleaf.services.entries import (
     delete_entry,
     get_entry,
@@ -135,7 +135,7 @@ def edit_entry_page(request: Request, ctx: CtxDep, kind: str, entry_id: int) -> 
     if kind not in EDITABLE:
         raise NotFound(f"a {kind} entry has no edit form; delete it and add it again")
     item = get_entry(ctx, kind, entry_id)
-    return _entry_edit(request, kind, item, _entry_values(item))
+    return _entry_edit(request, kind, item, {**_entry_values(item), "version": version_of(item)})
 
 
 @router.post("/journal/{kind}/{entry_id}/edit")
@@ -146,12 +146,15 @@ async def edit_entry(request: Request, ctx: CtxDep, kind: str, entry_id: int) ->
     form = await request.form()
     fields = SUBSTANCE_FIELDS if kind == "substance" else PAIN_FIELDS
     got = {k: text(form, k) for k in fields}
+    seen = text(form, "version")  # the version this form was made from (409 if it changed)
     try:
         if kind == "substance":
-            saved: Any = update_substance(ctx, entry_id, SubstanceInput.from_mapping(got))
+            saved: Any = update_substance(ctx, entry_id, SubstanceInput.from_mapping(got),
+                                          version=seen)
         else:
             saved = update_pain(ctx, entry_id, PainInput(
-                nrs=got["nrs"] or "", context=got["context"], at=got["at"], note=got["note"]))
+                nrs=got["nrs"] or "", context=got["context"], at=got["at"], note=got["note"]),
+                version=seen)
     except NightleafError as exc:
         return _entry_edit(request, kind, item, form_values(form),
                            form_error(exc, fields), exc.status_code)

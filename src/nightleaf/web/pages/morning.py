@@ -19,8 +19,8 @@ from starlette.datastructures import FormData
 from nightleaf.errors import NightleafError
 from nightleaf.model import clock
 from nightleaf.model.entities import SleepEntry
+from nightleaf.services import diary, plan
 from nightleaf.services import nights as nights_svc
-from nightleaf.services import plan
 from nightleaf.services.entries import night_detail
 from nightleaf.services.inputs import MORNING_DIARY_FIELDS, MorningInput
 from nightleaf.web.deps import CtxDep
@@ -111,6 +111,7 @@ def _context(ctx: CtxDep, night: date | None, values: dict[str, str], **kw: Any
 def morning_page(request: Request, ctx: CtxDep) -> Response:
     night = plan.morning_night(ctx, request.query_params.get("night"))
     values, _saved, basis = saved_values(ctx, night)
+    values["version"] = diary.night_version_now(ctx, night)  # 409 on save if it changes
     flash = (f"Saved the night of {night:%a} {night.day} {night:%b %Y}."
              if request.query_params.get("saved") else None)
     return page(request, "morning.html", _context(ctx, night, values, flash=flash, basis=basis))
@@ -127,7 +128,7 @@ async def save_morning(request: Request, ctx: CtxDep) -> Response:
     answers.side_effects = symptom_specs(form, "side_effect", "side_effects")
     answers.withdrawal = symptom_specs(form, "withdrawal", "withdrawal")
     try:
-        result = plan.save_morning(ctx, answers)
+        result = plan.save_morning(ctx, answers, version=text(form, "version"))
     except NightleafError as exc:
         return page(request, "morning.html", _context(
             ctx, None, form_values(form), errors=form_error(exc, INPUTS)),

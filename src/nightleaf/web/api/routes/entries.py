@@ -10,7 +10,7 @@ from nightleaf.services import journal as journal_svc
 from nightleaf.services import nights as nights_svc
 from nightleaf.services.inputs import PainInput, SleepInput, SubstanceInput
 from nightleaf.sleep.diary import NightMetrics
-from nightleaf.web.api.common import Body, Ctx, Text, api_router, plain
+from nightleaf.web.api.common import Body, Ctx, IfMatch, Text, api_router, plain
 from nightleaf.web.api.schemas import plain_model, schema
 
 router = api_router()
@@ -68,7 +68,7 @@ def api_log_pain(ctx: Ctx, body: PainIn) -> JSONResponse:
 
 
 @router.post("/sleep", tags=["morning"], status_code=201, response_model=SleepOut)
-def api_log_sleep(ctx: Ctx, body: SleepIn) -> JSONResponse:
+def api_log_sleep(ctx: Ctx, body: SleepIn, if_match: IfMatch = None) -> JSONResponse:
     """Save (or replace) the sleep-diary entry of one night."""
-    s = journal_svc.log_sleep(ctx, SleepInput(**body.model_dump()))
+    s = journal_svc.log_sleep(ctx, SleepInput(**body.model_dump()), version=if_match)
     return plain({"entry": s, "metrics": nights_svc.night_metrics(ctx, s.night)}, 201)

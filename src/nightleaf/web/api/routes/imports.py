@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from nightleaf.errors import NightleafError, NotFound
 from nightleaf.services.imports import format_name
 from nightleaf.web.api.common import Out, api_router
+from nightleaf.web.deps import CtxDep
 from nightleaf.web.import_jobs import ImportJobs
 from nightleaf.web.security import require_upload_csrf
 from nightleaf.web.uploads import save_body, upload_folder
@@ -53,7 +54,7 @@ UPLOAD_BODY = {"requestBody": {"required": True, "description": "The export file
              responses={200: {"model": ImportJobOut, "description": "wait=true: the finished "
                               "import"}})
 async def api_start_import(
-        request: Request, response: Response,
+        request: Request, response: Response, ctx: CtxDep,
         format: str | None = Query(None, max_length=32, description="apple-health, fitbit, "
                                    "oura, sleep-as-android; empty or auto: detect"),
         filename: str | None = Query(None, max_length=255, description="The file's own name, "
@@ -72,7 +73,7 @@ async def api_start_import(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    job = jobs.new(upload.path, upload.filename, fmt)
+    job = jobs.new(upload.path, upload.filename, fmt, ctx)
     if not wait:
         return jobs.start(job).as_dict()
     await run_in_threadpool(jobs.run, job)
@@ -85,9 +86,10 @@ async def api_start_import(
 
 
 @router.get("/imports/{job_id}", response_model=ImportJobOut)
-def api_import_job(request: Request, job_id: str = Path(max_length=64)) -> dict[str, Any]:
+def api_import_job(request: Request, ctx: CtxDep,
+                   job_id: str = Path(max_length=64)) -> dict[str, Any]:
     """An import's progress (bytes read, nights found) and, once done, its result or error."""
-    job = request.app.state.imports.get(job_id)
+    job = request.app.state.imports.get(job_id, ctx)
     if job is None:
         raise NotFound(f"no import {job_id!r}")
     return job.as_dict()  # type: ignore[no-any-return]

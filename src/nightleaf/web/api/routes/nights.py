@@ -10,6 +10,7 @@ from pydantic import Field
 
 from nightleaf.model.entities import Intake, Note, PainRating, SleepEntry, Substance, Symptom
 from nightleaf.services import nights as nights_svc
+from nightleaf.services.diary import night_version_now
 from nightleaf.services.entries import DELETABLE, delete_entry, night_detail
 from nightleaf.web.api.common import Ctx, api_router, plain
 from nightleaf.web.api.schemas import plain_model, schema
@@ -36,11 +37,15 @@ def api_nights(ctx: Ctx, first: str | None = Query(None, max_length=16),
 
 @router.get("/nights/{night}", response_model=NightOut)
 def api_night(ctx: Ctx, night: date) -> JSONResponse:
-    """Every entry of one night."""
+    """Every entry of one night; its ``ETag`` is the night's version (for ``If-Match``)."""
     d = night_detail(ctx, night)
-    return plain({"night": d.night, "tz": d.tz, "intakes": d.intakes,
+    resp = plain({"night": d.night, "tz": d.tz, "intakes": d.intakes,
                   "substances": d.substances, "sleep": d.sleep, "pain": d.pain,
                   "symptoms": d.symptoms, "notes": d.notes})
+    # the night's version: send it back as If-Match with /api/sleep or /api/morning, and a save
+    # made elsewhere in between is a 409 instead of a lost update
+    resp.headers["ETag"] = f'"{night_version_now(ctx, night)}"'
+    return resp
 
 
 @router.delete("/entries/{kind}/{entry_id}", response_model=DeletedOut)

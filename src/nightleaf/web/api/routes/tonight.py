@@ -7,7 +7,7 @@ from pydantic import Field
 
 from nightleaf.services import plan
 from nightleaf.services.inputs import MorningInput
-from nightleaf.web.api.common import Body, Ctx, Text, api_router, plain
+from nightleaf.web.api.common import Body, Ctx, IfMatch, Text, api_router, plain
 from nightleaf.web.api.schemas import plain_model
 
 router = api_router()
@@ -42,6 +42,7 @@ def api_tonight(ctx: Ctx) -> JSONResponse:
 
 @router.post("/morning", tags=["morning"], status_code=201,
              response_model=plain_model(plan.MorningResult))
-def api_morning(ctx: Ctx, body: MorningIn) -> JSONResponse:
+def api_morning(ctx: Ctx, body: MorningIn, if_match: IfMatch = None) -> JSONResponse:
     """The morning check-in: diary, pain and symptoms saved together, with last night's numbers."""
-    return plain(plan.save_morning(ctx, MorningInput(**body.model_dump())), 201)
+    return plain(plan.save_morning(ctx, MorningInput(**body.model_dump()), version=if_match),
+                 201)
