@@ -11,7 +11,7 @@ from typing import Any
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.model.entities import PainRating, Product, SleepEntry, Symptom
+from nightleaf.model.entities import PainRating, Product, Profile, SleepEntry, Symptom
 from nightleaf.model.plain import to_plain
 from nightleaf.services.context import Context
 from nightleaf.services.parse import resolve_night
@@ -21,13 +21,14 @@ from nightleaf.stats.window import WindowSummary, summarise_window
 MAX_DAYS = 366 * 10
 
 
-def summary_window(ctx: Context, days: int = 28, last: str | None = None) -> tuple[date, date]:
+def summary_window(ctx: Context, days: int = 28, last: str | None = None,
+                   *, profile: Profile | None = None) -> tuple[date, date]:
     """The ``days`` nights ending on ``last`` (default: the last complete night, i.e. the one
-    before tonight)."""
+    before tonight). ``profile``: the person's profile when the caller has read it already."""
     if not 1 <= days <= MAX_DAYS:
         raise InputError(f"days must be between 1 and {MAX_DAYS} (got {days})", field="days",
                          code="range")
-    tz = ctx.profile().tz
+    tz = (profile or ctx.profile()).tz
     end = (
         resolve_night(ctx, last, tz)
         if last and last.strip()
@@ -57,7 +58,7 @@ def window_records(ctx: Context, first: date, last: date, *, products: bool = Fa
 def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
     """Everything ``nightleaf summary`` shows for the window (see docs/metrics.md)."""
     profile = ctx.profile()
-    first, end = summary_window(ctx, days, last)
+    first, end = summary_window(ctx, days, last, profile=profile)
     return summarise_window(first_night=first, last_night=end, profile=profile,
                             **window_records(ctx, first, end, products=True))
 
@@ -68,7 +69,7 @@ def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) 
     ``summarise_window(detail=False)``). The nightly rows are the same, wearable nights
     included."""
     profile = ctx.profile()
-    first, end = summary_window(ctx, days, last)
+    first, end = summary_window(ctx, days, last, profile=profile)
     return summarise_window(first_night=first, last_night=end, profile=profile, detail=False,
                             **window_records(ctx, first, end))
 
