@@ -56,7 +56,7 @@ class Sampler(threading.Thread):
             time.sleep(self.interval)
             if not self.active.is_set():
                 continue
-            for ident, frame in sys._current_frames().items():
+            for ident, frame in sys._current_frames().items():  # noqa: SLF001
                 if ident in (me, main):
                     continue
                 names = []

@@ -154,7 +154,7 @@ def _sleep_mask(
     noon_t = time(12, 0)
     walls = {
         night: [(ensure_utc(a).astimezone(z), ensure_utc(b).astimezone(z)) for a, b in spans]
-        for night, spans in intervals.items() if 0 <= (night - first_night).days
+        for night, spans in intervals.items() if night >= first_night
     }
     return _mask_of_walls(walls, first_night, last_night, z, noon_t)
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from nightleaf.model.clock import minutes_between
 from nightleaf.model.entities import Intake
