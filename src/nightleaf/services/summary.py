@@ -6,6 +6,7 @@ The calculators live in :mod:`nightleaf.sleep`, :mod:`nightleaf.pain` and :mod:`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from nightleaf.model.entities import PainRating, Product, Profile, SleepEntry, S
 from nightleaf.model.plain import to_plain
 from nightleaf.services.context import Context
 from nightleaf.services.parse import resolve_night
+from nightleaf.stats.nightly import Night, nightly
 from nightleaf.stats.window import WindowSummary, summarise_window
 
 #: the longest window (nights): ten years, the dashboard's longest choice (3653 nights) included
@@ -72,6 +74,33 @@ def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) 
     first, end = summary_window(ctx, days, last, profile=profile)
     return summarise_window(first_night=first, last_night=end, profile=profile, detail=False,
                             **window_records(ctx, first, end))
+
+
+@dataclass(frozen=True)
+class DashboardNights:
+    """What the dashboard's chart columns (``web.dashboard.series``) read: the window's nightly
+    rows and the names of the wearable sources with episodes in it."""
+
+    first_night: date
+    last_night: date
+    tz: str
+    nights: tuple[Night, ...]
+    #: wearable sources with an episode in the window, sorted: the keys ``summarise_window``
+    #: gives ``WindowSummary.wearable`` (``series`` only iterates over them)
+    wearable: tuple[str, ...]
+
+
+def dashboard_nights(ctx: Context, *, days: int = 28, last: str | None = None
+                     ) -> DashboardNights:
+    """The nightly rows of :func:`dashboard_summary` without the summary around them: the
+    chart columns (``/api/dashboard``) need no means, regularity or comparisons, so none are
+    computed (the rows are the same, from the same records)."""
+    profile = ctx.profile()
+    first, end = summary_window(ctx, days, last, profile=profile)
+    records = window_records(ctx, first, end)
+    rows = nightly(first_night=first, last_night=end, profile=profile, **records)
+    sources = sorted({e.source for e in records["episodes"] if first <= e.night <= end})
+    return DashboardNights(first, end, profile.tz, rows, tuple(sources))
 
 
 def summary_json(summary: WindowSummary) -> dict[str, Any]:
