@@ -4,8 +4,8 @@
     PYTHONPATH=src python bench/dashboard_bodies.py compare DIR   # on the code after
 
 Seeds ``simulate_journal(3653, seed=42)`` (as ``bench/web_dashboard.py`` does) into a fresh SQLite
-journal and fetches ``/api/summary``, ``/api/dashboard``, ``/api/nights`` and ``/dashboard`` for
-windows of 14, 365 and 3653 nights (the summary and dashboard accept at most
+journal and fetches ``/api/summary``, ``/api/dashboard``, ``/api/nights`` and ``/dashboard`` (both
+views) for windows of 14, 365 and 3653 nights (the summary and dashboard accept at most
 ``summary.MAX_DAYS``). The client sends a fixed CSRF cookie and any CSRF token left in a body is
 masked, so two runs of unchanged code give byte-identical files. ``save`` writes one file per
 request into DIR; ``compare`` fetches them again and exits 1 on the first difference (naming
@@ -45,6 +45,8 @@ def requests() -> list[tuple[str, str]]:
         out.append((f"api-nights-{days}", f"/api/nights?days={days}&last={LAST}"))
         if days <= summary_svc.MAX_DAYS:
             out += [(f"dashboard-{days}.html", f"/dashboard?days={days}&last={LAST}"),
+                    (f"dashboard-week-{days}.html",
+                     f"/dashboard?days={days}&last={LAST}&view=week"),
                     (f"api-dashboard-{days}", f"/api/dashboard?days={days}&last={LAST}"),
                     (f"api-summary-{days}", f"/api/summary?days={days}&last={LAST}")]
     return out

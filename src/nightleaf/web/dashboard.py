@@ -96,13 +96,14 @@ def with_views(summary: Any, cols: dict[str, Any], view: str) -> dict[str, Any]:
     ``view="week"``, one point per block of 7 nights (the last block ends with the last night),
     labelled by the week's nights."""
     nights = [r.night for r in summary.nights]
-    out = dict(cols)
-    for k in SMOOTHED:  # _r(v, 2) inlined: 8 columns of 3,653 nights
-        out[f"{k}_7"] = [None if v is None else round(float(v), 2)
-                         for v in rolling_mean(cols[k], 7, 4)]
-    out["label"] = [night_label(n) for n in nights]
     if view != "week":
+        out = dict(cols)
+        for k in SMOOTHED:  # _r(v, 2) inlined: 8 columns of 3,653 nights
+            out[f"{k}_7"] = [None if v is None else round(float(v), 2)
+                             for v in rolling_mean(cols[k], 7, 4)]
+        out["label"] = [night_label(n) for n in nights]
         return out
+    # the weekly view needs neither the nightly means nor the nightly labels
     weekly: dict[str, Any] = {}
     size = 7
     start = len(nights) % size  # the same blocks as stats.rolling.block_means
