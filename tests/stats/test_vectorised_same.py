@@ -190,3 +190,21 @@ def test_comparisons_are_the_same(j: dict[str, Any], detail: bool) -> None:
     names = {1: "Red", 2: "Green"}  # product 3 has no name: "#3"
     assert repr(_comparisons(rows, names, OUTCOMES, detail=detail)) == \
         repr(ref._comparisons(rows, names, OUTCOMES, detail=detail))
+
+
+POINTS = st.integers(0, 60).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(1_500_000_000, 1_900_000_000), min_size=n, max_size=n, unique=True)
+    .map(sorted),
+    st.lists(st.lists(st.one_of(st.none(), st.integers(0, 10),
+                                st.floats(-50, 1000, allow_nan=False)), min_size=n, max_size=n),
+             min_size=1, max_size=3)))
+
+
+@given(POINTS, st.one_of(st.none(), st.just((0.0, 10.0))))
+def test_sparkline_paths_are_the_same(points: Any, rng: Any) -> None:
+    from nightleaf.web.dashboard import sparkline
+
+    xs, columns = points
+    lines = [(vals, "#000", f"line {k}") for k, vals in enumerate(columns)]
+    lo, hi = rng if rng else (None, None)
+    assert sparkline(xs, lines, lo, hi) == ref.sparkline(xs, lines, lo, hi)

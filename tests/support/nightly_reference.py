@@ -29,6 +29,7 @@ from nightleaf.stats.compare import (
 from nightleaf.stats.intake import NightIntake
 from nightleaf.stats.window import INTERVAL_BANDS, WITHOUT, NightRow, _band, _outcome
 from collections.abc import Mapping
+from typing import Any
 from nightleaf.model.entities import SleepEntry, SleepEpisode, Symptom
 from nightleaf.sleep.diary import NightMetrics, diary_metrics
 from nightleaf.sleep.episode import episode_metrics, main_episodes
@@ -438,5 +439,36 @@ def _sri_pooled(asleep: np.ndarray, has_data: np.ndarray, min_days: int) -> SRIR
 def _too_few(min_days: int, pairs: int) -> str:
     return (f"needs at least {min_days} days of valid pairs (a day with data followed by "
             f"another, 24 h apart) (has {pairs})")
+
+
+
+
+def sparkline(xs: list[int], lines: list[tuple[list[float | None], str, str]],
+              lo: float | None = None, hi: float | None = None, width: int = 600,
+              height: int = 200) -> dict[str, Any]:
+    """Paths for a server-drawn SVG of a chart (shown without JavaScript): each line as SVG
+    path data in a ``width`` × ``height`` box, gaps where a value is missing."""
+    known = [v for vals, _, _ in lines for v in vals if v is not None]
+    if not xs or not known:
+        return {"paths": [], "lo": None, "hi": None, "width": width, "height": height}
+    lo = min(known) if lo is None else lo
+    hi = max(known) if hi is None else hi
+    span = (hi - lo) or 1.0
+    x0, x1 = xs[0], xs[-1]
+    xspan = (x1 - x0) or 1
+    paths = []
+    for vals, color, label in lines:
+        d, pen = [], "M"
+        for x, v in zip(xs, vals, strict=True):
+            if v is None:
+                pen = "M"
+                continue
+            px = (x - x0) / xspan * (width - 10) + 5
+            py = height - 5 - (v - lo) / span * (height - 10)
+            d.append(f"{pen}{px:.1f} {py:.1f}")
+            pen = "L"
+        paths.append({"d": " ".join(d), "color": color, "label": label})
+    return {"paths": paths, "lo": round(lo, 1), "hi": round(hi, 1), "width": width,
+            "height": height}
 
 

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from nightleaf.model import clock
 from nightleaf.stats.rolling import block_means, rolling_mean
 
@@ -142,17 +144,21 @@ def sparkline(xs: list[int], lines: list[tuple[list[float | None], str, str]],
     span = (hi - lo) or 1.0
     x0, x1 = xs[0], xs[-1]
     xspan = (x1 - x0) or 1
+    # every point's x once for all lines, as arrays: the same operations in the same order as
+    # ``(x - x0) / xspan * (width - 10) + 5`` per point (integers below 2**53 are exact doubles)
+    pxs = ((np.asarray(xs, dtype=np.int64) - x0) / xspan * (width - 10) + 5).tolist()
     paths = []
     for vals, color, label in lines:
-        d, pen = [], "M"
-        for x, v in zip(xs, vals, strict=True):
-            if v is None:
-                pen = "M"
-                continue
-            px = (x - x0) / xspan * (width - 10) + 5
-            py = height - 5 - (v - lo) / span * (height - 10)
-            d.append(f"{pen}{px:.1f} {py:.1f}")
-            pen = "L"
+        if len(vals) != len(xs):
+            raise ValueError("each line needs one value per x")
+        given = [k for k, v in enumerate(vals) if v is not None]
+        ys = np.array([vals[k] for k in given], dtype=float)
+        pys = ((height - 5) - (ys - lo) / span * (height - 10)).tolist()
+        d = []
+        prev = -2
+        for k, py in zip(given, pys, strict=True):
+            d.append(f"{'L' if k == prev + 1 else 'M'}{pxs[k]:.1f} {py:.1f}")
+            prev = k
         paths.append({"d": " ".join(d), "color": color, "label": label})
     return {"paths": paths, "lo": round(lo, 1), "hi": round(hi, 1), "width": width,
             "height": height}
