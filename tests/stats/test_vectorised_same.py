@@ -208,3 +208,32 @@ def test_sparkline_paths_are_the_same(points: Any, rng: Any) -> None:
     lines = [(vals, "#000", f"line {k}") for k, vals in enumerate(columns)]
     lo, hi = rng if rng else (None, None)
     assert sparkline(xs, lines, lo, hi) == ref.sparkline(xs, lines, lo, hi)
+
+
+@SLOW
+@given(journals())
+def test_diary_metrics_objects_are_what_the_constructor_builds(j: dict[str, Any]) -> None:
+    """``diary_metrics`` builds its ``NightMetrics`` without the frozen dataclass's __init__;
+    the objects equal (and print as) those of the constructor, each with its own dict."""
+    import dataclasses
+
+    from nightleaf.sleep.diary import NightMetrics, diary_metrics
+
+    made = [diary_metrics(e) for e in j["entries"]]
+    for m in made:
+        built = NightMetrics(**{f.name: getattr(m, f.name) for f in dataclasses.fields(m)})
+        assert m == built and repr(m) == repr(built) and hash(repr(m)) == hash(repr(built))
+        assert vars(m) == vars(built)
+    assert len({id(m.stage_minutes) for m in made}) == len(made)
+
+
+def test_fast_metrics_refuse_what_the_constructor_refuses() -> None:
+    from nightleaf.sleep.diary import _metrics
+
+    with pytest.raises(TypeError):
+        _metrics(night=date(2026, 3, 1))  # no source
+    with pytest.raises(TypeError):
+        _metrics(night=date(2026, 3, 1), source="diary", colour="blue")
+    m = _metrics(night=date(2026, 3, 1), source="diary")
+    with pytest.raises(AttributeError):  # still frozen
+        m.source = "x"  # type: ignore[misc]
