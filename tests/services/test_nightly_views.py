@@ -119,3 +119,23 @@ def test_the_nights_table_shows_wearable_sleep_by_source(
     assert r.code == 0, r.err
     assert "oura: 6 h / " in r.out  # 360 min asleep on the first night
     assert "fitbit:" in r.out
+
+
+def test_the_chart_columns_read_only_the_nightly_rows(ctx: Context) -> None:
+    """``/api/dashboard`` builds its columns from ``dashboard_nights`` (no means, regularity or
+    comparisons): the same columns as from the whole dashboard summary, wearable sources
+    included — also a source whose only episode in the window is a nap."""
+    from nightleaf.model.plain import to_plain
+
+    _seed(ctx)
+    nap = _episode("apple_health", LAST - timedelta(days=5), 0, 60, 3)
+    with ctx.tx() as repo:
+        repo.upsert_episodes([SleepEpisode(**{**nap.__dict__, "is_nap": True, "id": None})])
+    full = summary_svc.dashboard_summary(ctx, days=DAYS, last=LAST.isoformat())
+    rows = summary_svc.dashboard_nights(ctx, days=DAYS, last=LAST.isoformat())
+    assert rows.wearable == tuple(full.wearable) == ("apple_health", "fitbit", "oura")
+    assert (rows.first_night, rows.last_night, rows.tz) == (full.first_night, full.last_night,
+                                                            full.tz)
+    assert rows.nights == full.nights
+    assert json.dumps(to_plain(dashboard.series(rows))) == \
+        json.dumps(to_plain(dashboard.series(full)))

@@ -46,15 +46,7 @@ def _converter(cls: type) -> Callable[[Any], Any]:
     if issubclass(cls, float):
         return _float
     if dataclasses.is_dataclass(cls):
-        names = _names(cls)
-
-        def dataclass_(value: Any) -> dict[str, Any]:
-            out = {}
-            for name in names:
-                v = getattr(value, name)
-                out[name] = v if type(v) in _PLAIN else to_plain(v)
-            return out
-        return dataclass_
+        return _dataclass_converter(_names(cls))
     if issubclass(cls, datetime | date | time):
         return _isoformat
     if issubclass(cls, list | tuple):
@@ -62,6 +54,28 @@ def _converter(cls: type) -> Callable[[Any], Any]:
     if issubclass(cls, dict):
         return _mapping
     return _same
+
+
+def _dataclass_converter(names: tuple[str, ...]) -> Callable[[Any], dict[str, Any]]:
+    """A dataclass as a dict of its names in order, each value plain: one dict display with
+    an attribute load per name, generated once per type (a 10-year summary converts about
+    30,000 dataclass values), instead of a loop of ``getattr`` calls and a call per float.
+    The same dict."""
+    if not all(n.isidentifier() for n in names):  # never for dataclass fields; be safe anyway
+        def dataclass_(value: Any) -> dict[str, Any]:
+            out = {}
+            for name in names:
+                v = getattr(value, name)
+                out[name] = v if type(v) in _PLAIN else to_plain(v)
+            return out
+        return dataclass_
+    # a float that is not NaN (v == v) is plain as it is; NaN and the rest go to to_plain
+    items = ", ".join(f"{n!r}: v if (t := type(v := value.{n})) in _P or (t is float and v == v)"
+                      " else _tp(v)" for n in names)
+    scope: dict[str, Any] = {"_P": _PLAIN, "_tp": to_plain}
+    exec(f"def dataclass_(value):\n    return {{{items}}}\n", scope)  # noqa: S102
+    convert: Callable[[Any], dict[str, Any]] = scope["dataclass_"]
+    return convert
 
 
 def _float(value: float) -> float | None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import attrgetter
 from statistics import fmean
 
 from nightleaf.errors import InputError
@@ -67,24 +68,31 @@ def night_pain(ratings: Iterable[PainRating]) -> dict[date, NightPain]:
         by_night.setdefault(r.night, []).append(r)
     out: dict[date, NightPain] = {}
     for night, rs in by_night.items():
-        rs = sorted(rs, key=lambda r: r.at)
-        evening = [r.nrs for r in rs if r.context == "evening"]
-        morning = [r.nrs for r in rs if r.context == "morning"]
-        ev = evening[-1] if evening else None
-        mo = morning[-1] if morning else None  # the last rating wins (stats.nightly)
-        pegs = [
-            peg_score(r.peg_pain, r.peg_enjoyment, r.peg_activity)
-            for r in rs
-        ]
-        known_pegs = [p for p in pegs if p is not None]
+        if len(rs) > 1:
+            rs = sorted(rs, key=_at)
+        # one pass in time order: the last rating of each context and the last known PEG win
+        ev: int | None = None
+        mo: int | None = None
+        peg: float | None = None
+        for r in rs:
+            if r.context == "evening":
+                ev = r.nrs
+            elif r.context == "morning":
+                mo = r.nrs  # the last rating wins (stats.nightly)
+            p = peg_score(r.peg_pain, r.peg_enjoyment, r.peg_activity)
+            if p is not None:
+                peg = p
         out[night] = NightPain(
             night=night,
             evening_nrs=ev,
             morning_nrs=mo,
             overnight_change=mo - ev if ev is not None and mo is not None else None,
-            peg=known_pegs[-1] if known_pegs else None,
+            peg=peg,
         )
     return out
+
+
+_at = attrgetter("at")
 
 
 def _mean(values: list[float]) -> float | None:

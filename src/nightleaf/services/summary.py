@@ -6,28 +6,31 @@ The calculators live in :mod:`nightleaf.sleep`, :mod:`nightleaf.pain` and :mod:`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
-from nightleaf.model.entities import PainRating, Product, SleepEntry, Symptom
+from nightleaf.model.entities import PainRating, Product, Profile, SleepEntry, Symptom
 from nightleaf.model.plain import to_plain
 from nightleaf.services.context import Context
 from nightleaf.services.parse import resolve_night
+from nightleaf.stats.nightly import Night, nightly
 from nightleaf.stats.window import WindowSummary, summarise_window
 
 #: the longest window (nights): ten years, the dashboard's longest choice (3653 nights) included
 MAX_DAYS = 366 * 10
 
 
-def summary_window(ctx: Context, days: int = 28, last: str | None = None) -> tuple[date, date]:
+def summary_window(ctx: Context, days: int = 28, last: str | None = None,
+                   *, profile: Profile | None = None) -> tuple[date, date]:
     """The ``days`` nights ending on ``last`` (default: the last complete night, i.e. the one
-    before tonight)."""
+    before tonight). ``profile``: the person's profile when the caller has read it already."""
     if not 1 <= days <= MAX_DAYS:
         raise InputError(f"days must be between 1 and {MAX_DAYS} (got {days})", field="days",
                          code="range")
-    tz = ctx.profile().tz
+    tz = (profile or ctx.profile()).tz
     end = (
         resolve_night(ctx, last, tz)
         if last and last.strip()
@@ -57,7 +60,7 @@ def window_records(ctx: Context, first: date, last: date, *, products: bool = Fa
 def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
     """Everything ``nightleaf summary`` shows for the window (see docs/metrics.md)."""
     profile = ctx.profile()
-    first, end = summary_window(ctx, days, last)
+    first, end = summary_window(ctx, days, last, profile=profile)
     return summarise_window(first_night=first, last_night=end, profile=profile,
                             **window_records(ctx, first, end, products=True))
 
@@ -68,9 +71,36 @@ def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) 
     ``summarise_window(detail=False)``). The nightly rows are the same, wearable nights
     included."""
     profile = ctx.profile()
-    first, end = summary_window(ctx, days, last)
+    first, end = summary_window(ctx, days, last, profile=profile)
     return summarise_window(first_night=first, last_night=end, profile=profile, detail=False,
                             **window_records(ctx, first, end))
+
+
+@dataclass(frozen=True)
+class DashboardNights:
+    """What the dashboard's chart columns (``web.dashboard.series``) read: the window's nightly
+    rows and the names of the wearable sources with episodes in it."""
+
+    first_night: date
+    last_night: date
+    tz: str
+    nights: tuple[Night, ...]
+    #: wearable sources with an episode in the window, sorted: the keys ``summarise_window``
+    #: gives ``WindowSummary.wearable`` (``series`` only iterates over them)
+    wearable: tuple[str, ...]
+
+
+def dashboard_nights(ctx: Context, *, days: int = 28, last: str | None = None
+                     ) -> DashboardNights:
+    """The nightly rows of :func:`dashboard_summary` without the summary around them: the
+    chart columns (``/api/dashboard``) need no means, regularity or comparisons, so none are
+    computed (the rows are the same, from the same records)."""
+    profile = ctx.profile()
+    first, end = summary_window(ctx, days, last, profile=profile)
+    records = window_records(ctx, first, end)
+    rows = nightly(first_night=first, last_night=end, profile=profile, **records)
+    sources = sorted({e.source for e in records["episodes"] if first <= e.night <= end})
+    return DashboardNights(first, end, profile.tz, rows, tuple(sources))
 
 
 def summary_json(summary: WindowSummary) -> dict[str, Any]:

@@ -35,8 +35,9 @@ WASO 40, final awakening 06:00, out of bed 06:45.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from nightleaf.model.clock import minutes_between
 from nightleaf.model.entities import SleepEntry
@@ -70,6 +71,31 @@ class NightMetrics:
     offset: datetime | None = None
     stage_minutes: dict[str, float] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
+
+
+_FIELDS = fields(NightMetrics)
+_DEFAULTS = {f.name: f.default for f in _FIELDS if f.default is not MISSING}
+_FACTORIES = [(f.name, f.default_factory) for f in _FIELDS if f.default_factory is not MISSING]
+_NAMES = frozenset(f.name for f in _FIELDS)
+assert not hasattr(NightMetrics, "__post_init__")  # _metrics() would skip it
+
+
+def _metrics(**given: Any) -> NightMetrics:
+    """``NightMetrics(**given)`` without the frozen dataclass's ``object.__setattr__`` per field
+    (18 of them; ``diary_metrics`` runs for every night of a 10-year window): the same object —
+    the same fields and defaults (a fresh dict from each ``default_factory``), equal and with
+    the same ``repr``. Unknown or missing fields raise ``TypeError`` as the constructor does."""
+    if not given.keys() <= _NAMES:
+        raise TypeError(f"unknown NightMetrics fields: {sorted(given.keys() - _NAMES)}")
+    values = {**_DEFAULTS, **given}
+    for name, factory in _FACTORIES:
+        if name not in given:
+            values[name] = factory()
+    if len(values) != len(_FIELDS):
+        raise TypeError("NightMetrics needs night and source")
+    m = object.__new__(NightMetrics)
+    m.__dict__.update(values)
+    return m
 
 
 def _span(start: datetime | None, end: datetime | None) -> float | None:
@@ -170,7 +196,7 @@ def diary_metrics(entry: SleepEntry) -> NightMetrics:
 
     quality = entry.quality if entry.quality is not None and 1 <= entry.quality <= 5 else None
     nap = entry.nap_minutes if entry.nap_minutes is None or entry.nap_minutes >= 0 else None
-    return NightMetrics(
+    return _metrics(
         night=entry.night,
         source=DIARY,
         tib_minutes=tib,

@@ -47,7 +47,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from statistics import fmean
 
 import numpy as np
 
@@ -101,44 +100,65 @@ def compare(
     each value in time; with both given the interval is AR(1)-adjusted, otherwise it is Welch's.
     A night may not be in both groups.
     """
-    timed = False
-    ga: list[tuple[int, float]] = []
-    rb: list[tuple[int, float]] = []
     if group_nights is not None and reference_nights is not None:
-        timed = True
         if len(group_nights) != len(group_values) or len(reference_nights) != len(reference_values):
             raise ValueError("one night per value is needed to place the values in time")
         ga = [(t, float(v)) for t, v in zip(_positions(group_nights), group_values, strict=True)
               if v is not None]
         rb = [(t, float(v)) for t, v in zip(_positions(reference_nights), reference_values,
                                             strict=True) if v is not None]
-        a, b = [v for _, v in ga], [v for _, v in rb]
-    else:
-        a = [float(v) for v in group_values if v is not None]
-        b = [float(v) for v in reference_values if v is not None]
-    if len(a) < MIN_NIGHTS or len(b) < MIN_NIGHTS:
+        return compare_arrays(
+            metric,
+            np.array([v for _, v in ga], dtype=float), np.array([v for _, v in rb], dtype=float),
+            group=group, reference=reference, confidence=confidence,
+            group_nights=np.array([t for t, _ in ga], dtype=np.int64),
+            reference_nights=np.array([t for t, _ in rb], dtype=np.int64))
+    return compare_arrays(
+        metric,
+        np.array([float(v) for v in group_values if v is not None], dtype=float),
+        np.array([float(v) for v in reference_values if v is not None], dtype=float),
+        group=group, reference=reference, confidence=confidence)
+
+
+def compare_arrays(
+    metric: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    group: str = "group",
+    reference: str = "reference",
+    confidence: float = 0.95,
+    group_nights: np.ndarray | None = None,
+    reference_nights: np.ndarray | None = None,
+) -> Comparison:
+    """:func:`compare` of values already known (float arrays, nothing missing) and, for the
+    AR(1) interval, their integer day numbers (int64 arrays of the same lengths): the same
+    result, without building lists (the window summary compares many groups of 3,653 nights)."""
+    timed = group_nights is not None and reference_nights is not None
+    na, nb = int(a.size), int(b.size)
+    if na < MIN_NIGHTS or nb < MIN_NIGHTS:
         return Comparison(
-            metric, group, reference, NOT_ENOUGH, len(a), len(b),
+            metric, group, reference, NOT_ENOUGH, na, nb,
             method=METHOD_AR1 if timed else METHOD_WELCH,
             message=(
                 f"not enough data: needs at least {MIN_NIGHTS} nights in each group "
-                f"(has {len(a)} and {len(b)})"
+                f"(has {na} and {nb})"
             ),
         )
-    ma, mb = fmean(a), fmean(b)
+    # statistics.fmean(x) is math.fsum(x) / len(x): the same exactly rounded means
+    ma, mb = math.fsum(a.tolist()) / na, math.fsum(b.tolist()) / nb
     diff = ma - mb
-    xa, xb = np.asarray(a), np.asarray(b)
     method = METHOD_AR1 if timed else METHOD_WELCH
-    if np.var(xa) == 0 and np.var(xb) == 0:
+    if np.var(a) == 0 and np.var(b) == 0:
         return Comparison(
-            metric, group, reference, OK, len(a), len(b), ma, mb, diff, method=method,
+            metric, group, reference, OK, na, nb, ma, mb, diff, method=method,
             message="no night-to-night variation in either group; no interval",
         )
-    if timed:
-        low, high = ar1_interval(ga, rb, confidence)
+    if group_nights is not None and reference_nights is not None:
+        low, high = _ar1_interval(group_nights, a, reference_nights, b, confidence)
     else:
-        low, high = welch_interval(xa, xb, confidence)
-    return Comparison(metric, group, reference, OK, len(a), len(b), ma, mb, diff, low, high,
+        low, high = welch_interval(a, b, confidence)
+    return Comparison(metric, group, reference, OK, na, nb, ma, mb, diff, low, high,
                       method=method)
 
 
@@ -155,12 +175,22 @@ def ar1_interval(
     >>> lo < 401.0 - 391.4 < hi
     True
     """
+    return _ar1_interval(
+        np.array([t for t, _ in group], dtype=np.int64), np.array([v for _, v in group], dtype=float),
+        np.array([t for t, _ in reference], dtype=np.int64),
+        np.array([v for _, v in reference], dtype=float), confidence)
+
+
+def _ar1_interval(
+    group_pos: np.ndarray, group_y: np.ndarray, ref_pos: np.ndarray, ref_y: np.ndarray,
+    confidence: float,
+) -> tuple[float, float]:
     from nightleaf.stats.ar1 import TMixture, fit, quadratic_form_ar1
 
-    pos = np.array([t for t, _ in group] + [t for t, _ in reference], dtype=np.int64)
-    y = np.array([v for _, v in group] + [v for _, v in reference], dtype=float)
+    pos = np.concatenate([group_pos, ref_pos]).astype(np.int64, copy=False)
+    y = np.concatenate([group_y, ref_y]).astype(float, copy=False)
     g = np.zeros(pos.size)
-    g[: len(group)] = 1.0
+    g[: group_pos.size] = 1.0
     order = np.argsort(pos, kind="stable")
     pos, y, g = pos[order], y[order], g[order]
     if np.any(np.diff(pos) == 0):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from nightleaf.model.clock import minutes_between
 from nightleaf.model.entities import Intake
@@ -44,24 +45,42 @@ def night_intakes(
 ) -> dict[date, NightIntake]:
     """Aggregate intakes by night. ``tried_to_sleep`` maps night -> diary sleep attempt."""
     tried_to_sleep = tried_to_sleep or {}
-    by_night: dict[date, list[Intake]] = {}
+    # one pass over the intakes (a 10-year window has thousands): per night, in input order,
+    # the count, the running sums (the same additions in the same order as summing the
+    # night's list, so the same floats), whether any amount is unknown, the latest instant
+    # (the first of equal ones, as max() keeps) and the products
+    acc: dict[date, list[Any]] = {}
     for i in intakes:
-        by_night.setdefault(i.night, []).append(i)
+        g, mg, at = i.grams, i.mitragynine_mg, i.at
+        a = acc.get(i.night)
+        if a is None:
+            # [count, known grams, any grams unknown, mg sum, any mg unknown, last, products]
+            a = acc[i.night] = [0, 0, False, 0, False, at, set()]
+        a[0] += 1
+        if g is None:
+            a[2] = True
+        else:
+            a[1] += g
+        if mg is None:
+            a[4] = True
+        else:
+            a[3] += mg
+        if at > a[5]:
+            a[5] = at
+        if i.product_id is not None:
+            a[6].add(i.product_id)
     out: dict[date, NightIntake] = {}
-    for night, items in by_night.items():
-        grams = [i.grams for i in items]
-        mg = [i.mitragynine_mg for i in items]
-        last = max(i.at for i in items)
+    for night, (count, known, g_unknown, mg_sum, mg_unknown, last, products) in acc.items():
         tts = tried_to_sleep.get(night)
         out[night] = NightIntake(
             night=night,
-            count=len(items),
-            total_grams=None if None in grams else sum(g for g in grams if g is not None),
-            known_grams=sum(g for g in grams if g is not None),
-            mitragynine_mg=None if None in mg else sum(m for m in mg if m is not None),
+            count=count,
+            total_grams=None if g_unknown else known,
+            known_grams=known,
+            mitragynine_mg=None if mg_unknown else mg_sum,
             last_intake_at=last,
             minutes_last_intake_to_sleep=minutes_between(last, tts) if tts else None,
-            product_ids=tuple(sorted({i.product_id for i in items if i.product_id is not None})),
+            product_ids=tuple(sorted(products)),
         )
     return out
 

@@ -104,32 +104,26 @@ def nightly(
     Records outside the window are ignored. ``arms`` maps the nights of a self-experiment to
     their arm ("A"/"B").
     """
-    def inside(n: date) -> bool:
-        return first_night <= n <= last_night
-
-    diary_by_night = {e.night: diary_metrics(e) for e in entries if inside(e.night)}
+    lo, hi = first_night, last_night  # records outside the window are ignored
+    diary_by_night = {e.night: diary_metrics(e) for e in entries if lo <= e.night <= hi}
     tried = {n: m.tried_to_sleep for n, m in diary_by_night.items()
              if m.tried_to_sleep is not None}
-    intake_by_night = night_intakes([i for i in intakes if inside(i.night)], tried)
-    pain_by_night = night_pain([p for p in pain if inside(p.night)])
+    intake_by_night = night_intakes([i for i in intakes if lo <= i.night <= hi], tried)
+    pain_by_night = night_pain([p for p in pain if lo <= p.night <= hi])
     wear_by_night: dict[date, list[NightMetrics]] = {}
-    for (_, n), ep in sorted(main_episodes(e for e in episodes if inside(e.night)).items()):
+    for (_, n), ep in sorted(main_episodes(e for e in episodes if lo <= e.night <= hi).items()):
         wear_by_night.setdefault(n, []).append(episode_metrics(ep))
-    sym_by_night = night_symptoms(s for s in symptoms if inside(s.night))
+    wear = {n: tuple(ms) for n, ms in wear_by_night.items()}
+    sym_by_night = night_symptoms(s for s in symptoms if lo <= s.night <= hi)
+    arm_of = arms or {}
     days = (last_night - first_night).days + 1
     # whether a night is a work night depends on its weekday only: 7 look-ups, not one a night
     work = [is_work_night(first_night + timedelta(days=k), profile.work_days) for k in range(7)]
+    start = first_night.toordinal()
     out = []
     for k in range(days):
-        n = first_night + timedelta(days=k)
-        out.append(Night(
-            night=n,
-            work_night=work[k % 7],
-            diary=diary_by_night.get(n),
-            wearable=tuple(wear_by_night.get(n, ())),
-            intake=intake_by_night.get(n),
-            pain=pain_by_night.get(n),
-            symptoms=sym_by_night.get(n, ()),
-            experiment_arm=(arms or {}).get(n),
-        ))
+        n = date.fromordinal(start + k)
+        out.append(Night(n, work[k % 7], diary_by_night.get(n), wear.get(n, ()),
+                         intake_by_night.get(n), pain_by_night.get(n), sym_by_night.get(n, ()),
+                         arm_of.get(n)))
     return tuple(out)
