@@ -514,7 +514,6 @@ def peer_app() -> Any:
         account, person = signed_in(request)
         ip = request.client.host if request.client else None
         prof = profile_tx(person, account, "read", "/api/dashboard", ip)  # ctx.profile()
-        profile_tx(person, account, "read", "/api/dashboard", ip)  # summary_window's
         last = local_night(datetime.now(UTC), prof.tz, dtime(6)) - timedelta(days=1)
         first = last - timedelta(days=27)
         win = {"person_id_1": person, "night_1": first, "night_2": last}

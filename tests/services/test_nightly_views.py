@@ -119,3 +119,16 @@ def test_the_nights_table_shows_wearable_sleep_by_source(
     assert r.code == 0, r.err
     assert "oura: 6 h / " in r.out  # 360 min asleep on the first night
     assert "fitbit:" in r.out
+
+
+def test_api_dashboard_columns_come_out_the_same_from_the_lean_read(ctx: Context) -> None:
+    """``/api/dashboard`` builds its columns from ``dashboard_nights`` (no means, regularity or
+    comparisons): the same columns, wearable sources included, as from ``dashboard_summary``."""
+    _seed(ctx)
+    for days, last in ((DAYS, LAST.isoformat()), (7, (LAST - timedelta(days=5)).isoformat())):
+        full = summary_svc.dashboard_summary(ctx, days=days, last=last)
+        lean = summary_svc.dashboard_nights(ctx, days=days, last=last)
+        assert (lean.first_night, lean.last_night, lean.tz, lean.nights) == \
+            (full.first_night, full.last_night, full.tz, full.nights)
+        assert lean.wearable == tuple(sorted(full.wearable)) and lean.wearable
+        assert dashboard.series(lean) == dashboard.series(full)

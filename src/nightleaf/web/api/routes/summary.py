@@ -41,6 +41,6 @@ def api_summary(ctx: Ctx, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
 def api_dashboard(ctx: Ctx, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
                   last: str | None = Query(None, max_length=16)) -> JSONResponse:
     """The dashboard's chart columns (``x``: each night's local noon, Unix seconds)."""
-    s = summary.dashboard_summary(ctx, days=days, last=last)
+    s = summary.dashboard_nights(ctx, days=days, last=last)
     return plain({"first_night": s.first_night, "last_night": s.last_night, "tz": s.tz,
                   "series": dashboard.series(s)})
