@@ -817,6 +817,9 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=3, help="requests per client before measuring")
     ap.add_argument("--db", help="an existing PostgreSQL (a role that may create databases)")
     ap.add_argument("--keep", action="store_true", help="keep the database made on --db")
+    ap.add_argument("--app-src", type=Path,
+                    help="run the app from this source tree (e.g. `git archive` of an older "
+                         "commit's src), for a before/after comparison")
     ap.add_argument("--statements", action="store_true",
                     help="print every statement per request of each phase")
     ap.add_argument("--quick", action="store_true", help="200 people x 90 nights, 10 s phases")
@@ -884,6 +887,12 @@ def main() -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.pop("NIGHTLEAF_MIGRATE_URL", None)
         env.pop("NIGHTLEAF_NOW", None)
+        app_env = dict(env)
+        if args.app_src:
+            app_env["PYTHONPATH"] = str(args.app_src.resolve())
+        where = subprocess.run([sys.executable, "-c", "import nightleaf; print(nightleaf.__file__)"],
+                               env=app_env, capture_output=True, text=True).stdout.strip()
+        print(f"the app runs {Path(where).parent if where else '?'}")
         app_port, peer_port = _free_port(), _free_port()
         app_cmd = [sys.executable, "-m", "nightleaf", "--db", app_url, "serve", "--multi-user",
                    "--host", "127.0.0.1", "--port", str(app_port), "--workers",
@@ -926,7 +935,7 @@ def main() -> None:
                 print(f"  {server} {name}: {ph.requests:,} requests in {ph.seconds:.1f} s "
                       f"(phase {ph.wall:.1f} s)")
 
-        with running(app_cmd, env, app_port, work / "app.log") as app_pid:
+        with running(app_cmd, app_env, app_port, work / "app.log") as app_pid:
             t_sign = time.perf_counter()
             tokens_all = asyncio.run(_sign_in(f"http://127.0.0.1:{app_port}",
                                               app_people + peer_people))
@@ -991,6 +1000,19 @@ def report(args: argparse.Namespace, phases: list[Phase], seeded: float, rows: i
             if args.statements:
                 for q in sorted(set(sa) | set(sb)):
                     print(f"    app {sa.get(q, 0):.2f} peer {sb.get(q, 0):.2f}  {q[:120]}")
+    cores = os.cpu_count() or 1
+    for name in ("log-intake", "dashboard"):
+        for server in ("app", "peer"):
+            p = by[(server, name)]
+            if not p.requests:
+                continue
+            ms = {k: 1000 * v / p.requests for k, v in p.cpu.items()}
+            total = sum(ms.values())
+            print(f"{name} {server}: CPU per request {ms['server']:.1f} ms server + "
+                  f"{ms['postgres']:.1f} ms PostgreSQL + {ms['client']:.1f} ms client = "
+                  f"{total:.1f} ms; {cores} cores give at most {1000 * cores / total:.0f} "
+                  f"requests/s, so {args.clients} clients wait at least "
+                  f"{args.clients * total / cores:.0f} ms on average")
     li = by[("app", "log-intake")]
     p99 = li.pct(.99)
     print(f"log-intake p99 (app) = {p99:.1f} ms (goal < 100 ms: "
