@@ -1013,6 +1013,13 @@ def report(args: argparse.Namespace, phases: list[Phase], seeded: float, rows: i
                   f"{total:.1f} ms; {cores} cores give at most {1000 * cores / total:.0f} "
                   f"requests/s, so {args.clients} clients wait at least "
                   f"{args.clients * total / cores:.0f} ms on average")
+    for name in ("log-intake", "dashboard"):
+        a, b = by[("app", name)], by[("peer", name)]
+        if a.requests and b.requests:
+            per_a = sum(a.cpu.values()) / a.requests
+            per_b = sum(b.cpu.values()) / b.requests
+            print(f"{name}: CPU per request peer/app = {per_b / per_a:.2f} (the requests/s ratio "
+                  "when CPU is the limit, whatever else runs on the machine)")
     li = by[("app", "log-intake")]
     p99 = li.pct(.99)
     print(f"log-intake p99 (app) = {p99:.1f} ms (goal < 100 ms: "
