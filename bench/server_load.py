@@ -30,7 +30,7 @@ In one run, on loopback:
    (``GET /api/dashboard``, 28 nights).
 
 Printed: seed time, requests/s, p50/p95/p99 (ms) for app and peer, app/peer throughput, 5xx and
-other failures, lost writes (each person's intake rows after a phase minus before, against the
+other failures (warm-up requests included), lost writes (each person's intake rows after a phase minus before, against the
 201s that client received), CPU seconds used by the client, the servers and PostgreSQL in each
 phase, the load average before and after, and -- when ``pg_stat_statements`` can be read -- the
 statements per request of app and peer, to show the peer does the same SQL.
@@ -702,17 +702,14 @@ async def _drive(base: str, phase: Phase, tokens: dict[int, str], seconds: float
             r = (await c.post("/api/intakes", json=INTAKE_BODY) if post
                  else await c.get("/api/dashboard"))
             await r.aread()
-        except httpx.HTTPError as exc:
-            if record:
-                phase.errors[type(exc).__name__] += 1
-            else:
-                raise
+        except httpx.HTTPError as exc:  # counted in the warm-up too, as the statuses
+            phase.errors[type(exc).__name__] += 1
             return
+        phase.statuses[r.status_code] += 1
         if post and r.status_code == 201:
-            phase.created[p] += 1  # counted in the warm-up too: the rows are written
+            phase.created[p] += 1  # the warm-up's rows are written too
         if record:
             phase.latencies.append((time.perf_counter() - t0) * 1000)
-            phase.statuses[r.status_code] += 1
 
     try:
         await asyncio.gather(*(one(p, c, False) for p, c in clients.items()
