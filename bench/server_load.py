@@ -30,10 +30,11 @@ In one run, on loopback:
    (``GET /api/dashboard``, 28 nights).
 
 Printed: seed time, requests/s, p50/p95/p99 (ms) for app and peer, app/peer throughput, 5xx and
-other failures (warm-up requests included), lost writes (each person's intake rows after a phase minus before, against the
-201s that client received), CPU seconds used by the client, the servers and PostgreSQL in each
-phase, the load average before and after, and -- when ``pg_stat_statements`` can be read -- the
-statements per request of app and peer, to show the peer does the same SQL.
+other failures (warm-up requests included), lost writes (each person's intake rows after a phase
+minus before, against the 201s that client received), CPU seconds used by the client, the
+servers and PostgreSQL in each phase (and per request), the load average before and after,
+and -- when ``pg_stat_statements`` can be read -- the statements per request of app and peer,
+to show the peer does the same SQL.
 """
 
 from __future__ import annotations
@@ -1016,7 +1017,7 @@ def report(args: argparse.Namespace, phases: list[Phase], seeded: float, rows: i
             per_a = sum(a.cpu.values()) / a.requests
             per_b = sum(b.cpu.values()) / b.requests
             print(f"{name}: CPU per request peer/app = {per_b / per_a:.2f} (the requests/s ratio "
-                  "when CPU is the limit, whatever else runs on the machine)")
+                  "when CPU is the limit; less moved by other work on the machine)")
     li = by[("app", "log-intake")]
     p99 = li.pct(.99)
     print(f"log-intake p99 (app) = {p99:.1f} ms (goal < 100 ms: "
