@@ -373,14 +373,6 @@ SQL = {
                    "\nWHERE sleep_entry.person_id = %(person_id_1)s::INTEGER AND "
                    "sleep_entry.night >= %(night_1)s::DATE AND sleep_entry.night <= "
                    "%(night_2)s::DATE ORDER BY sleep_entry.night, sleep_entry.id",
-    "episodes": "SELECT sleep_episode.id, sleep_episode.person_id, sleep_episode.source, "
-                "sleep_episode.external_id, sleep_episode.start, sleep_episode.\"end\", "
-                "sleep_episode.tz, sleep_episode.night, sleep_episode.device, "
-                "sleep_episode.tst_minutes, sleep_episode.sol_minutes, "
-                "sleep_episode.waso_minutes, sleep_episode.awakenings, sleep_episode.is_nap "
-                "\nFROM sleep_episode \nWHERE sleep_episode.person_id = %(person_id_1)s::INTEGER "
-                "AND sleep_episode.night >= %(night_1)s::DATE AND sleep_episode.night <= "
-                "%(night_2)s::DATE ORDER BY sleep_episode.start, sleep_episode.id",
     "intakes": "SELECT intake.id, intake.person_id, intake.at AS at, intake.tz, intake.night, "
                "intake.amount_value, intake.amount_unit, intake.capsule_mg, intake.tea_grams, "
                "intake.product_id, intake.batch_id, intake.mitragynine_mg, intake.note \nFROM "
@@ -441,6 +433,25 @@ class IntakeBody(BaseModel):
     product: str | None = Field(None, max_length=200)
 
 
+
+
+def _episodes_sql() -> str:
+    """``Repo.episodes`` selects the whole ``sleep_episode`` table, whose columns grow with the
+    schema (0005 added stage minutes): its text is made from the table, quoted as SQLAlchemy
+    quotes (``"end"``)."""
+    from sqlalchemy.dialects import postgresql
+
+    from nightleaf.store import tables as t
+
+    quote = postgresql.dialect().identifier_preparer.quote
+    cols = ", ".join(f"sleep_episode.{quote(c.name)}" for c in t.sleep_episode.c)
+    return (f"SELECT {cols} \nFROM sleep_episode \nWHERE sleep_episode.person_id = "
+            "%(person_id_1)s::INTEGER AND sleep_episode.night >= %(night_1)s::DATE AND "
+            "sleep_episode.night <= %(night_2)s::DATE ORDER BY sleep_episode.start, "
+            "sleep_episode.id")
+
+
+SQL["episodes"] = _episodes_sql()
 #: the nights the safety checks read (services.findings: HISTORY_NIGHTS, the carry-over nights)
 HISTORY_NIGHTS, CARRY_NIGHTS = 35, 2
 
