@@ -139,3 +139,16 @@ def test_the_chart_columns_read_only_the_nightly_rows(ctx: Context) -> None:
     assert rows.nights == full.nights
     assert json.dumps(to_plain(dashboard.series(rows))) == \
         json.dumps(to_plain(dashboard.series(full)))
+
+
+def test_api_dashboard_columns_come_out_the_same_from_the_lean_read(ctx: Context) -> None:
+    """``/api/dashboard`` builds its columns from ``dashboard_nights`` (no means, regularity or
+    comparisons): the same columns, wearable sources included, as from ``dashboard_summary``."""
+    _seed(ctx)
+    for days, last in ((DAYS, LAST.isoformat()), (7, (LAST - timedelta(days=5)).isoformat())):
+        full = summary_svc.dashboard_summary(ctx, days=days, last=last)
+        lean = summary_svc.dashboard_nights(ctx, days=days, last=last)
+        assert (lean.first_night, lean.last_night, lean.tz, lean.nights) == \
+            (full.first_night, full.last_night, full.tz, full.nights)
+        assert lean.wearable == tuple(sorted(full.wearable)) and lean.wearable
+        assert dashboard.series(lean) == dashboard.series(full)
