@@ -1,13 +1,18 @@
 """Same answer, far faster: the closed-form AR(1) posterior against an MCMC reference (NumPyro).
 
-20 simulated self-experiments (default design: 7-night periods, 4 pairs, 3 wash-out nights, so
-32 analysed nights; 4 of them missing at random, the same count in every dataset so NumPyro
-compiles once; rho drawn from [0, 0.8], effect from [-1, 1] MID, SOL-like outcome, SD 20 min).
-The reference is the same model written independently: y ~ MultivariateNormal(X b, s2 * R) with
-the dense covariance R[i, j] = rho**|t_i - t_j| of the nights actually observed, flat priors on b
-(``ImproperUniform``), a flat prior on log s (= p(s2) ∝ 1/s2), and rho ~ Uniform(-0.3, 0.95)
-(continuous; ours integrates over a 51-point grid of the same range). NUTS (target acceptance 0.95), 2 chains
-run vectorized, 1,000 warm-up + 5,000 draws each.
+20 simulated self-experiments (default design: 7-night periods, 4 pairs, 3 wash-out nights: 56
+nights, 32 of them after wash-out; 4 of those missing at random, the same count in every dataset
+so NumPyro compiles once; rho drawn from [0, 0.8], effect from [-1, 1] MID, SOL-like outcome, SD
+20 min). The model is the self-experiments' (:mod:`nightleaf.stats.experiment`): columns
+[1, arm B, trend] plus one free level per run of wash-out nights (arm set to 0 there), so the
+wash-out nights inform the noise only; the design is built here independently of
+``experiment.design_matrix``. The reference is that model written independently:
+y ~ MultivariateNormal(X b, s2 * R) with the dense covariance R[i, j] = rho**|t_i - t_j| of the
+nights actually observed, flat priors on b (``ImproperUniform``), a flat prior on log s
+(= p(s2) ∝ 1/s2), and rho with the reference prior ∝ (1 - rho²)^-1/2 on (-0.95, 0.95)
+(continuous: a Uniform(-0.95, 0.95) draw plus the log density as a factor; ours integrates over
+the 77-point ``REFERENCE_GRID`` of the same range). NUTS (target acceptance 0.95), 2 chains run
+vectorized, 1,000 warm-up + 5,000 draws each.
 
 Compared per dataset: beta's posterior mean, SD, 2.5% and 97.5% quantiles, P(B better) and
 P(B better by >= MID). Each difference is divided by its Monte Carlo SE (mean: sd/sqrt(ESS);
@@ -15,7 +20,8 @@ SD: sd/sqrt(2 ESS); a probability p: sqrt(p(1-p)/ESS_p) with ESS_p the effective
 the chains of the indicator itself, so tails get their own, smaller ESS; a quantile: the SE of
 P(draw <= quantile) divided by the density there); we expect |z| < 3 nearly everywhere.
 
-Speed: one closed-form fit (fit + interval + three probabilities) on 120 nights, median of many,
+Speed: one closed-form fit (fit + interval + three probabilities) on 120 nights (15-night periods,
+3 wash-out nights each, so 8 free levels besides [1, arm, trend]), median of many,
 against the 20 ms budget, and the ratio of NUTS's time per dataset (after JIT compilation) to
 ours on the same datasets.
 
@@ -32,7 +38,7 @@ from datetime import date
 
 import numpy as np
 
-from nightleaf.stats.ar1 import fit
+from nightleaf.stats.ar1 import REFERENCE_GRID, AR1Fit, fit, reference_prior
 from nightleaf.stats.calibration import ar1_noise
 from nightleaf.stats.experiment import schedule
 
@@ -54,18 +60,29 @@ def dataset(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float
     n = len(plan)
     z = np.array([n_.arm == "B" for n_ in plan], dtype=float)
     y = 30 + effect * z + SD * ar1_noise(rng, 1, n, rho)[0]
-    keep = np.array([not n_.washout for n_ in plan])
-    analysed = np.flatnonzero(keep)
-    drop = rng.choice(analysed, MISSING_PER_DATASET, replace=False)
+    wash = np.array([n_.washout for n_ in plan])
+    keep = np.ones(n, dtype=bool)
+    drop = rng.choice(np.flatnonzero(~wash), MISSING_PER_DATASET, replace=False)
     keep[drop] = False
     pos = np.flatnonzero(keep)
-    trend = pos / (n - 1) - 0.5
-    X = np.column_stack([np.ones(pos.size), z[pos], trend])
+    X = design(wash, z, n, 7)[pos]
     return y[pos], X, pos, rho, effect
 
 
+def design(wash: np.ndarray, z: np.ndarray, n: int, period: int) -> np.ndarray:
+    """[1, arm B (0 on wash-out nights), trend, one indicator per period's wash-out nights]."""
+    t = np.arange(n)
+    cols = [np.ones(n), np.where(wash, 0.0, z), t / (n - 1) - 0.5]
+    cols += [(wash & (t // period == k)).astype(float) for k in range(n // period)]
+    return np.column_stack(cols)
+
+
+def ours(y: np.ndarray, X: np.ndarray, pos: np.ndarray) -> AR1Fit:
+    return fit(y, X, pos, rho=REFERENCE_GRID, rho_prior=reference_prior(REFERENCE_GRID))
+
+
 def closed_form(y: np.ndarray, X: np.ndarray, pos: np.ndarray) -> dict[str, float]:
-    post = fit(y, X, pos).coefficient(1)
+    post = ours(y, X, pos).coefficient(1)
     lo, hi = post.interval(0.95)
     # SOL: less is better, so benefit = -beta
     var = float(post.weights @ (post.scale**2 * post.df / (post.df - 2) + post.loc**2)) - post.mean() ** 2
@@ -93,16 +110,17 @@ def quantile_se(draws: np.ndarray, x: float) -> float:
 
 def gibbs(k: int, iterations: int = 12_000, burn: int = 500) -> None:
     """A second, independent reference for dataset ``k``: griddy Gibbs on the continuous model
-    (b, s2 | rho exact conjugate draws with dense R^-1; rho | b, s2 from its full conditional on a
-    401-point grid over [-0.3, 0.95], dense covariance)."""
+    (b, s2 | rho exact conjugate draws with dense R^-1; rho | b, s2 from its full conditional,
+    reference prior included, on a 401-point grid over [-0.95, 0.95], dense covariance)."""
     y, X, pos, _, _ = dataset(k)
-    post = fit(y, X, pos).coefficient(1)
+    post = ours(y, X, pos).coefficient(1)
     rng = np.random.default_rng(k)
     n, p = X.shape
-    grid = np.linspace(-0.3, 0.95, 401)
+    grid = np.linspace(-0.95, 0.95, 401)
     lag = np.abs(pos[:, None] - pos[None, :])
     r_inv = np.array([np.linalg.inv(r**lag) for r in grid])
     logdet = np.array([np.linalg.slogdet(r**lag)[1] for r in grid])
+    log_prior = -0.5 * np.log1p(-grid**2)
     at, out = 200, []
     for it in range(iterations):
         ri = r_inv[at]
@@ -112,7 +130,7 @@ def gibbs(k: int, iterations: int = 12_000, burn: int = 500) -> None:
         s2 = (e @ ri @ e) / rng.chisquare(n - p)
         b = rng.multivariate_normal(bh, s2 * m_inv)
         r = y - X @ b
-        ll = -0.5 * logdet - 0.5 * ((r_inv @ r) @ r) / s2
+        ll = log_prior - 0.5 * logdet - 0.5 * ((r_inv @ r) @ r) / s2
         w = np.exp(ll - ll.max())
         at = int(rng.choice(grid.size, p=w / w.sum()))
         if it >= burn:
@@ -137,7 +155,8 @@ def main(datasets: int = 20) -> None:
     def model(X, pos, y=None):  # type: ignore[no-untyped-def]
         b = numpyro.sample("b", dist.ImproperUniform(dist.constraints.real, (), (X.shape[1],)))
         log_s = numpyro.sample("log_s", dist.ImproperUniform(dist.constraints.real, (), ()))
-        rho = numpyro.sample("rho", dist.Uniform(-0.3, 0.95))
+        rho = numpyro.sample("rho", dist.Uniform(-0.95, 0.95))
+        numpyro.factor("rho_reference_prior", -0.5 * jnp.log1p(-rho**2))
         if DENSE:
             lag = jnp.abs(pos[:, None] - pos[None, :])
             cov = jnp.exp(2 * log_s) * jnp.power(rho, lag)
@@ -214,7 +233,8 @@ def main(datasets: int = 20) -> None:
     # one fit on 120 nights
     rng = np.random.default_rng(0)
     pos = np.arange(120)
-    X = np.column_stack([np.ones(120), (pos // 15) % 2, pos / 119 - 0.5])
+    wash = pos % 15 < 3
+    X = design(wash, ((pos // 15) % 2).astype(float), 120, 15)
     y = 30 + SD * ar1_noise(rng, 1, 120, 0.5)[0]
     closed_form(y, X, pos)
     samples = []
