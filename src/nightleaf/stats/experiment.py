@@ -34,8 +34,8 @@ a wash-out run with one observed night therefore adds nothing, as it should. Wit
 nights left out as gaps and rho uniform on [-0.3, 0.95] (the first version), 19 of 36
 calibration cells missed 93-97% coverage, too wide for independent nights and too narrow for
 strongly correlated ones (rho was weakly identified and pulled to the middle of its grid);
-docs/benchmarks.md records the grid re-run on this version. ``n_nights`` counts the nights that inform the
-effect (wash-out nights are logged and used for the noise only).
+docs/benchmarks.md records the grid re-run on this version. ``n_nights`` counts the nights that
+inform the effect (wash-out nights are logged and used for the noise only).
 
 ``effect`` is beta = B minus A in the outcome's unit (the posterior mean); "benefit" knows the
 metric's direction (more TST and SE is better; less SOL, WASO and morning pain). With
