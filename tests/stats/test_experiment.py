@@ -373,7 +373,7 @@ def test_wash_out_nights_inform_the_noise_but_not_the_effect() -> None:
     assert moved.interval == pytest.approx(base.interval, rel=1e-9)
     assert moved.rho == pytest.approx(base.rho, rel=1e-9)
     assert base.n_nights == sum(not sn.washout for sn in plan)  # nights that inform the effect
-    # without the wash-out nights the same data say less about rho (fewer adjacent pairs)
+    # ... but they are in the likelihood: without them (gaps, as in the first version) the answer differs
     no_wash = {d: v for d, v in values.items()
                if not next(sn for sn in plan if sn.night == d).washout}
     gapped = analyse_outcome(plan, no_wash, outcome="sol", as_of=plan[-1].night)
