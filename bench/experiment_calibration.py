@@ -14,7 +14,10 @@ rate of "better by at least what you said matters"; then the same for the per-pr
 carry-over lines. Monte Carlo SE of a rate p over R runs: sqrt(p(1-p)/R) (0.49 points at 95%
 coverage and R = 2,000).
 
-    PYTHONPATH=src python bench/experiment_calibration.py [REPS] [--json PATH]   # default 2000
+    PYTHONPATH=src python bench/experiment_calibration.py [REPS] [--jobs N] [--json PATH]
+
+REPS defaults to 2000; ``--jobs N`` runs the cells in N worker processes (default 1). Each cell has
+its own fixed seeds, so the table does not depend on N.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
 from itertools import product
 
-from nightleaf.stats.calibration import ExperimentCell, experiment_cell
+from nightleaf.stats.calibration import CellResult, ExperimentCell, experiment_cell
 from nightleaf.stats.experiment import AS_ASSIGNED, CARRY_OVER, PER_PROTOCOL
 
 RHOS = (0.0, 0.3, 0.6, 0.8)
@@ -36,18 +40,30 @@ def pct(x: float) -> str:
     return f"{100 * x:.1f}"
 
 
-def main(reps: int = 2000, json_path: str | None = None) -> None:
+def run_cell(args: tuple[int, float, float, float, int]) -> tuple[CellResult, CellResult]:
+    i, rho, tau, miss, reps = args
+    null = experiment_cell(ExperimentCell(rho, tau, miss, 0.0), reps, seed=1000 + i)
+    eff = experiment_cell(ExperimentCell(rho, tau, miss, 1.0), reps, seed=5000 + i)
+    return null, eff
+
+
+def main(reps: int = 2000, json_path: str | None = None, jobs: int = 1) -> None:
     t0 = time.perf_counter()
     rows = []
+    cells = [(i, rho, tau, miss, reps)
+             for i, (rho, tau, miss) in enumerate(product(RHOS, TAUS, MISSING))]
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+    results: Iterator[tuple[CellResult, CellResult]] = (
+        pool.map(run_cell, cells) if pool is not None else map(run_cell, cells))
     print(f"experiments per cell: {reps} with no effect + {reps} with a benefit of one MID")
     head = ("| rho | tau | missing | coverage, no effect | false better | coverage, effect | kappa "
             "| power at MID | better by >= MID at MID | PP coverage / false better | "
             "CO coverage / false better | CO power |")
     print(head)
     print("|" + "---|" * 12)
-    for i, (rho, tau, miss) in enumerate(product(RHOS, TAUS, MISSING)):
-        null = experiment_cell(ExperimentCell(rho, tau, miss, 0.0), reps, seed=1000 + i)
-        eff = experiment_cell(ExperimentCell(rho, tau, miss, 1.0), reps, seed=5000 + i)
+    for (_, rho, tau, miss, _), (null, eff) in zip(cells, results, strict=True):
         n0, e0 = null.analyses, eff.analyses
         row: dict[str, float] = {"rho": rho, "tau": tau, "missing": miss, "reps": reps}
         for tag, res in (("null", n0), ("effect", e0)):
@@ -66,8 +82,10 @@ def main(reps: int = 2000, json_path: str | None = None) -> None:
               f"{pct(ep.coverage)} | {ep.mean_kappa:.2f} | {pct(ep.better_rate)} | "
               f"{pct(ep.better_mid_rate)} | {pct(pp.coverage)} / {pct(pp.better_rate)} | "
               f"{pct(co.coverage)} / {pct(co.better_rate)} | {pct(eco.better_rate)} |", flush=True)
+    if pool is not None:
+        pool.shutdown()
     elapsed = time.perf_counter() - t0
-    cells = len(rows)
+    n_cells = len(rows)
     cov = [r["null_primary_coverage"] for r in rows] + [r["effect_primary_coverage"] for r in rows]
     fb = [r["null_primary_better"] for r in rows]
     print(f"\nprimary coverage range {pct(min(cov))}-{pct(max(cov))}% (goal 93-97); "
@@ -75,10 +93,12 @@ def main(reps: int = 2000, json_path: str | None = None) -> None:
     misses = [r for r in rows if not (0.93 <= r["null_primary_coverage"] <= 0.97
                                       and 0.93 <= r["effect_primary_coverage"] <= 0.97
                                       and r["null_primary_better"] <= 0.05)]
-    print(f"primary cells missing a goal: {len(misses)} of {cells}"
+    print(f"primary cells missing a goal: {len(misses)} of {n_cells}"
           + "".join(f"\n  rho={r['rho']} tau={r['tau']} missing={r['missing']}" for r in misses))
-    print(f"{cells} cells x {2 * reps} experiments x 3 analyses, single process: {elapsed:.0f} s "
-          f"({1000 * elapsed / (cells * 2 * reps):.1f} ms per simulated and analysed experiment)")
+    procs = "single process" if jobs <= 1 else f"{jobs} processes"
+    print(f"{n_cells} cells x {2 * reps} experiments x 3 analyses, {procs}: {elapsed:.0f} s "
+          f"({1000 * elapsed / (n_cells * 2 * reps):.1f} ms of wall time per simulated and analysed "
+          f"experiment)")
     if json_path:
         with open(json_path, "w") as fh:
             json.dump({"reps": reps, "seconds": elapsed, "cells": rows}, fh, indent=1)
@@ -87,8 +107,13 @@ def main(reps: int = 2000, json_path: str | None = None) -> None:
 if __name__ == "__main__":
     args = sys.argv[1:]
     path = None
+    n_jobs = 1
     if "--json" in args:
         i = args.index("--json")
         path = args[i + 1]
         del args[i:i + 2]
-    main(int(args[0]) if args else 2000, path)
+    if "--jobs" in args:
+        i = args.index("--jobs")
+        n_jobs = int(args[i + 1])
+        del args[i:i + 2]
+    main(int(args[0]) if args else 2000, path, n_jobs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -153,3 +155,78 @@ def test_long_series_coarse_pass_keeps_all_the_posterior_mass(rho: float) -> Non
     a, b = quick.coefficient(1), full.coefficient(1)
     np.testing.assert_allclose(a.interval(), b.interval(), rtol=1e-9)
     assert float(a.cdf(0.0)) == pytest.approx(float(b.cdf(0.0)), abs=1e-12)
+
+
+# --- the self-experiments' model: reference prior on rho, free levels for wash-out runs ---------
+
+def test_reference_prior_is_berger_yangs_on_the_symmetric_grid() -> None:
+    from nightleaf.stats.ar1 import REFERENCE_GRID, reference_prior
+
+    w = reference_prior(REFERENCE_GRID)
+    assert w.sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(w * np.sqrt(1 - REFERENCE_GRID**2), w[38], rtol=1e-12)  # ∝ (1-r²)^-½
+    assert REFERENCE_GRID[38] == 0.0 and np.allclose(REFERENCE_GRID, -REFERENCE_GRID[::-1])
+    np.testing.assert_allclose(np.diff(REFERENCE_GRID), 0.025)
+    with pytest.raises(ValueError, match="stationary"):
+        reference_prior(np.array([0.5, 1.0]))
+
+
+def test_rho_weights_with_the_reference_prior_are_prior_times_marginal_likelihood() -> None:
+    from nightleaf.stats.ar1 import REFERENCE_GRID, reference_prior
+
+    rng = np.random.default_rng(5)
+    y, X, pos = _design(rng, 30, 45)
+    prior = reference_prior(REFERENCE_GRID)
+    f = fit(y, X, pos, rho=REFERENCE_GRID, rho_prior=prior)
+    n, p = X.shape
+    logs = []
+    for r in REFERENCE_GRID:
+        Ri = np.linalg.inv(r ** np.abs(pos[:, None] - pos[None, :]).astype(float))
+        xtx = X.T @ Ri @ X
+        e = y - X @ np.linalg.solve(xtx, X.T @ Ri @ y)
+        logs.append(0.5 * np.linalg.slogdet(Ri)[1] - 0.5 * np.linalg.slogdet(xtx)[1]
+                    - 0.5 * (n - p) * np.log(e @ Ri @ e))
+    w = np.exp(np.array(logs) - max(logs)) * prior
+    np.testing.assert_allclose(f.weights, w / w.sum(), rtol=1e-7, atol=1e-12)
+
+
+def test_a_night_with_its_own_free_level_is_the_same_as_no_night() -> None:
+    """The restricted likelihood with a flat prior on a night's own level equals the likelihood
+    without that night (|R| |X'R^-1X| and the residual SS are unchanged), so a wash-out run with
+    one observed night adds nothing — exactly."""
+    rng = np.random.default_rng(11)
+    y, X, pos = _design(rng, 30, 50)
+    k = 12
+    own = np.zeros((30, 1))
+    own[k] = 1.0
+    with_it = fit(y, np.hstack([X, own]), pos)
+    keep = np.arange(30) != k
+    without = fit(y[keep], X[keep], pos[keep])
+    assert with_it.df == without.df
+    np.testing.assert_allclose(with_it.weights, without.weights, rtol=1e-8, atol=1e-14)
+    a, b = with_it.coefficient(1), without.coefficient(1)
+    np.testing.assert_allclose(a.loc, b.loc, rtol=1e-8)
+    np.testing.assert_allclose(a.scale, b.scale, rtol=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.8])
+def test_experiment_design_with_wash_out_levels_matches_statsmodels_glsar(seed: int, rho: float) -> None:
+    """The self-experiment's primary design (arm, trend and one level per wash-out run) on 56
+    consecutive nights: the conditional fit for a fixed rho is statsmodels' GLSAR."""
+    from statsmodels.regression.linear_model import GLSAR
+
+    from nightleaf.stats.experiment import design_matrix, schedule
+
+    plan = schedule(date(2027, 1, 4), 7, 4, 3, seed=seed)
+    n = len(plan)
+    z = np.array([sn.arm == "B" for sn in plan], dtype=float)
+    run = np.array([k // 7 if sn.washout else -1 for k, sn in enumerate(plan)])
+    X = design_matrix(z, np.arange(n) / (n - 1) - 0.5, run)
+    assert X.shape == (56, 11)
+    rng = np.random.default_rng(seed)
+    y = 30 + 10 * z + rng.normal(0, 10, n)
+    ref = GLSAR(y, X, rho=rho).fit()
+    f = fit(y, X, np.arange(n), rho=np.array([rho]), conditional=True)
+    np.testing.assert_allclose(f.coef[0], ref.params, rtol=1e-8, atol=1e-8)
+    np.testing.assert_allclose(np.sqrt(np.diag(f.cov_unscaled[0]) * f.s2[0]), ref.bse, rtol=1e-8)

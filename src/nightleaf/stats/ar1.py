@@ -15,7 +15,9 @@ process observed at irregular integer times is still Markov, with lag-``d`` coef
 and ``log det R = sum_k log(1 - rho**(2 d_k))``. With the gap ``d_k = 1`` everywhere this is
 the Prais-Winsten transformation of the full (exact) AR(1) likelihood.
 
-Priors: flat on ``b``, ``p(s2) ∝ 1/s2``, a uniform prior on the points of ``rho``'s grid. Given
+Priors: flat on ``b``, ``p(s2) ∝ 1/s2``, and on ``rho`` a prior given on the points of its grid
+(:func:`fit`'s default: uniform on :data:`RHO_GRID`; the self-experiments use
+:data:`REFERENCE_GRID` with :func:`reference_prior`, see below). Given
 ``rho`` the posterior of ``b`` is a multivariate Student t with ``n - p`` degrees of freedom,
 centred on the GLS estimate, scale ``S2/(n-p) * (X' R^-1 X)^-1`` (``S2`` the GLS residual sum of
 squares) — the standard conjugate result for the normal linear model (Gelman et al., *Bayesian
@@ -28,6 +30,18 @@ REML-type marginal likelihood of ``rho``
 so the posterior of any linear contrast ``c'b`` is a finite mixture of Student t's with weights
 ``∝ p(y | rho_g)``: its CDF, quantiles and tail probabilities are computed from that mixture
 exactly (no MCMC). :class:`TMixture` holds it.
+
+**rho's reference prior.** With a few dozen nights rho is weakly identified, and a uniform prior
+on a grid that stops at -0.3 pulls its posterior toward the middle of the grid: intervals for
+``b`` came out too wide when nights are independent and too narrow when they are strongly
+correlated (docs/benchmarks.md, "Self-experiments: calibration"). :func:`reference_prior` is the
+reference (and Jeffreys) prior of the stationary AR(1) coefficient, ``π(rho) ∝ (1 - rho²)^-1/2``
+on ``|rho| < 1`` (Berger JO, Yang R-Y, *Noninformative priors and Bayesian testing for the AR(1)
+model*, Econometric Theory 1994;10(3-4):461-482; also the Jeffreys prior for rho given the
+marginal variance, e.g. Yang R, Berger JO, *A catalog of noninformative priors*, 1998, section
+"AR(1)"), evaluated on :data:`REFERENCE_GRID`, which is symmetric about 0 so the grid's ends do
+not push rho either way. It is a proper prior (its mass on the grid sums to one after
+normalisation), so the posterior is too.
 
 Pure numpy; scipy's special functions are imported inside the functions that need them.
 """
@@ -44,6 +58,9 @@ import numpy as np
 #: rho's grid: 51 points over [-0.3, 0.95] (the reference sketch's grid; nights are positively
 #: correlated in practice, and the upper end keeps near-unit-root series honest)
 RHO_GRID = np.linspace(-0.3, 0.95, 51)
+#: the self-experiments' grid for rho: 77 points over [-0.95, 0.95], the same 0.025 spacing as
+#: RHO_GRID, symmetric so that neither end of the grid pulls rho's posterior
+REFERENCE_GRID = np.linspace(-0.95, 0.95, 77)
 #: grid points whose posterior weight is below this share of the largest are dropped from the
 #: mixture (their total mass is < 51e-12, far below any probability shown)
 PRUNE = 1e-12
@@ -155,6 +172,21 @@ class AR1Fit:
 
     def rho_mean(self) -> float:
         return float(self.weights @ self.rho)
+
+
+def reference_prior(rho: np.ndarray) -> np.ndarray:
+    """The reference (Berger-Yang 1994) prior of a stationary AR(1) coefficient on grid points,
+    ``∝ (1 - rho²)^-1/2``, normalised to sum to one over the points given.
+
+    >>> w = reference_prior(np.array([-0.6, 0.0, 0.6]))
+    >>> [round(float(v), 4) for v in w / w[1]]
+    [1.25, 1.0, 1.25]
+    """
+    rho = np.asarray(rho, dtype=float)
+    if np.any(np.abs(rho) >= 1.0):
+        raise ValueError("the reference prior needs |rho| < 1 (a stationary AR(1))")
+    w = 1.0 / np.sqrt(1.0 - rho * rho)
+    return np.asarray(w / w.sum())
 
 
 def whiten(
