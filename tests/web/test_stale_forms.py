@@ -63,7 +63,7 @@ def test_a_stale_intake_correction_is_refused(profiled: Any) -> None:
     assert post(profiled, url, {**form, "amount": "2 g"}).status_code == 303
     r = post(profiled, url, {**form, "amount": "4 g"})
     assert r.status_code == 409 and "this entry was changed elsewhere; reload" in r.text
-    assert profiled.get(f"/api/nights/2026-11-24").json()["intakes"][0]["amount"]["value"] == 2
+    assert profiled.get("/api/nights/2026-11-24").json()["intakes"][0]["amount"]["value"] == 2
     # the id is kept through a correction, and a form without a version saves as before
     assert post(profiled, url, {"at": "2026-11-24 20:00", "amount": "1 g"}).status_code == 303
     assert profiled.get(url).status_code == 200
