@@ -153,3 +153,23 @@ def test_parallel_edits_of_one_entry_one_wins_the_rest_409(ana) -> None:
     assert codes == [303] + [409] * (PARALLEL - 1), codes
     winner = next(i for i, r in enumerate(got) if r.status_code == 303)
     assert [p["nrs"] for p in ana.get("/api/nights/2026-11-24").json()["pain"]] == [winner]
+
+
+def test_parallel_corrections_of_one_intake_one_wins_the_rest_409(ana) -> None:
+    """An intake is corrected by replacing its row (same id): the row is locked and compared
+    first, so parallel corrections made from one version never both land."""
+    iid = ana.post("/api/intakes", json={"amount": "3 g", "at": "20:00"}).json()["intake"]["id"]
+    url = f"/journal/intake/{iid}/edit"
+    version = _version(ana.get(url).text)
+
+    def edit(c: TestClient, i: int) -> Any:
+        return c.post(url, data={"amount": f"{i + 1} g", "at": "2026-11-24 20:00",
+                                 "version": version, "csrf": CSRF})
+
+    got = _race(ana.app, PARALLEL, edit)
+    codes = sorted(r.status_code for r in got)
+    assert codes == [303] + [409] * (PARALLEL - 1), [
+        (r.status_code, r.headers.get("location")) for r in got]
+    winner = next(i for i, r in enumerate(got) if r.status_code == 303)
+    intakes = ana.get("/api/nights/2026-11-24").json()["intakes"]
+    assert [(i["id"], i["amount"]["value"]) for i in intakes] == [(iid, winner + 1)]

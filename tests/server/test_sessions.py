@@ -128,3 +128,14 @@ def test_sign_in_form_with_csrf(app_url) -> None:
                    follow_redirects=False)
         assert r.status_code == 303 and "nl_session" in c.cookies
         assert c.get("/api/session").status_code == 200
+
+
+def test_pages_in_server_mode_do_not_promise_the_journal_stays_on_this_machine(app_url) -> None:
+    """The footer of the single-person app says the journal stays on this machine; on a server
+    that would be untrue, so it says where the journal is kept instead."""
+    with server_client(app_url, Clock()) as c:
+        add(c, "ana@example.org")
+        assert sign_in(c, "ana@example.org").status_code == 200
+        body = c.get("/").text
+        assert "Your journal is kept on this server, under your account." in body
+        assert "stays on this machine" not in body

@@ -51,3 +51,19 @@ def test_the_api_etag_and_if_match(profiled: Any) -> None:
     r = profiled.post("/api/sleep", json=body, headers={"If-Match": etag})
     assert r.status_code == 409
     assert r.json() == {"error": "this night was changed elsewhere; reload", "field": "version"}
+
+
+def test_a_stale_intake_correction_is_refused(profiled: Any) -> None:
+    headers = {"Content-Type": "application/json"}
+    iid = profiled.post("/api/intakes", json={"amount": "3 g", "at": "20:00"},
+                        headers=headers).json()["intake"]["id"]
+    url = f"/journal/intake/{iid}/edit"
+    seen = _version(profiled.get(url).text)
+    form = {"at": "2026-11-24 20:00", "version": seen}
+    assert post(profiled, url, {**form, "amount": "2 g"}).status_code == 303
+    r = post(profiled, url, {**form, "amount": "4 g"})
+    assert r.status_code == 409 and "this entry was changed elsewhere; reload" in r.text
+    assert profiled.get("/api/nights/2026-11-24").json()["intakes"][0]["amount"]["value"] == 2
+    # the id is kept through a correction, and a form without a version saves as before
+    assert post(profiled, url, {"at": "2026-11-24 20:00", "amount": "1 g"}).status_code == 303
+    assert profiled.get(url).status_code == 200

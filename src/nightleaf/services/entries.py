@@ -66,12 +66,7 @@ def night_detail(ctx: Context, night: date) -> NightDetail:
 
 def get_intake(ctx: Context, intake_id: int) -> Intake:
     with ctx.tx() as repo:
-        found = [i for i in repo.intakes() if i.id == intake_id]
-    if not found:
-        from nightleaf.errors import NotFound
-
-        raise NotFound(f"no intake with id {intake_id}")
-    return found[0]
+        return repo.intake(intake_id)  # NotFound for an unknown id (or another person's)
 
 
 def get_entry(ctx: Context, kind: str, entry_id: int) -> Any:
@@ -86,15 +81,23 @@ def get_entry(ctx: Context, kind: str, entry_id: int) -> Any:
         return repo.get(cls, entry_id)
 
 
-def update_intake(ctx: Context, intake_id: int, inp: IntakeInput) -> Intake:
-    """Replace an intake with the corrected values, keeping its id; one transaction."""
+def update_intake(ctx: Context, intake_id: int, inp: IntakeInput, *,
+                  version: str | None = None) -> Intake:
+    """Replace an intake with the corrected values, keeping its id; one transaction.
+    ``version``: the :func:`~nightleaf.services.diary.version_of` the intake the person edited
+    (its row is locked and compared first: :class:`~nightleaf.services.diary.Changed`, 409,
+    when someone saved in between); None or empty: no check (a script, an older page)."""
+    from nightleaf.services.diary import ENTRY_CHANGED, Changed, version_of
+
     if not inp.at or not inp.at.strip():
         raise InputError("the time of the intake is required", field="at", code="required")
     with ctx.tx() as repo:
+        current = repo.intake(intake_id, for_update=True)  # NotFound for an unknown id
+        if version is not None and version.strip() and version_of(current) != version.strip():
+            raise Changed(ENTRY_CHANGED, field="version")
         d = draft_intake(ctx, repo, inp)
-        repo.delete_intake(intake_id)  # raises NotFound, rolling back, when it is not there
         d.intake.id = intake_id
-        return repo.add_intake(d.intake)
+        return repo.replace_intake(d.intake)
 
 
 def delete_entry(ctx: Context, kind: str, entry_id: int) -> None:

@@ -355,6 +355,32 @@ class Repo:
                  batch_id, mitragynine_mg, note) in _read(self.conn, cols, cond, [c.at, c.id])
         ]
 
+    def intake(self, id_: int, *, for_update: bool = False) -> e.Intake:
+        """One intake by id (NotFound otherwise); ``for_update``: lock its row until the
+        transaction ends, for a compare-then-write (PostgreSQL ``FOR UPDATE``)."""
+        c = t.intake.c
+        query = select(t.intake).where(c.id == id_, c.person_id == self.person_id)
+        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            raise NotFound(f"no intake with id {id_}")
+        m = row._mapping
+        return e.Intake(id=m["id"], person_id=m["person_id"], at=m["at"], tz=m["tz"],
+                        night=m["night"], amount=Amount(m["amount_value"], m["amount_unit"],
+                                                        m["capsule_mg"], m["tea_grams"]),
+                        product_id=m["product_id"], batch_id=m["batch_id"],
+                        mitragynine_mg=m["mitragynine_mg"], note=m["note"])
+
+    def replace_intake(self, i: e.Intake) -> e.Intake:
+        """Write the corrected values of intake ``i.id`` in place (one UPDATE of its row, so a
+        transaction waiting on the row's lock then reads the corrected row, not a deleted one)."""
+        assert i.id is not None
+        values = {k: v for k, v in self._intake_row(i).items() if k not in ("id", "person_id")}
+        res = self.conn.execute(update(t.intake).where(
+            t.intake.c.id == i.id, t.intake.c.person_id == self.person_id).values(**values))
+        if res.rowcount == 0:
+            raise NotFound(f"no intake with id {i.id}")
+        return dataclasses.replace(i, person_id=self.person_id)
+
     def delete_intake(self, id_: int) -> None:
         res = self.conn.execute(
             delete(t.intake).where(t.intake.c.id == id_, t.intake.c.person_id == self.person_id)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import json
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nightleaf import __version__
-from nightleaf.errors import NightleafError
+from nightleaf.errors import NightleafError, StoreError, StoreUnavailable
 from nightleaf.services import Context, open_context
 from nightleaf.web import api, pages
 from nightleaf.web.import_jobs import ImportJobs
@@ -34,6 +36,24 @@ def settle_memory() -> None:
     gc.freeze()
 
 
+log = logging.getLogger("nightleaf.server")
+
+
+def _public_message(request: Request, exc: NightleafError) -> str:
+    """What the person is told. In server mode a database failure's detail (the driver's
+    reason: host names, ports, table names) goes to the operator's log, not to the person."""
+    if not getattr(request.app.state, "multi_user", False) or not isinstance(exc, StoreError):
+        return exc.message
+    if isinstance(exc, StoreUnavailable):
+        log.warning(json.dumps({"event": "database_unreachable", "detail": exc.message}))
+        return ("the journal database cannot be reached just now; nothing was saved. "
+                "Try again in a moment")
+    if type(exc) is StoreError:
+        log.error(json.dumps({"event": "database_error", "detail": exc.message}))
+        return "the journal database refused the request; nothing was saved"
+    return exc.message  # Busy says nothing about the set-up
+
+
 def create_app(db_url: str | None = None, *, context: Context | None = None,
                allowed_hosts: Iterable[str] = LOCAL_NAMES, multi_user: bool = False) -> FastAPI:
     """The web app on one journal. ``allowed_hosts``: the names this server answers to.
@@ -47,8 +67,11 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
     else:
         ctx = context or open_context(db_url)
     app = FastAPI(title="nightleaf", version=__version__,
-                  description="Local journal API. Binds to 127.0.0.1; no data leaves the machine. "
-                  "Unsafe methods take JSON bodies (or an X-CSRF-Token header).",
+                  description=("Journal API of a nightleaf server: each person signs in and "
+                               "reaches only their own journal. " if multi_user else
+                               "Local journal API. Binds to 127.0.0.1; no data leaves the "
+                               "machine. ") + "Unsafe methods take JSON bodies (or an "
+                  "X-CSRF-Token header).",
                   docs_url=None, redoc_url=None)  # the hosted docs UI loads scripts off-site
     app.state.ctx = ctx
     app.state.nav = list(NAV)
@@ -60,10 +83,11 @@ def create_app(db_url: str | None = None, *, context: Context | None = None,
         # the store raises these too (Conflict 409; Busy/StoreUnavailable 503 + Retry-After)
         retry = getattr(exc, "retry_after", None)
         headers = {"Retry-After": str(retry)} if retry is not None else None
+        message = _public_message(request, exc)
         if request.url.path.startswith(("/api/", "/s/")):  # share links answer JSON too
-            return JSONResponse({"error": exc.message, "field": exc.field},
+            return JSONResponse({"error": message, "field": exc.field},
                                 status_code=exc.status_code, headers=headers)
-        resp = page(request, "error.html", {"message": exc.message, "profile": None},
+        resp = page(request, "error.html", {"message": message, "profile": None},
                     status_code=exc.status_code)
         if headers:
             resp.headers.update(headers)

@@ -74,7 +74,7 @@ def _edit(request: Request, ctx: Context, intake_id: int,
             "product": str(intake.product_id or ""), "batch": str(intake.batch_id or ""),
             "capsule_mg": f"{amount.capsule_mg:g}" if amount.capsule_mg else "",
             "tea_grams": f"{amount.tea_grams:g}" if amount.tea_grams else "",
-            "note": intake.note or ""}
+            "note": intake.note or "", "version": version_of(intake)}
     return page(request, "intake_edit.html", {
         "active": "journal", "intake": intake, "ivalues": values, "ierrors": errors or {},
         "views": journal_svc.list_products(ctx)}, status_code=status_code)
@@ -100,7 +100,8 @@ def edit_intake_page(request: Request, ctx: CtxDep, intake_id: int) -> Response:
 async def edit_intake(request: Request, ctx: CtxDep, intake_id: int) -> Response:
     form = await request.form()
     try:
-        saved = update_intake(ctx, intake_id, intake_input(form))
+        saved = update_intake(ctx, intake_id, intake_input(form),
+                              version=text(form, "version"))  # 409 if it changed meanwhile
     except NightleafError as exc:
         return _edit(request, ctx, intake_id, form_values(form), intake_error(exc), exc.status_code)
     return after_write(f"/journal/intake/{saved.id}", "corrected", anchor="h-find")
