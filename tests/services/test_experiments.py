@@ -321,3 +321,27 @@ def test_a_metric_the_source_gives_only_through_its_stages_is_accepted(ctx: Cont
                                         outcome="sol", source="oura", seed="1",
                                         start=START.isoformat()))
     assert (v.outcome, v.source) == ("sol", "oura")
+
+
+def test_a_plan_registered_with_an_earlier_analysis_says_the_result_uses_the_current_one(
+        ctx: Context) -> None:
+    """The analysis was recalibrated after the first plans were registered (wash-out nights
+    now inform the noise; the AR(1) reference prior on rho): such a plan's result says so."""
+    from sqlalchemy import update
+
+    from nightleaf.store import tables as t
+
+    _profile(ctx)
+    v = svc.create(ctx, ExperimentInput(name="timing", compare="timing", a="60", b="120",
+                                        start=START.isoformat(), seed="3", pairs="1"))
+    res = svc.result(ctx, v.id)
+    assert res["analysis"] == svc.ANALYSIS and res["analysis_note"] is None
+    old = ("AR(1) GLS, rho integrated over a grid, flat priors; as assigned, wash-out nights "
+           "excluded; per-protocol and carry-over sensitivity lines")
+    with ctx.tx() as repo:
+        repo.conn.execute(update(t.experiment).where(t.experiment.c.id == v.id)
+                          .values(analysis=old))
+    res = svc.result(ctx, v.id)
+    assert res["analysis"] == svc.ANALYSIS
+    assert res["analysis_note"] == (f"registered with an earlier analysis ({old}); this result "
+                                    "uses the current, calibrated one")

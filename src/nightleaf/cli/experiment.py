@@ -144,6 +144,8 @@ def result(experiment_id: str = ID, json_: bool = JsonOpt) -> None:
     console.print(f"  A = {r['a']}; B = {r['b']}")
     console.print(f"  sleep outcomes from the {r['source_text']}; what matters on "
                   f"{r['outcome']}: {r['mid_text']}")
+    if r["analysis_note"]:
+        console.print(f"  note: {r['analysis_note']}")
     adh = r["adherence"]
     console.print(f"  followed on {adh['matched']} of {adh['nights']} nights")
     t = Table("outcome", "B − A", "95% interval", "P(B better)", "P(better ≥ MID)",

@@ -71,8 +71,9 @@ TIMING_TOLERANCE_MIN = 30
 AMOUNT_TOLERANCE = 0.10  # 10 % of the arm's amount (at least 0.1 g)
 #: "none" for someone who used on at least this many of the last 14 nights warns of withdrawal
 WITHDRAWAL_NIGHTS = 5
-ANALYSIS = ("AR(1) GLS, rho integrated over a grid, flat priors; as assigned, wash-out nights "
-            "excluded; per-protocol and carry-over sensitivity lines")
+ANALYSIS = ("AR(1) GLS with a trend, rho integrated over a grid under the AR(1) reference "
+            "prior, flat priors on the coefficients; as assigned, wash-out nights inform the "
+            "noise only (a free level per run); per-protocol and carry-over sensitivity lines")
 OUTCOME_METRICS = ("tst", "sol", "waso", "se", "pain")
 SLEEP_METRICS = ("tst", "sol", "waso", "se")
 #: the default source of the sleep outcomes
@@ -611,6 +612,12 @@ def result(ctx: Context, value: str | int) -> dict[str, Any]:
         "mid_text": view.mid_text, "status": view.status, "stopped_reason": view.stopped_reason,
         "as_of": upto, "end": exp.end, "final": final,
         "note": None if final else sx.INTERIM,
+        # a plan registered before the analysis was recalibrated (2026-12-02) is read with the
+        # current analysis, and says so
+        "analysis": ANALYSIS,
+        "analysis_note": None if exp.analysis == ANALYSIS else (
+            f"registered with an earlier analysis ({exp.analysis}); this result uses the "
+            "current, calibrated one"),
         "adherence": {"nights": len(done),
                       "matched": sum(adh.get(n.night) is True for n in done),
                       "not_matched": sum(adh.get(n.night) is False for n in done)},

@@ -37,6 +37,9 @@ ResultOut = schema(
         description="the usual morning pain a 30% pain MID was taken from")),
     mid_text=str, status=str,
     stopped_reason=str | None, as_of=date, end=date, final=bool, note=str | None,
+    analysis=(str, Field(description="the analysis this result uses")),
+    analysis_note=(str | None, Field(
+        description="set when the plan was registered with an earlier analysis")),
     adherence=dict[str, int], outcomes=list[OutcomeOut],  # type: ignore[valid-type]
     harms=list[dict[str, Any]])
 ListOut = list[ExperimentOut]  # type: ignore[valid-type]
