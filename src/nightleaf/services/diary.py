@@ -77,7 +77,9 @@ def _correct(ctx: Context, cls: type[E], entry_id: int, parsed: E, version: str 
     """Replace entry ``entry_id`` by ``parsed`` (all values given again), if it is still the
     version the person saw: the row is locked, compared and written in one transaction."""
     with ctx.tx() as repo:
-        current = repo.get(cls, entry_id, for_update=True)  # NotFound for an unknown id
+        # the night's lock, then the row read again (see entries.update_intake)
+        repo.lock_night(repo.get(cls, entry_id).night)  # NotFound for an unknown id
+        current = repo.get(cls, entry_id, for_update=True)
         if version is not None and version.strip() and version_of(current) != version.strip():
             raise Changed(ENTRY_CHANGED, field="version")
         fixed = dataclasses.replace(parsed, id=entry_id)

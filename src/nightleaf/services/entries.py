@@ -92,7 +92,10 @@ def update_intake(ctx: Context, intake_id: int, inp: IntakeInput, *,
     if not inp.at or not inp.at.strip():
         raise InputError("the time of the intake is required", field="at", code="required")
     with ctx.tx() as repo:
-        current = repo.intake(intake_id, for_update=True)  # NotFound for an unknown id
+        # the night's lock, then the row read again: a correction waiting here sees the one
+        # that went first (a row lock alone let two parallel corrections both pass on a server)
+        repo.lock_night(repo.intake(intake_id).night)  # NotFound for an unknown id
+        current = repo.intake(intake_id, for_update=True)
         if version is not None and version.strip() and version_of(current) != version.strip():
             raise Changed(ENTRY_CHANGED, field="version")
         d = draft_intake(ctx, repo, inp)
