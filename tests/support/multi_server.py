@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Sequence
 
 import httpx
 
 from nightleaf.services import accounts as acc
 from nightleaf.services.accounts import open_server_store
-from tests.support.server import READY_SECONDS, SRC, Server
+from tests.support.server import SRC, Server, wait_ready
 from tests.support.server_mode import PASSWORD
 
 
@@ -26,20 +25,7 @@ def start_multi_user(db_url: str, port: int, args: Sequence[str] = (),
     env.update(env_extra or {})
     server = Server([sys.executable, "-m", "nightleaf", "--db", db_url, "serve", "--multi-user",
                      "--port", str(port), *args], env)
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            server.wait(timeout=5)
-            raise RuntimeError(f"server died:\n{server.output()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    server.kill()
-    server.wait(timeout=10)
-    raise RuntimeError(f"server not ready in {READY_SECONDS} s:\n{server.output()}")
+    return wait_ready(server, f"http://127.0.0.1:{port}/readyz")
 
 
 def add_people(owner_url: str, emails: Sequence[str], role: str = "person") -> list[acc.Account]:

@@ -83,16 +83,23 @@ def start_server(db: Path, port: int, env_extra: dict[str, str] | None = None) -
     env = {**os.environ, "PYTHONPATH": pythonpath, "NIGHTLEAF_DATABASE_URL": f"sqlite:///{db}",
            "NIGHTLEAF_NOW": "2026-11-24T21:00:00+01:00", **(env_extra or {})}
     server = Server([sys.executable, "-m", "nightleaf", "serve", "--port", str(port)], env)
+    return wait_ready(server, f"http://127.0.0.1:{port}/healthz")
+
+
+def wait_ready(server: Server, url: str) -> Server:
+    """``server`` once ``url`` answers 200 (polled every 0.1 s); its output in the error when it
+    dies or is not ready in :data:`READY_SECONDS`."""
     deadline = time.monotonic() + READY_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             server.wait(timeout=5)
             raise RuntimeError(f"server died:\n{server.output()}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+            if httpx.get(url, timeout=1).status_code == 200:
                 return server
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     server.kill()
     server.wait(timeout=10)
     raise RuntimeError(f"server not ready in {READY_SECONDS} s:\n{server.output()}")
