@@ -44,12 +44,10 @@ import asyncio
 import hashlib
 import json
 import os
-import pwd
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -72,6 +70,13 @@ from pydantic import BaseModel, Field
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent))  # the tests' throwaway PostgreSQL (tests/support/pgserver.py)
+
+from tests.support.pgserver import PgServer, free_port  # noqa: E402
+
+#: server settings of the throwaway PostgreSQL: statement counts, 64 sign-ins, a big seed
+PG_OPTIONS = ("-c shared_preload_libraries=pg_stat_statements -c max_connections=200 "
+              "-c shared_buffers=256MB -c maintenance_work_mem=256MB -c max_wal_size=4GB")
 
 #: zones the seeded journals are kept in (the dashboard and checks work in the person's zone)
 ZONES = ("America/New_York", "Europe/Berlin", "America/Los_Angeles", "Australia/Sydney")
@@ -82,56 +87,6 @@ PEER_ENV = "NIGHTLEAF_BENCH_PEER_URL"
 
 
 # -- PostgreSQL -------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ThrowawayPg:
-    """initdb + pg_ctl in a temporary directory (as ``postgres`` when root: it refuses root)."""
-
-    def __init__(self) -> None:
-        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-        which = shutil.which("initdb")
-        if not found and not which:
-            raise SystemExit("PostgreSQL server binaries not found (initdb); give --db URL")
-        self.bindir = found[-1].parent if found else Path(str(which)).parent
-        self.dir = Path(tempfile.mkdtemp(prefix="nightleaf-load-"))
-        self.port = _free_port()
-        self.as_root = os.geteuid() == 0
-        if self.as_root:
-            pw = pwd.getpwnam("postgres")
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-        self.url = f"postgresql+psycopg://nightleaf@127.0.0.1:{self.port}/postgres"
-        self.postmaster_pid: int | None = None
-
-    def _run(self, *args: str) -> None:
-        cmd = ["runuser", "-u", "postgres", "--", *args] if self.as_root else list(args)
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-        if res.returncode != 0:
-            raise SystemExit(f"{' '.join(args)} failed:\n{res.stdout}\n{res.stderr}")
-
-    def start(self) -> ThrowawayPg:
-        data = self.dir / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "nightleaf",
-                  "--no-sync", "-E", "UTF8")
-        opts = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c shared_preload_libraries=pg_stat_statements -c max_connections=200 "
-                "-c shared_buffers=256MB -c maintenance_work_mem=256MB -c max_wal_size=4GB")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l",
-                  str(self.dir / "log"), "-w", "start")
-        self.postmaster_pid = int((data / "postmaster.pid").read_text().split()[0])
-        return self
-
-    def stop(self) -> None:
-        try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast",
-                      "stop")
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
 def libpq(url: str) -> str:
     """A SQLAlchemy URL as psycopg's conninfo (``postgresql+psycopg://`` -> ``postgresql://``)."""
     return re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql://", url)
@@ -853,7 +808,7 @@ def main() -> None:
 
     t_run = time.perf_counter()
     print(f"load average before: {loadavg()} ({os.cpu_count()} cores)")
-    pg: ThrowawayPg | None = None
+    pg: PgServer | None = None
     made_db: str | None = None
     if args.db:
         admin = args.db
@@ -864,7 +819,10 @@ def main() -> None:
             conn.execute(f'CREATE DATABASE "{made_db}"')
         owner_url = with_database(admin, made_db)
     else:
-        pg = ThrowawayPg().start()
+        try:
+            pg = PgServer(PG_OPTIONS).start()
+        except RuntimeError as exc:
+            raise SystemExit(f"{exc}; or give --db URL") from None
         owner_url = pg.url
     work = Path(tempfile.mkdtemp(prefix="nightleaf-load-logs-"))
     try:
@@ -902,7 +860,7 @@ def main() -> None:
         where = subprocess.run([sys.executable, "-c", "import nightleaf; print(nightleaf.__file__)"],
                                env=app_env, capture_output=True, text=True).stdout.strip()
         print(f"the app runs {Path(where).parent if where else '?'}")
-        app_port, peer_port = _free_port(), _free_port()
+        app_port, peer_port = free_port(), free_port()
         app_cmd = [sys.executable, "-m", "nightleaf", "--db", app_url, "serve", "--multi-user",
                    "--host", "127.0.0.1", "--port", str(app_port), "--workers",
                    str(args.workers)]

@@ -20,26 +20,32 @@ def _bindir() -> Path | None:
     return Path(which).parent if which else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on the loopback address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
 class PgServer:
-    def __init__(self) -> None:
+    """A throwaway PostgreSQL in a temporary directory (as ``postgres`` when root: it refuses
+    root). ``options``: more server settings for ``pg_ctl -o`` (e.g. ``-c max_connections=200``)."""
+
+    def __init__(self, options: str = "") -> None:
         bindir = _bindir()
         if bindir is None:
             raise RuntimeError("PostgreSQL server binaries not found: run `make test` (it installs "
                                "Debian's postgresql) or set NIGHTLEAF_TEST_PG_URL")
         self.bindir = bindir
         self.dir = Path(tempfile.mkdtemp(prefix="nightleaf-pg-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:
             pw = pwd.getpwnam("postgres")
             os.chown(self.dir, pw.pw_uid, pw.pw_gid)
         self.url = f"postgresql+psycopg://nightleaf@127.0.0.1:{self.port}/postgres"
+        self.options = options
+        self.postmaster_pid: int | None = None
 
     def _run(self, *args: str) -> None:
         cmd = list(args)
@@ -55,8 +61,9 @@ class PgServer:
         self._run(str(self.bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "nightleaf",
                   "--no-sync", "-E", "UTF8")
         self._run(str(self.bindir / "pg_ctl"), "-D", str(data), "-o",
-                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
-                  "-l", str(self.dir / "log"), "-w", "start")
+                  f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
+                  f"{self.options}".strip(), "-l", str(self.dir / "log"), "-w", "start")
+        self.postmaster_pid = int((data / "postmaster.pid").read_text().split()[0])
         return self
 
     def stop(self) -> None:
@@ -105,7 +112,7 @@ class PgReplica:
     def __init__(self, primary: PgServer) -> None:
         self.primary = primary
         self.dir = _own_dir("nightleaf-replica-")
-        self.port = _free_port()
+        self.port = free_port()
         self.url = primary.url.replace(f":{primary.port}/", f":{self.port}/")
 
     def _run(self, *args: str) -> None:
@@ -174,7 +181,7 @@ class PgBouncer:
         parsed = make_url(pg_url)
         self.pg_host, self.pg_port = parsed.host or "127.0.0.1", parsed.port or 5432
         self.dir = _own_dir("nightleaf-pgbouncer-")
-        self.port = _free_port()
+        self.port = free_port()
         self.users = users
 
     def url(self, db_url: str) -> str:

@@ -7,7 +7,6 @@ server can never fill the pipe and block; what it printed is kept for failure me
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -17,14 +16,10 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.pgserver import free_port as free_port  # the e2e tests' port helper
+
 SRC = str(Path(__file__).resolve().parents[2] / "src")  # this checkout's code, not an installed copy
 KEEP = 2000  # lines of output kept for a failure message
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
