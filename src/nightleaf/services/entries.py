@@ -21,6 +21,7 @@ from nightleaf.model.entities import (
     Symptom,
 )
 from nightleaf.services.context import Context
+from nightleaf.services.diary import ENTRY_CHANGED, Changed, version_of
 from nightleaf.services.inputs import IntakeInput
 from nightleaf.services.intake import draft_intake
 
@@ -84,11 +85,9 @@ def get_entry(ctx: Context, kind: str, entry_id: int) -> Any:
 def update_intake(ctx: Context, intake_id: int, inp: IntakeInput, *,
                   version: str | None = None) -> Intake:
     """Replace an intake with the corrected values, keeping its id; one transaction.
-    ``version``: the :func:`~nightleaf.services.diary.version_of` the intake the person edited
-    (its row is locked and compared first: :class:`~nightleaf.services.diary.Changed`, 409,
+    ``version``: the :func:`version_of` the intake the person edited
+    (its row is locked and compared first: :class:`Changed`, 409,
     when someone saved in between); None or empty: no check (a script, an older page)."""
-    from nightleaf.services.diary import ENTRY_CHANGED, Changed, version_of
-
     if not inp.at or not inp.at.strip():
         raise InputError("the time of the intake is required", field="at", code="required")
     with ctx.tx() as repo:

@@ -130,6 +130,21 @@ def _read(conn: Connection, cols: Sequence[Column[Any]], where: Sequence[Any],
     return list(zip(*columns, strict=True))
 
 
+#: an intake row's columns, in the order :func:`_intake` reads them
+_INTAKE_COLS: list[Column[Any]] = [
+    t.intake.c[n] for n in ("id", "person_id", "at", "tz", "night", "amount_value", "amount_unit",
+                            "capsule_mg", "tea_grams", "product_id", "batch_id", "mitragynine_mg",
+                            "note")]
+
+
+def _intake(row: tuple[Any, ...]) -> e.Intake:
+    (id_, pid, at, tz, night, value, unit, capsule_mg, tea_grams, product_id, batch_id,
+     mitragynine_mg, note) = row
+    return e.Intake(id=id_, person_id=pid, at=at, tz=tz, night=night,
+                    amount=Amount(value, unit, capsule_mg, tea_grams), product_id=product_id,
+                    batch_id=batch_id, mitragynine_mg=mitragynine_mg, note=note)
+
+
 def _reader(cls: type[T], table: Table) -> tuple[list[Column[Any]], Callable[[tuple[Any, ...]], T]]:
     """The columns to select for ``cls`` (its fields, in field order) and how to build it from
     such a row: positionally when those columns are the dataclass's leading fields."""
@@ -344,31 +359,18 @@ class Repo:
 
     def intakes(self, *, first: date | None = None, last: date | None = None) -> list[e.Intake]:
         c = t.intake.c
-        cond = self._nights(c, first, last)
-        cols = [c.id, c.person_id, c.at, c.tz, c.night, c.amount_value, c.amount_unit,
-                c.capsule_mg, c.tea_grams, c.product_id, c.batch_id, c.mitragynine_mg, c.note]
-        return [
-            e.Intake(id=id_, person_id=pid, at=at, tz=tz, night=night,
-                     amount=Amount(value, unit, capsule_mg, tea_grams), product_id=product_id,
-                     batch_id=batch_id, mitragynine_mg=mitragynine_mg, note=note)
-            for (id_, pid, at, tz, night, value, unit, capsule_mg, tea_grams, product_id,
-                 batch_id, mitragynine_mg, note) in _read(self.conn, cols, cond, [c.at, c.id])
-        ]
+        rows = _read(self.conn, _INTAKE_COLS, self._nights(c, first, last), [c.at, c.id])
+        return [_intake(row) for row in rows]
 
     def intake(self, id_: int, *, for_update: bool = False) -> e.Intake:
         """One intake by id (NotFound otherwise); ``for_update``: lock its row until the
         transaction ends, for a compare-then-write (PostgreSQL ``FOR UPDATE``)."""
         c = t.intake.c
-        query = select(t.intake).where(c.id == id_, c.person_id == self.person_id)
+        query = select(*_INTAKE_COLS).where(c.id == id_, c.person_id == self.person_id)
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
             raise NotFound(f"no intake with id {id_}")
-        m = row._mapping
-        return e.Intake(id=m["id"], person_id=m["person_id"], at=m["at"], tz=m["tz"],
-                        night=m["night"], amount=Amount(m["amount_value"], m["amount_unit"],
-                                                        m["capsule_mg"], m["tea_grams"]),
-                        product_id=m["product_id"], batch_id=m["batch_id"],
-                        mitragynine_mg=m["mitragynine_mg"], note=m["note"])
+        return _intake(tuple(row))
 
     def replace_intake(self, i: e.Intake) -> e.Intake:
         """Write the corrected values of intake ``i.id`` in place (one UPDATE of its row, so a
