@@ -258,8 +258,12 @@ class Store:
         overflow = max(0, int(getattr(pool, "_max_overflow", 0)))
         return max(1, size + overflow - HELD_SPARE)
 
-    def schema_version(self) -> str | None:
-        with self.engine.connect() as conn:
+    def schema_version(self, *, replica: bool = False) -> str | None:
+        """The schema's Alembic revision (None: no schema). ``replica``: as the read replica
+        has it (:meth:`attach_reader`; the primary when none is attached). Raises SQLAlchemy's
+        error when the database cannot be reached."""
+        engine = (self.read_engine or self.engine) if replica else self.engine
+        with engine.connect() as conn:
             try:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             except SQLAlchemyError:

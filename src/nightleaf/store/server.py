@@ -102,6 +102,13 @@ _SESSION_ACCOUNT = (select(t.session, t.account)
                     .where(t.session.c.id_hash == bindparam("id_hash")))
 
 
+#: the audit chain's two statements per appended row, built once
+_AUDIT_LAST = (select(t.audit.c.seq, t.audit.c.hash)
+               .where(t.audit.c.person_id == bindparam("person_id_1"))
+               .order_by(t.audit.c.seq.desc()).limit(1))
+_AUDIT_INSERT = insert(t.audit)
+
+
 class ServerRepo:
     """Server-mode reads and writes on one transaction; ``person_id`` is the GUC's person."""
 
@@ -257,9 +264,7 @@ class ServerRepo:
         person orders concurrent appends, so the chain never forks."""
         if self.conn.dialect.name == "postgresql":
             self.conn.execute(text("SELECT pg_advisory_xact_lock(7215, :p)"), {"p": person_id})
-        last = self.conn.execute(
-            select(t.audit.c.seq, t.audit.c.hash).where(t.audit.c.person_id == person_id)
-            .order_by(t.audit.c.seq.desc()).limit(1)).first()
+        last = self.conn.execute(_AUDIT_LAST, {"person_id_1": person_id}).first()
         seq, prev = (int(last.seq) + 1, str(last.hash)) if last else (1, GENESIS)
         at = at.astimezone(UTC)  # hashed as stored
         fields: dict[str, Any] = {
@@ -268,7 +273,7 @@ class ServerRepo:
             "share_id": share_id, "ip": ip, "outcome": outcome}
         digest = audit_hash(prev, fields)
         values = {**fields, "at": at, "prev_hash": prev, "hash": digest}
-        self.conn.execute(insert(t.audit).values(**values))
+        self.conn.execute(_AUDIT_INSERT, values)
         return AuditRow(**values)
 
     def audit_rows(self, person_id: int, *, limit: int = 200) -> list[AuditRow]:

@@ -442,11 +442,16 @@ def register(app: FastAPI, **_: Any) -> None:
 
     @app.get("/readyz", include_in_schema=False)
     def readyz() -> Response:
-        from nightleaf.services.server import is_ready
+        """200 when the database and, with ``--read-db``, the read replica answer at the
+        current schema; 503 otherwise, naming which check failed (no addresses or errors)."""
+        from nightleaf.services.server import readiness
 
-        ok = is_ready(app.state.ctx.store)
-        return JSONResponse({"status": "ready" if ok else "not ready"},
-                            status_code=200 if ok else 503)
+        checks = readiness(app.state.ctx.store)
+        ok = all(v == "ok" for v in checks.values())
+        body: dict[str, object] = {"status": "ready" if ok else "not ready", "checks": checks}
+        if not ok:
+            body["failed"] = sorted(k for k, v in checks.items() if v != "ok")
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     # the backoff counts the failed sign-ins every worker wrote to the audit trail
     app.state.sign_in_throttle = SharedSignInThrottle(app.state.ctx.store,
