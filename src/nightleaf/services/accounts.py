@@ -41,6 +41,10 @@ MAX_PASSWORD = 1024  # hashing a megabyte per request would be a cheap denial of
 IDLE_TIMEOUT = timedelta(minutes=60)
 ABSOLUTE_TIMEOUT = timedelta(hours=24)
 COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+#: the object of the row a failed sign-in on a known account also leaves in person 0's audit
+#: chain (which account is in that account's own row): the per-address backoff counts these
+#: with the failures on unknown emails, across every worker
+KNOWN_ACCOUNT = "known account"
 
 
 class NotSignedIn(NightleafError):
@@ -198,6 +202,9 @@ def sign_in(store: Store, email: str, password: str, *, now: datetime, ip: str |
         record(store, acc.person_id or 0 if acc else 0,
                Actor(acc.id if acc else None, "anonymous", ip), action="sign_in",
                obj="account" if acc else "unknown account", outcome="failed", at=now)
+        if acc is not None:  # and in nobody's chain, which every worker counts per address
+            record(store, 0, Actor(None, "anonymous", ip), action="sign_in",
+                   obj=KNOWN_ACCOUNT, outcome="failed", at=now)
         raise NotSignedIn("that email and password do not match an account")
     token = secrets.token_urlsafe(32)
     with server_tx(store, acc.person_id or 0) as srv:
