@@ -19,9 +19,10 @@ In one run, on loopback:
 3. The real app (``nightleaf serve --multi-user --workers W``, uvicorn) and the peer
    (:func:`peer_app`: plain FastAPI routes, uvicorn with the same settings and workers, the same
    database as the same role ``nightleaf_app`` under row-level security, a SQLAlchemy engine
-   configured as nightleaf's, ``exec_driver_sql`` of the very statements the app sends -- the
-   session lookup, ``set_config`` per transaction, the reads, the ``INSERT``, the audit row --
-   without nightleaf's services, calculators or middleware), one after the other.
+   configured as nightleaf's server mode (``make_engine(pre_ping=False)``), ``exec_driver_sql``
+   of the very statements the app sends -- the session look-up, ``set_config``, the reads, the
+   ``INSERT``, the audit row, in one transaction per request as the app does -- without
+   nightleaf's services, calculators or middleware), one after the other.
 4. The load: this process (asyncio + httpx; the servers are separate processes) runs
    ``--clients`` clients, each signed in (``POST /api/session``, up front) as a different person;
    the app's clients and the peer's are different people seeded from the same journals. Each
