@@ -214,3 +214,25 @@ def test_a_connection_lost_inside_a_transaction_is_a_clean_503(app_url, server_u
         assert _names(ctx) == []
     finally:
         base.store.dispose()
+
+
+def test_a_database_failure_at_the_session_look_up_is_a_one_line_503(app_url, monkeypatch
+                                                                      ) -> None:
+    """The session look-up runs in the gate, before the app's error handlers: it answers the
+    failure itself, as they would (503, Retry-After, no driver detail)."""
+    from nightleaf.errors import StoreUnavailable
+
+    with server_client(app_url, Clock()) as c:
+        add(c, "ana@example.org")
+        sign_in(c, "ana@example.org")
+
+        def down(*_a: object, **_k: object) -> object:
+            raise StoreUnavailable("the journal database cannot be reached (connection to "
+                                   "server at 10.1.2.3, port 5432 failed)")
+
+        monkeypatch.setattr(acc, "open_request", down)
+        r = c.get("/api/medicines")
+        assert r.status_code == 503 and r.headers["retry-after"] == "5"
+        assert "cannot be reached" in r.json()["error"] and "10.1.2.3" not in r.text
+        monkeypatch.undo()
+        assert c.get("/api/medicines").status_code == 200

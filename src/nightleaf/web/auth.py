@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nightleaf.errors import NightleafError
+from nightleaf.errors import Busy, NightleafError, StoreError, StoreUnavailable
 from nightleaf.services import Context, audit
 from nightleaf.services import accounts as acc
 from nightleaf.services.context import RequestTx, in_request
@@ -75,6 +75,23 @@ class SessionGate:
             self._slots.release()
         return opened
 
+    @staticmethod
+    def _unavailable(exc: StoreError) -> Response:
+        """The database failed the session look-up: one line, no driver detail (which names
+        hosts and ports) -- that goes to the operator's log."""
+        log.warning(json.dumps({"event": "session_lookup_failed", "error": type(exc).__name__,
+                                "detail": exc.message}))
+        retry = getattr(exc, "retry_after", None)
+        if isinstance(exc, Busy):
+            message = exc.message
+        elif isinstance(exc, StoreUnavailable):
+            message = ("the journal database cannot be reached just now; nothing was saved. "
+                       "Try again in a moment")
+        else:
+            message = "the journal database refused the request; nothing was saved"
+        return JSONResponse({"error": message, "field": None}, status_code=exc.status_code,
+                            headers={"Retry-After": str(retry)} if retry is not None else None)
+
     def _release(self) -> None:
         assert self._slots is not None
         self._slots.release()
@@ -89,7 +106,11 @@ class SessionGate:
         now = base.now()
         opened = acc.OpenedRequest(None)
         if token:  # the session look-up opens the request's one transaction (a person's)
-            opened = await self._open(base, token, now)
+            try:
+                opened = await self._open(base, token, now)
+            except StoreError as exc:  # outside the app's error handlers: answer it here
+                await self._unavailable(exc)(scope, receive, send)
+                return
         signed = opened.signed
         state = scope.setdefault("state", {})
         state["signed_in"] = signed
