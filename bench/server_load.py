@@ -19,9 +19,10 @@ In one run, on loopback:
 3. The real app (``nightleaf serve --multi-user --workers W``, uvicorn) and the peer
    (:func:`peer_app`: plain FastAPI routes, uvicorn with the same settings and workers, the same
    database as the same role ``nightleaf_app`` under row-level security, a SQLAlchemy engine
-   configured as nightleaf's, ``exec_driver_sql`` of the very statements the app sends -- the
-   session lookup, ``set_config`` per transaction, the reads, the ``INSERT``, the audit row --
-   without nightleaf's services, calculators or middleware), one after the other.
+   configured as nightleaf's server mode (``make_engine(pre_ping=False)``), ``exec_driver_sql``
+   of the very statements the app sends -- the session look-up, ``set_config``, the reads, the
+   ``INSERT``, the audit row, in one transaction per request as the app does -- without
+   nightleaf's services, calculators or middleware), one after the other.
 4. The load: this process (asyncio + httpx; the servers are separate processes) runs
    ``--clients`` clients, each signed in (``POST /api/session``, up front) as a different person;
    the app's clients and the peer's are different people seeded from the same journals. Each
@@ -296,14 +297,15 @@ def seed(url: str, people: int, nights: int, *, last_night: date, password_hash:
 SQL = {
     "guc": "SELECT set_config(%(k)s, %(v)s, true)",
     "guc_person": "SELECT set_config('nightleaf.person_id', %(v)s, true)",
-    "session": "SELECT session.id_hash, session.account_id, session.created_at, "
-               "session.last_seen_at, session.expires_at, session.revoked_at, session.ip, "
-               "session.user_agent \nFROM session \nWHERE session.id_hash = %(id_hash_1)s::VARCHAR",
+    "session_account": "SELECT session.id_hash, session.account_id, session.created_at, "
+                       "session.last_seen_at, session.expires_at, session.revoked_at, "
+                       "session.ip, session.user_agent, account.id, account.email, "
+                       "account.password_hash, account.role, account.person_id, "
+                       "account.created_at AS created_at_1, account.password_changed_at \nFROM "
+                       "session JOIN account ON account.id = session.account_id \nWHERE "
+                       "session.id_hash = %(id_hash)s::VARCHAR",
     "touch": "UPDATE session SET last_seen_at=%(last_seen_at)s::TIMESTAMP WITHOUT TIME ZONE "
              "WHERE session.id_hash = %(id_hash_1)s::VARCHAR",
-    "account": "SELECT account.id, account.email, account.password_hash, account.role, "
-               "account.person_id, account.created_at, account.password_changed_at \nFROM "
-               "account \nWHERE account.id = %(id_1)s::INTEGER",
     "profile": "SELECT profile.person_id, profile.tz, profile.region, profile.target_bedtime, "
                "profile.lead_minutes, profile.target_wake, profile.max_grams_per_night, "
                "profile.max_nights_per_week, profile.work_days, profile.name \nFROM profile "
@@ -412,34 +414,40 @@ HISTORY_NIGHTS, CARRY_NIGHTS = 35, 2
 
 
 def peer_app() -> Any:
-    """The peer (``uvicorn --factory``): the app's SQL for the two routes, nothing else."""
+    """The peer (``uvicorn --factory``): the app's SQL for the two routes, nothing else. As in
+    the app, each request is one transaction: the session look-up, the person's setting, the
+    reads and writes, one audit row, the commit (and, at most every 30 s per session, the
+    session's last-seen update in a transaction of its own afterwards)."""
     from fastapi import FastAPI, HTTPException
-    from sqlalchemy import create_engine
 
-    engine = create_engine(os.environ[PEER_ENV], pool_pre_ping=True)  # as store.db.make_engine
+    from nightleaf.store.db import make_engine
+
+    engine = make_engine(os.environ[PEER_ENV], pre_ping=False)  # as server mode's store
     app = FastAPI()
 
     def utcnow() -> datetime:
         return datetime.now(UTC).replace(tzinfo=None)
 
-    def signed_in(request: Request) -> tuple[int, int]:
+    def signed_in(c: Any, request: Request, after: list[Any]) -> tuple[int, int]:
+        """The session look-up, first statement of the request's transaction."""
         token = request.cookies.get("nl_session")
         if not token:
             raise HTTPException(401)
         digest = hashlib.sha256(token.encode()).hexdigest()
         now = utcnow()
+        s = c.exec_driver_sql(SQL["session_account"], {"id_hash": digest}).first()
+        if (s is None or s.revoked_at is not None or now >= s.expires_at
+                or now - s.last_seen_at >= timedelta(minutes=60)):
+            raise HTTPException(401)
+        if now - s.last_seen_at > timedelta(seconds=30):
+            after.append(lambda: touch(digest, now))
+        c.exec_driver_sql(SQL["guc_person"], {"v": str(int(s.person_id))})
+        return int(s.id), int(s.person_id)
+
+    def touch(digest: str, now: datetime) -> None:
         with engine.begin() as c:
             c.exec_driver_sql(SQL["guc"], {"k": "nightleaf.person_id", "v": "0"})
-            s = c.exec_driver_sql(SQL["session"], {"id_hash_1": digest}).first()
-            if (s is None or s.revoked_at is not None or now >= s.expires_at
-                    or now - s.last_seen_at >= timedelta(minutes=60)):
-                raise HTTPException(401)
-            a = c.exec_driver_sql(SQL["account"], {"id_1": s.account_id}).first()
-            if a is None:
-                raise HTTPException(401)
-            if now - s.last_seen_at > timedelta(seconds=30):
-                c.exec_driver_sql(SQL["touch"], {"last_seen_at": now, "id_hash_1": digest})
-        return int(a.id), int(a.person_id)
+            c.exec_driver_sql(SQL["touch"], {"last_seen_at": now, "id_hash_1": digest})
 
     def audit(c: Any, person: int, account: int, action: str, obj: str, ip: str | None) -> None:
         c.exec_driver_sql(SQL["lock"], {"p": person})
@@ -453,13 +461,6 @@ def peer_app() -> Any:
         digest = hashlib.sha256((prev + body).encode()).hexdigest()
         c.exec_driver_sql(SQL["audit_insert"], {**fields, "at": at.replace(tzinfo=None),
                                                 "prev_hash": prev, "hash": digest})
-
-    def profile_tx(person: int, account: int, action: str, obj: str, ip: str | None) -> Any:
-        with engine.begin() as c:
-            c.exec_driver_sql(SQL["guc_person"], {"v": str(person)})
-            prof = c.exec_driver_sql(SQL["profile"], {"person_id_1": person}).first()
-            audit(c, person, account, action, obj, ip)
-        return prof
 
     def local_night(instant: datetime, tz: str, cutoff: dtime) -> date:
         local = instant.astimezone(ZoneInfo(tz))
@@ -478,30 +479,32 @@ def peer_app() -> Any:
 
     @app.get("/api/dashboard")
     def dashboard(request: Request) -> Response:
-        account, person = signed_in(request)
         ip = request.client.host if request.client else None
-        prof = profile_tx(person, account, "read", "/api/dashboard", ip)  # ctx.profile()
-        last = local_night(datetime.now(UTC), prof.tz, dtime(6)) - timedelta(days=1)
-        first = last - timedelta(days=27)
-        win = {"person_id_1": person, "night_1": first, "night_2": last}
+        after: list[Any] = []
         with engine.begin() as c:
-            c.exec_driver_sql(SQL["guc_person"], {"v": str(person)})
+            account, person = signed_in(c, request, after)
+            prof = c.exec_driver_sql(SQL["profile"], {"person_id_1": person}).first()
+            last = local_night(datetime.now(UTC), prof.tz, dtime(6)) - timedelta(days=1)
+            first = last - timedelta(days=27)
+            win = {"person_id_1": person, "night_1": first, "night_2": last}
             out = {k: rows(c.exec_driver_sql(SQL[k], win))
                    for k in ("sleep_entry", "episodes", "intakes", "pain", "symptoms")}
             audit(c, person, account, "read", "/api/dashboard", ip)
+        for f in after:
+            f()
         return as_json({"first_night": first, "last_night": last, "tz": prof.tz, "rows": out})
 
     @app.post("/api/intakes", status_code=201)
     def log_intake(request: Request, body: IntakeBody) -> Response:
-        account, person = signed_in(request)
         ip = request.client.host if request.client else None
         m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*g\s*", body.amount)
         if m is None or (body.at or "now") != "now":
             raise HTTPException(422, "the peer takes grams, now")
         grams = float(m.group(1))
         at = datetime.now(UTC)
+        after: list[Any] = []
         with engine.begin() as c:
-            c.exec_driver_sql(SQL["guc_person"], {"v": str(person)})
+            account, person = signed_in(c, request, after)
             prof = c.exec_driver_sql(SQL["profile"], {"person_id_1": person}).first()
             prod = next((p for p in c.exec_driver_sql(SQL["products_by_name"],
                                                       {"person_id_1": person})
@@ -521,9 +524,7 @@ def peer_app() -> Any:
                       "mitragynine_mg": None if pct is None else round(grams * 10 * pct, 3),
                       "note": None}
             new_id = c.exec_driver_sql(SQL["insert_intake"], values).scalar_one()
-            audit(c, person, account, "write", "/api/intakes", ip)
-        with engine.begin() as c:  # what the safety checks read for the night
-            c.exec_driver_sql(SQL["guc_person"], {"v": str(person)})
+            # what the safety checks read for the night
             c.exec_driver_sql(SQL["profile"], {"person_id_1": person}).first()
             me = {"person_id_1": person}
             read = {k: rows(c.exec_driver_sql(SQL[k], me))
@@ -536,6 +537,8 @@ def peer_app() -> Any:
                 "night_2": night}))
             read["symptoms"] = rows(c.exec_driver_sql(SQL["symptoms"], hist))
             audit(c, person, account, "write", "/api/intakes", ip)
+        for f in after:
+            f()
         return as_json({"intake": {**values, "id": new_id},
                         "read": {k: len(v) for k, v in read.items()}}, 201)
 

@@ -187,9 +187,19 @@ def test_the_replica_refuses_writes_and_filters_by_person(pair: Pair) -> None:
 
 
 def test_with_the_replica_down_reports_fail_in_one_line_and_the_rest_works(pair: Pair) -> None:
-    """Runs last: it stops the replica."""
+    """Runs last: it stops the replica. ``/readyz`` checks the replica too and says which
+    database failed, without its address."""
     with closing(signed_in(pair.base, EMAIL)) as c:
+        ready = httpx.get(pair.base + "/readyz")
+        assert ready.status_code == 200
+        assert ready.json() == {"status": "ready",
+                                "checks": {"primary": "ok", "replica": "ok"}}
         pair.replica.halt()
+        down = httpx.get(pair.base + "/readyz")
+        assert down.status_code == 503
+        assert down.json() == {"status": "not ready", "failed": ["replica"],
+                               "checks": {"primary": "ok", "replica": "unreachable"}}
+        assert str(pair.replica.port) not in down.text and "127.0.0.1" not in down.text
         r = c.get("/report/view")
         assert r.status_code == 503 and "cannot be reached" in r.text
         assert "Traceback" not in r.text and "psycopg" not in r.text

@@ -32,9 +32,12 @@ def _owner(url: str, sql: str) -> None:
 def test_healthz_and_readyz(app_url, server_url) -> None:
     with server_client(app_url, Clock()) as c:
         assert c.get("/healthz").json() == {"status": "ok"}
-        assert c.get("/readyz").status_code == 200
+        assert c.get("/readyz").json() == {"status": "ready", "checks": {"primary": "ok"}}
         _owner(server_url, "UPDATE alembic_version SET version_num = '0001'")
-        assert c.get("/readyz").status_code == 503
+        r = c.get("/readyz")
+        assert r.status_code == 503
+        assert r.json() == {"status": "not ready", "failed": ["primary"],
+                            "checks": {"primary": "schema not current"}}
 
 
 def test_workers_starting_together_upgrade_once(pg_admin_url) -> None:

@@ -107,7 +107,9 @@ def test_the_backoff_holds_across_two_app_instances_on_one_database(app_url) -> 
         clock.now += timedelta(seconds=1)
         assert sign_in(two, "ana@example.org", PASSWORD).status_code == 200  # clears the pair
         assert sign_in(one, "ana@example.org", wrong).status_code == 401
-        # unknown emails count per address, shared too (20 free, the 21st failure holds the next)
+        # unknown emails count per address, shared too (20 free, the 21st failure holds the next);
+        # an hour on, the failures on Ana's account above (which count per address too) are past
+        clock.now += timedelta(hours=1, seconds=1)
         for i in range(21):
             c = (one, two)[i % 2]
             assert sign_in(c, f"nobody{i}@example.org", wrong).status_code == 401
@@ -135,3 +137,61 @@ def test_an_attacker_elsewhere_holds_the_owner_for_a_minute_at_most(app_url) -> 
         assert info.value.retry_after == 60
         clock.now += timedelta(seconds=61)
         shared.check("ana@example.org", "192.168.1.5")
+
+
+@pytest.mark.pg
+def test_the_per_address_backoff_over_known_accounts_holds_across_two_app_instances(
+        app_url) -> None:
+    """One address trying one wrong password on each of 21 known accounts, spread over two
+    workers (two apps with their own in-process counters): no account has failed more than
+    once, yet the address is held back on both workers (20 free, the 21st failure holds the
+    next attempt), with 429 and Retry-After. The accounts' owners, elsewhere, sign in: the
+    attacker's failures hold back the attacker's address, not the victims' accounts."""
+    clock = Clock()
+    emails = [f"p{i}@example.org" for i in range(22)]
+    with server_client(app_url, clock, address="203.0.113.7") as one, \
+            server_client(app_url, clock, address="203.0.113.7") as two, \
+            server_client(app_url, clock, address="198.51.100.4") as owner:
+        for e in emails:
+            add(one, e)
+        wrong = "wrong password number x"
+        for i, e in enumerate(emails[:21]):
+            assert sign_in((one, two)[i % 2], e, wrong).status_code == 401, i
+        for c in (one, two):  # either worker, any account, even with the right password
+            r = sign_in(c, emails[21], PASSWORD)
+            assert r.status_code == 429, r.text
+            assert int(r.headers["retry-after"]) >= 1
+        for e in (emails[0], emails[21]):  # no lockout of the accounts themselves
+            assert sign_in(owner, e, PASSWORD).status_code == 200
+        clock.now += timedelta(seconds=2)  # the 21st failure held the address for 1 s
+        assert sign_in(one, emails[21], PASSWORD).status_code == 200
+
+
+@pytest.mark.pg
+def test_the_per_address_backoff_over_known_accounts_holds_across_two_uvicorn_workers(
+        server_url, app_url) -> None:
+    """The same through ``serve --multi-user --workers 2`` (each request a new connection, so
+    the kernel hands them to either worker): after 21 failures on 21 different known accounts,
+    every further attempt from that address is 429, whichever worker answers."""
+    import httpx
+
+    from tests.support.multi_server import add_people, start_multi_user
+    from tests.support.server import free_port
+
+    emails = [f"w{i}@example.org" for i in range(22)]
+    add_people(server_url, emails)
+    port = free_port()
+    server = start_multi_user(app_url, port, ["--workers", "2"])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for e in emails[:21]:
+            r = httpx.post(base + "/api/session", timeout=30,
+                           json={"email": e, "password": "wrong password number x"})
+            assert r.status_code == 401, r.text
+        answers = [httpx.post(base + "/api/session", timeout=30,
+                              json={"email": emails[21], "password": PASSWORD})
+                   for _ in range(6)]
+        assert [a.status_code for a in answers] == [429] * 6
+        assert all(int(a.headers["retry-after"]) >= 1 for a in answers)
+    finally:
+        server.stop()

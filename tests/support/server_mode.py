@@ -20,13 +20,16 @@ PASSWORD = "violet lamp under the stairs"
 
 
 @contextmanager
-def server_client(url: str, clock: Clock, *, https: bool = False) -> Iterator[TestClient]:
+def server_client(url: str, clock: Clock, *, https: bool = False,
+                  address: str = "testclient") -> Iterator[TestClient]:
+    """A multi-user app on ``url`` (the app role's) with ``clock``, and a client whose requests
+    come from ``address``."""
     ctx = open_server_context(url)
     ctx.clock = clock
     app = create_app(context=ctx, multi_user=True, allowed_hosts=("localhost",))
     base = "https://localhost" if https else "http://localhost"
     try:
-        with TestClient(app, base_url=base) as client:
+        with TestClient(app, base_url=base, client=(address, 50000)) as client:
             yield client
     finally:
         ctx.store.dispose()

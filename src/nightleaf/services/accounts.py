@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -21,17 +22,29 @@ from nightleaf.services.audit import Actor, record
 from nightleaf.store import Store, open_store
 from nightleaf.store.db import migrate
 from nightleaf.store.server import Account as Account  # re-exported for the web
-from nightleaf.store.server import SessionRow, require_postgresql, server_tx
+from nightleaf.store.server import (
+    SessionRow,
+    hold_session,
+    prime_person,
+    require_postgresql,
+    server_tx,
+)
 from nightleaf.store.tables import ROLES
 
 if TYPE_CHECKING:
     from pwdlib import PasswordHash
+
+    from nightleaf.store.db import HeldTx
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte per request would be a cheap denial of service
 IDLE_TIMEOUT = timedelta(minutes=60)
 ABSOLUTE_TIMEOUT = timedelta(hours=24)
 COMMON_PASSWORDS = Path(__file__).parent / "data" / "common-passwords.txt.gz"
+#: the object of the row a failed sign-in on a known account also leaves in person 0's audit
+#: chain (which account is in that account's own row): the per-address backoff counts these
+#: with the failures on unknown emails, across every worker
+KNOWN_ACCOUNT = "known account"
 
 
 class NotSignedIn(NightleafError):
@@ -107,7 +120,7 @@ def open_server_store(url: str) -> Store:
     if url.strip().lower().startswith("sqlite"):
         raise ConfigError("server mode needs PostgreSQL (postgresql+psycopg://user@host/db); "
                           "SQLite serves one person on this machine only")
-    store = open_store(url, create=False)
+    store = open_store(url, create=False, pre_ping=False)
     require_postgresql(store)
     return store
 
@@ -189,6 +202,9 @@ def sign_in(store: Store, email: str, password: str, *, now: datetime, ip: str |
         record(store, acc.person_id or 0 if acc else 0,
                Actor(acc.id if acc else None, "anonymous", ip), action="sign_in",
                obj="account" if acc else "unknown account", outcome="failed", at=now)
+        if acc is not None:  # and in nobody's chain, which every worker counts per address
+            record(store, 0, Actor(None, "anonymous", ip), action="sign_in",
+                   obj=KNOWN_ACCOUNT, outcome="failed", at=now)
         raise NotSignedIn("that email and password do not match an account")
     token = secrets.token_urlsafe(32)
     with server_tx(store, acc.person_id or 0) as srv:
@@ -215,6 +231,57 @@ def resolve_session(store: Store, token: str | None, *, now: datetime) -> Signed
         if now - row.last_seen_at > timedelta(seconds=30):  # spare a write per request
             srv.touch_session(digest, now)
     return SignedIn(acc, digest)
+
+
+@dataclass(frozen=True)
+class OpenedRequest:
+    """What :func:`open_request` found: the signed-in account (None: nobody), the request's
+    held transaction (a person's account only) and the session's ``last_seen_at`` update to
+    make once that transaction has ended (None: not due)."""
+
+    signed: SignedIn | None
+    held: HeldTx | None = None
+    touch: Callable[[], None] | None = None
+
+
+def open_request(store: Store, token: str | None, *, now: datetime) -> OpenedRequest:
+    """The start of a signed-in web request: the account behind the session cookie (as
+    :func:`resolve_session`) and, when it keeps a journal, the request's transaction, left open
+    with ``nightleaf.person_id`` set to that person, for the route's reads and writes and the
+    audit row (see :class:`nightleaf.services.context.RequestTx`). The session look-up is that
+    transaction's first statement (``session`` and ``account`` are not filtered by person), so a
+    request costs one ``BEGIN`` and one ``COMMIT``.
+
+    The session's ``last_seen_at`` (updated at most every 30 s) is left to the caller, for
+    after the held transaction: a request that ends its own session (sign-out, revoking it)
+    updates that row in another transaction, which must not wait for the held one."""
+    if not token or len(token) > 200:
+        return OpenedRequest(None)
+    digest = token_hash(token)
+    held, pair = hold_session(store, digest)
+    try:
+        if pair is None or not session_alive(pair[0], now):
+            held.rollback()
+            return OpenedRequest(None)
+        row, acc = pair
+        touch = None
+        if now - row.last_seen_at > timedelta(seconds=30):  # spare a write per request
+            def touch() -> None:
+                with server_tx(store, 0) as srv:
+                    srv.touch_session(digest, now)
+        signed = SignedIn(acc, digest)
+        if not acc.person_id:
+            held.commit()
+            if touch is not None:
+                touch()
+            return OpenedRequest(signed)
+        with held.part() as conn:
+            assert conn is not None  # nobody else has it yet
+            prime_person(acc.person_id)(conn)
+        return OpenedRequest(signed, held, touch)
+    except BaseException:
+        held.rollback()
+        raise
 
 
 def session_alive(row: SessionRow, now: datetime) -> bool:

@@ -34,14 +34,16 @@ def action_of(method: str) -> str:
     return "read" if method.upper() in READ_METHODS else "write"
 
 
-def writer(actor: Actor, *, method: str, obj: str,
-           clock: Callable[[], datetime]) -> Callable[[Repo], None]:
-    """The ``on_commit`` hook of a request's context: one audit row per transaction."""
+def writer(actor: Actor, *, method: str, obj: str, clock: Callable[[], datetime],
+           outcome: str = "ok", count: int = 1) -> Callable[[Repo], None]:
+    """The ``on_commit`` hook of a request's context: one audit row per transaction (in a
+    server-mode web request, one per request: :class:`~nightleaf.services.context.RequestTx`).
+    ``outcome="denied", count=0``: the row of a refused request."""
     def write(repo: Repo) -> None:
         ServerRepo(repo.conn, repo.person_id).append_audit(
             person_id=repo.person_id, at=clock(), actor_id=actor.account_id,
-            action=action_of(method), obj=obj, count=1, via=actor.via,
-            share_id=actor.share_id, ip=actor.ip, outcome="ok")
+            action=action_of(method), obj=obj, count=count, via=actor.via,
+            share_id=actor.share_id, ip=actor.ip, outcome=outcome)
     return write
 
 

@@ -48,3 +48,25 @@ def upgrade_on_start(app_store: Store) -> None:
 
 def is_ready(store: Store) -> bool:
     return ready(store)
+
+
+def readiness(store: Store) -> dict[str, str]:
+    """``/readyz``'s checks: the primary and, when reports read a replica (``--read-db``), the
+    replica, each ``"ok"``, ``"unreachable"`` or ``"schema not current"`` (a replica still
+    replaying an upgrade). Ready only when all are ok. No address, role or driver detail: the
+    answer is public."""
+    from nightleaf.store.db import head_revision
+
+    head = head_revision()
+    checks = {"primary": _schema_check(store, head, replica=False)}
+    if store.read_engine is not None:
+        checks["replica"] = _schema_check(store, head, replica=True)
+    return checks
+
+
+def _schema_check(store: Store, head: str, *, replica: bool) -> str:
+    try:
+        version = store.schema_version(replica=replica)
+    except Exception:  # refused, lost, timed out: not ready, whatever the driver says
+        return "unreachable"
+    return "ok" if version == head else "schema not current"

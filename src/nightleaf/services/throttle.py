@@ -7,12 +7,14 @@ email from many addresses slows that account down but can never lock its owner o
 clears the (account, address) counter.
 
 :class:`SignInThrottle` counts in the process. Server mode uses :class:`SharedSignInThrottle`,
-which also counts from the audit trail: every failed sign-in already leaves a row there (in the
-account's person's chain; unknown emails in person 0's), written by whichever worker answered,
-so every worker of every machine sees the same failures and the backoff holds across them,
-with no table of its own. Row-level security keeps each person's rows apart, so the shared
-count is per account, per (account, address) and, for unknown emails, per address; the
-per-address count across *known* accounts stays per worker.
+which also counts from the audit trail: every failed sign-in already leaves a row there,
+written by whichever worker answered, so every worker of every machine sees the same failures
+and the backoff holds across them, with no table of its own. A failure on a known account leaves
+its row in the account's person's chain (counted per account and per (account, address)) and a
+second one, naming no account, in person 0's chain, where failures on unknown emails go too: the
+per-address count over person 0's rows therefore covers every account, known or not, across
+workers. (Row-level security keeps each person's rows apart, so the per-address count could not
+be read from the persons' own chains.)
 """
 
 from __future__ import annotations
@@ -119,8 +121,9 @@ class SharedSignInThrottle:
     """The sign-in backoff of server mode: this worker's counters, and the failures every worker
     recorded in the audit trail in the last hour (the larger wait wins). Limits as in
     :class:`SignInThrottle`: (account, address) 5 free then up to 15 min; account from anywhere
-    20 free then at most a minute (an attacker cannot lock the owner out); unknown emails per
-    address 20 free then up to 15 min. A success clears the (account, address) count."""
+    20 free then at most a minute (an attacker cannot lock the owner out); per address, over
+    all accounts known or not, 20 free then up to 15 min (it holds back only that address). A
+    success clears the (account, address) count."""
 
     store: Store
     clock: Callable[[], datetime]
@@ -139,10 +142,13 @@ class SharedSignInThrottle:
             address = ""
         with server_tx(self.store, 0) as srv:
             account = srv.account_by_email(address) if address else None
-            if account is None:  # unknown emails: counted per address, in person 0's rows
-                rows = srv.sign_ins_since(0, since, ip=ip)
-                return wait_after([at for at, outcome, _ in rows if outcome == "failed"], now,
-                                  free=self.local.address.free, cap=self.local.address.cap)
+            # person 0's rows: failures on unknown emails, and on known accounts (no account
+            # named), from this address, whichever worker recorded them
+            rows = srv.sign_ins_since(0, since, ip=ip)
+        by_address = wait_after([at for at, outcome, _ in rows if outcome == "failed"], now,
+                                free=self.local.address.free, cap=self.local.address.cap)
+        if account is None:
+            return by_address
         with server_tx(self.store, account.person_id or 0) as srv:
             rows = srv.sign_ins_since(account.person_id or 0, since, actor_id=account.id)
         failed = [at for at, outcome, _ in rows if outcome == "failed"]
@@ -152,7 +158,8 @@ class SharedSignInThrottle:
                 if outcome == "ok":
                     break
                 pair.append(at)
-        return max(wait_after(failed, now, free=self.local.account.free,
+        return max(by_address,
+                   wait_after(failed, now, free=self.local.account.free,
                               cap=self.local.account.cap),
                    wait_after(pair, now, free=self.local.pair.free, cap=self.local.pair.cap))
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -24,6 +25,7 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
+from sqlalchemy.pool import QueuePool
 
 from nightleaf.errors import Busy, ConfigError, Conflict, StoreError, StoreUnavailable
 from nightleaf.store import tables as t
@@ -45,7 +47,23 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+#: server mode (no pre-ping): pooled connections older than this are replaced at checkout, so
+#: one the server or a proxy dropped after a quiet spell is rarely handed out at all
+SERVER_POOL_RECYCLE_S = 300
+#: server mode's pool per worker: each in-flight signed-in request holds one connection for its
+#: whole life (:class:`HeldTx`), so it is larger than SQLAlchemy's 5 + 10
+SERVER_POOL_SIZE, SERVER_POOL_OVERFLOW = 10, 15
+#: connections of the pool never taken by held transactions: for transactions of their own
+#: (sign-ins, a refusal's audit row, a second transaction of a request that holds one)
+HELD_SPARE = 4
+
+
+def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
+    """The engine for ``url``. ``pre_ping=False`` (server mode) skips the round trip that checks
+    every pooled connection at checkout: connections are recycled after
+    :data:`SERVER_POOL_RECYCLE_S`, and a connection found dead at a transaction's first statement
+    is replaced and that statement retried once (:func:`begin_primed`); a dead connection later in
+    a transaction is :class:`StoreUnavailable` (503)."""
     if url.startswith(("postgres://", "postgres+psycopg://")):  # Heroku-style, libpq's short name
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     try:
@@ -65,7 +83,11 @@ def make_engine(url: str) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         parsed, connect_args = _psycopg_args(parsed)
-        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        if pre_ping:
+            return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+        return create_engine(parsed, pool_pre_ping=False, pool_recycle=SERVER_POOL_RECYCLE_S,
+                             pool_size=SERVER_POOL_SIZE, max_overflow=SERVER_POOL_OVERFLOW,
+                             connect_args=connect_args)
     raise ConfigError(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
 
 
@@ -225,8 +247,23 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def schema_version(self) -> str | None:
-        with self.engine.connect() as conn:
+    @property
+    def held_limit(self) -> int:
+        """How many :class:`HeldTx` (one per in-flight server-mode request) may be open at once:
+        the pool's connections less :data:`HELD_SPARE`, so a request that holds one can always
+        get another, and requests waiting for a connection never hold the threads that the
+        holders need to finish (the web gate waits for a slot before it takes a connection)."""
+        pool = self.engine.pool
+        size = pool.size() if isinstance(pool, QueuePool) else 1
+        overflow = max(0, int(getattr(pool, "_max_overflow", 0)))
+        return max(1, size + overflow - HELD_SPARE)
+
+    def schema_version(self, *, replica: bool = False) -> str | None:
+        """The schema's Alembic revision (None: no schema). ``replica``: as the read replica
+        has it (:meth:`attach_reader`; the primary when none is attached). Raises SQLAlchemy's
+        error when the database cannot be reached."""
+        engine = (self.read_engine or self.engine) if replica else self.engine
+        with engine.connect() as conn:
             try:
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             except SQLAlchemyError:
@@ -240,6 +277,15 @@ class Store:
                 conn.execute(t.person.insert().values(id=1, name=None,
                                                       created_at=datetime.now(UTC)))
 
+    def _prime_person(self, person_id: int) -> Callable[[Connection], None] | None:
+        if not self.set_person:
+            return None
+
+        def prime(conn: Connection) -> None:
+            conn.execute(text("SELECT set_config('nightleaf.person_id', :v, true)"),
+                         {"v": str(int(person_id))})
+        return prime
+
     @contextmanager
     def tx(self, person_id: int) -> Iterator[Repo]:
         """A repository of ``person_id``'s journal bound to one transaction: committed on
@@ -249,14 +295,8 @@ class Store:
         project's own error (:func:`translate`): callers never see SQLAlchemy's."""
         from nightleaf.store.repo import Repo
 
-        try:
-            with self.engine.begin() as conn:
-                if self.set_person:
-                    conn.execute(text("SELECT set_config('nightleaf.person_id', :v, true)"),
-                                 {"v": str(int(person_id))})
-                yield Repo(conn, person_id)
-        except SQLAlchemyError as exc:
-            raise translate(exc) from exc
+        with transaction(self.engine, self._prime_person(person_id)) as conn:
+            yield Repo(conn, person_id)
 
     @contextmanager
     def read_tx(self, person_id: int) -> Iterator[Repo]:
@@ -268,20 +308,25 @@ class Store:
         from nightleaf.store.repo import Repo
 
         engine = self.read_engine or self.engine
-        try:
-            with engine.begin() as conn:
-                if engine.dialect.name == "postgresql":
-                    conn.execute(text("SET TRANSACTION READ ONLY"))
-                if self.set_person:
-                    conn.execute(text("SELECT set_config('nightleaf.person_id', :v, true)"),
-                                 {"v": str(int(person_id))})
-                yield Repo(conn, person_id)
-        except SQLAlchemyError as exc:
-            raise translate(exc) from exc
+        person = self._prime_person(person_id)
 
-    def attach_reader(self, url: str) -> None:
+        def prime(conn: Connection) -> None:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SET TRANSACTION READ ONLY"))
+            if person is not None:
+                person(conn)
+
+        with transaction(engine, prime) as conn:
+            yield Repo(conn, person_id)
+
+    def hold(self, prime: Callable[[Connection], None] | None = None) -> HeldTx:
+        """A transaction on the primary held open until :meth:`HeldTx.commit` or
+        :meth:`HeldTx.rollback` (server mode: one per web request)."""
+        return HeldTx(self, prime)
+
+    def attach_reader(self, url: str, *, pre_ping: bool = True) -> None:
         """Read reports from the PostgreSQL at ``url`` (a streaming replica of this store)."""
-        engine = make_engine(url)
+        engine = make_engine(url, pre_ping=pre_ping)
         if engine.dialect.name != "postgresql" or self.dialect != "postgresql":
             engine.dispose()
             raise ConfigError("a read replica needs PostgreSQL for both the database and the "
@@ -301,9 +346,128 @@ class Store:
             self.read_engine.dispose()
 
 
-def open_store(url: str, *, create: bool = True) -> Store:
-    """Open (and by default create or migrate) the journal at ``url``."""
-    store = Store(make_engine(url))
+def begin_primed(engine: Engine, prime: Callable[[Connection], None] | None = None
+                 ) -> Connection:
+    """A pooled connection in a new transaction whose first statements (``prime``: the person's
+    setting, ``SET TRANSACTION READ ONLY``, a session look-up) have run. Without a pre-ping
+    (server mode) a connection the server closed while it sat in the pool fails at that first
+    statement: it is dropped (SQLAlchemy then also replaces the pool's older connections) and
+    the transaction begun again once on a new connection -- nothing was done yet, so retrying is
+    safe. Raises SQLAlchemy's error; callers translate it."""
+    for attempt in (1, 2):
+        conn = engine.connect()
+        try:
+            conn.begin()
+            if prime is not None:
+                prime(conn)
+        except DBAPIError as exc:
+            conn.close()
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+            continue
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@contextmanager
+def transaction(engine: Engine, prime: Callable[[Connection], None] | None = None
+                ) -> Iterator[Connection]:
+    """``engine.begin()`` with :func:`begin_primed`'s retry: committed when the block ends,
+    rolled back when it raises; SQLAlchemy's errors come out as the project's (:func:`translate`).
+    """
+    try:
+        conn = begin_primed(engine, prime)
+        try:
+            yield conn
+            conn.commit()
+        finally:
+            conn.close()  # rolls back what was not committed
+    except SQLAlchemyError as exc:
+        raise translate(exc) from exc
+
+
+class HeldTx:
+    """One transaction on the primary held across the parts of a server-mode web request: the
+    session look-up, every ``ctx.tx()`` block of the route, and its audit row, with one
+    ``BEGIN`` and one ``COMMIT`` instead of one of each per part.
+
+    :meth:`part` lends the transaction to one block at a time (``None`` when it is closed or
+    lent out already: the caller then opens a transaction of its own). A block that raises rolls
+    back and closes the whole transaction: everything the request did in it is undone, so the
+    "nothing was saved" of an error answer holds. Thread-safe: the parts of one request may run
+    in different threads, one after the other."""
+
+    def __init__(self, store: Store, prime: Callable[[Connection], None] | None = None) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._conn: Connection | None = None
+        try:
+            self._conn = begin_primed(store.engine, prime)
+        except SQLAlchemyError as exc:
+            raise translate(exc) from exc
+
+    @property
+    def open(self) -> bool:
+        return self._conn is not None
+
+    @contextmanager
+    def part(self, *, wait: bool = False) -> Iterator[Connection | None]:
+        """The held connection for one block, or ``None`` (closed, or in use by another block;
+        ``wait``: wait for that block instead). Errors inside the block roll everything back
+        and come out as the project's own."""
+        if not self._lock.acquire(blocking=wait):
+            yield None
+            return
+        try:
+            conn = self._conn
+            if conn is None:
+                yield None
+                return
+            try:
+                yield conn
+            except BaseException as exc:
+                self._close()
+                if isinstance(exc, SQLAlchemyError):
+                    raise translate(exc) from exc
+                raise
+        finally:
+            self._lock.release()
+
+    def commit(self) -> None:
+        """Commit and close (waits for a block still running). A failed commit is rolled back
+        and raised as the project's error."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+            if conn is None:
+                return
+            try:
+                conn.commit()
+            except SQLAlchemyError as exc:
+                raise translate(exc) from exc
+            finally:
+                conn.close()
+
+    def rollback(self) -> None:
+        """Roll back and close, if still open (waits for a block still running)."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()  # rolls back
+            except SQLAlchemyError:
+                pass
+
+
+def open_store(url: str, *, create: bool = True, pre_ping: bool = True) -> Store:
+    """Open (and by default create or migrate) the journal at ``url`` (``pre_ping``: see
+    :func:`make_engine`)."""
+    store = Store(make_engine(url, pre_ping=pre_ping))
     try:
         if create:
             store.ensure_schema()

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from nightleaf.errors import ConfigError, Conflict
 from nightleaf.store import tables as t
-from nightleaf.store.db import Store, translate
+from nightleaf.store.db import HeldTx, Store, transaction
 from nightleaf.store.repo import Repo
 
 #: the GUC that row-level security reads; 0 means "no person" (sign-in, health checks)
@@ -96,6 +96,19 @@ def audit_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
+#: built once: the first statement of every signed-in request
+_SESSION_ACCOUNT = (select(t.session, t.account)
+                    .join(t.account, t.account.c.id == t.session.c.account_id)
+                    .where(t.session.c.id_hash == bindparam("id_hash")))
+
+
+#: the audit chain's two statements per appended row, built once
+_AUDIT_LAST = (select(t.audit.c.seq, t.audit.c.hash)
+               .where(t.audit.c.person_id == bindparam("person_id_1"))
+               .order_by(t.audit.c.seq.desc()).limit(1))
+_AUDIT_INSERT = insert(t.audit)
+
+
 class ServerRepo:
     """Server-mode reads and writes on one transaction; ``person_id`` is the GUC's person."""
 
@@ -151,6 +164,16 @@ class ServerRepo:
     def session(self, id_hash: str) -> SessionRow | None:
         row = self.conn.execute(select(t.session).where(t.session.c.id_hash == id_hash)).first()
         return SessionRow(**row._mapping) if row else None
+
+    def session_account(self, id_hash: str) -> tuple[SessionRow, Account] | None:
+        """The session with this hash and its account, in one statement (every signed-in
+        request starts with it)."""
+        row = self.conn.execute(_SESSION_ACCOUNT, {"id_hash": id_hash}).first()
+        if row is None:
+            return None
+        n = len(t.session.c)
+        return (SessionRow(**{c.name: v for c, v in zip(t.session.c, row[:n], strict=True)}),
+                Account(**{c.name: v for c, v in zip(t.account.c, row[n:], strict=True)}))
 
     def touch_session(self, id_hash: str, now: datetime) -> None:
         self.conn.execute(update(t.session).where(t.session.c.id_hash == id_hash)
@@ -241,9 +264,7 @@ class ServerRepo:
         person orders concurrent appends, so the chain never forks."""
         if self.conn.dialect.name == "postgresql":
             self.conn.execute(text("SELECT pg_advisory_xact_lock(7215, :p)"), {"p": person_id})
-        last = self.conn.execute(
-            select(t.audit.c.seq, t.audit.c.hash).where(t.audit.c.person_id == person_id)
-            .order_by(t.audit.c.seq.desc()).limit(1)).first()
+        last = self.conn.execute(_AUDIT_LAST, {"person_id_1": person_id}).first()
         seq, prev = (int(last.seq) + 1, str(last.hash)) if last else (1, GENESIS)
         at = at.astimezone(UTC)  # hashed as stored
         fields: dict[str, Any] = {
@@ -252,7 +273,7 @@ class ServerRepo:
             "share_id": share_id, "ip": ip, "outcome": outcome}
         digest = audit_hash(prev, fields)
         values = {**fields, "at": at, "prev_hash": prev, "hash": digest}
-        self.conn.execute(insert(t.audit).values(**values))
+        self.conn.execute(_AUDIT_INSERT, values)
         return AuditRow(**values)
 
     def audit_rows(self, person_id: int, *, limit: int = 200) -> list[AuditRow]:
@@ -281,18 +302,35 @@ class ServerRepo:
                                      .where(t.audit.c.person_id == person_id)).scalar_one())
 
 
+def prime_person(person_id: int) -> Callable[[Connection], None]:
+    """The first statement of a server-mode transaction: ``nightleaf.person_id`` (``SET LOCAL``)."""
+    def prime(conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT set_config(:k, :v, true)"),
+                         {"k": PERSON_GUC, "v": str(int(person_id))})
+    return prime
+
+
+def hold_session(store: Store, id_hash: str
+                 ) -> tuple[HeldTx, tuple[SessionRow, Account] | None]:
+    """A held transaction (:class:`~nightleaf.store.db.HeldTx`) whose first statement looked up
+    the session with this hash and its account (``session`` and ``account`` are not filtered by
+    person, so no person setting comes first)."""
+    found: list[tuple[SessionRow, Account] | None] = []
+
+    def look_up(conn: Connection) -> None:
+        found[:] = [ServerRepo(conn, 0).session_account(id_hash)]
+
+    held = store.hold(look_up)
+    return held, found[0] if found else None
+
+
 @contextmanager
 def server_tx(store: Store, person_id: int) -> Iterator[ServerRepo]:
     """One transaction as ``person_id`` (0: nobody yet). On PostgreSQL the person is set with
     ``set_config('nightleaf.person_id', ..., true)`` first, which row-level security reads."""
-    try:
-        with store.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT set_config(:k, :v, true)"),
-                             {"k": PERSON_GUC, "v": str(int(person_id))})
-            yield ServerRepo(conn, person_id)
-    except SQLAlchemyError as exc:
-        raise translate(exc) from exc
+    with transaction(store.engine, prime_person(person_id)) as conn:
+        yield ServerRepo(conn, person_id)
 
 
 def require_postgresql(store: Store) -> None:
@@ -305,11 +343,10 @@ def require_postgresql(store: Store) -> None:
 def share_tx(store: Store, digest: str) -> Iterator[ServerRepo]:
     """A transaction that may see exactly the share whose token hashes to ``digest`` (and no
     person's data): the share policy also matches ``nightleaf.share_hash``."""
-    try:
-        with store.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT set_config(:k, '0', true), set_config(:s, :v, true)"),
-                             {"k": PERSON_GUC, "s": SHARE_GUC, "v": digest})
-            yield ServerRepo(conn, 0)
-    except SQLAlchemyError as exc:
-        raise translate(exc) from exc
+    def prime(conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT set_config(:k, '0', true), set_config(:s, :v, true)"),
+                         {"k": PERSON_GUC, "s": SHARE_GUC, "v": digest})
+
+    with transaction(store.engine, prime) as conn:
+        yield ServerRepo(conn, 0)

@@ -22,15 +22,17 @@ import time
 from datetime import datetime
 from typing import Annotated, Any
 
+import anyio
 from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nightleaf.errors import NightleafError
+from nightleaf.errors import Busy, NightleafError, StoreError, StoreUnavailable
 from nightleaf.services import Context, audit
 from nightleaf.services import accounts as acc
+from nightleaf.services.context import RequestTx, in_request
 from nightleaf.services.throttle import RateLimit, SharedSignInThrottle, SignInThrottle
 from nightleaf.web.deps import NO_JOURNAL
 from nightleaf.web.render import page, redirect
@@ -54,6 +56,45 @@ class SessionGate:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._slots: anyio.Semaphore | None = None
+
+    async def _open(self, base: Context, token: str, now: datetime) -> acc.OpenedRequest:
+        """The session look-up, which for a person's account opens the request's held
+        transaction. At most ``store.held_limit`` requests hold one at once: the others wait
+        here (without a thread) for a slot, released by :meth:`_release`."""
+        if self._slots is None:
+            self._slots = anyio.Semaphore(base.store.held_limit)
+        await self._slots.acquire()
+        try:
+            opened = await to_thread.run_sync(
+                lambda: acc.open_request(base.store, token, now=now))
+        except BaseException:
+            self._slots.release()
+            raise
+        if opened.held is None:
+            self._slots.release()
+        return opened
+
+    @staticmethod
+    def _unavailable(exc: StoreError) -> Response:
+        """The database failed the session look-up: one line, no driver detail (which names
+        hosts and ports) -- that goes to the operator's log."""
+        log.warning(json.dumps({"event": "session_lookup_failed", "error": type(exc).__name__,
+                                "detail": exc.message}))
+        retry = getattr(exc, "retry_after", None)
+        if isinstance(exc, Busy):
+            message = exc.message
+        elif isinstance(exc, StoreUnavailable):
+            message = ("the journal database cannot be reached just now; nothing was saved. "
+                       "Try again in a moment")
+        else:
+            message = "the journal database refused the request; nothing was saved"
+        return JSONResponse({"error": message, "field": None}, status_code=exc.status_code,
+                            headers={"Retry-After": str(retry)} if retry is not None else None)
+
+    def _release(self) -> None:
+        assert self._slots is not None
+        self._slots.release()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -63,8 +104,14 @@ class SessionGate:
         base: Context = request.app.state.ctx
         token = request.cookies.get(SESSION_COOKIE)
         now = base.now()
-        signed = await to_thread.run_sync(
-            lambda: acc.resolve_session(base.store, token, now=now)) if token else None
+        opened = acc.OpenedRequest(None)
+        if token:  # the session look-up opens the request's one transaction (a person's)
+            try:
+                opened = await self._open(base, token, now)
+            except StoreError as exc:  # outside the app's error handlers: answer it here
+                await self._unavailable(exc)(scope, receive, send)
+                return
+        signed = opened.signed
         state = scope.setdefault("state", {})
         state["signed_in"] = signed
         path = SHARE_PATH.sub("/s/<token>", scope["path"])  # a token never reaches the log
@@ -72,10 +119,12 @@ class SessionGate:
                             "session" if signed else "anonymous",
                             request.client.host if request.client else None)
         person = signed.account.person_id or 0 if signed else 0
+        rt: RequestTx | None = None
         if signed is not None and signed.account.person_id:  # clinicians, admins: no journal
-            state["nl_ctx"] = dataclasses.replace(
-                base, person_id=person,
-                on_commit=audit.writer(actor, method=scope["method"], obj=path, clock=base.now))
+            hook = audit.writer(actor, method=scope["method"], obj=path, clock=base.now)
+            state["nl_ctx"] = dataclasses.replace(base, person_id=person, on_commit=hook)
+            if opened.held is not None:
+                rt = RequestTx(opened.held, person, hook, touch=opened.touch)
         if signed is None and not any(scope["path"] == p or (p.endswith("/") and scope["path"].startswith(p))
                                       for p in PUBLIC):
             if path.startswith("/api/"):
@@ -98,15 +147,68 @@ class SessionGate:
             await send(message)
 
         try:
-            await self.app(scope, receive, self._audit_refusals(logged, base, person, actor,
-                                                                scope))
+            if rt is None:
+                await self.app(scope, receive, self._audit_refusals(logged, base, person, actor,
+                                                                    scope))
+            else:
+                with in_request(rt):
+                    await self.app(scope, receive, self._finishing(logged, rt, actor, scope,
+                                                                   base))
         finally:
+            if rt is not None:
+                try:
+                    if not rt.finished:  # no answer passed the gate: an error
+                        await to_thread.run_sync(rt.abandon)
+                finally:
+                    self._release()
             # one JSON line per request: no query string, no body, tokens masked, so no health
             # data and no secret reaches the log
             log.info(json.dumps({"event": "request", "method": scope["method"], "path": path,
                                  "status": status[0] if status else None,
                                  "ms": round((time.perf_counter() - started) * 1000, 1),
                                  "account": actor.account_id}))
+
+    @staticmethod
+    def _finishing(send: Send, rt: RequestTx, actor: audit.Actor, scope: Scope,
+                   base: Context) -> Send:
+        """Just before the answer of a person's request leaves: its audit row (and the row of
+        a refusal: 401/403/404), then the commit of the request's transaction. If either
+        fails, nothing the request did is kept and the answer is replaced by a one-line error
+        (the route's body, which may hold the person's data, is dropped)."""
+        replaced = False
+
+        async def wrapped(message: Message) -> None:
+            nonlocal replaced
+            if replaced:  # the route's body after a replaced start: dropped
+                return
+            if message["type"] == "http.response.start":
+                refused = None
+                if message["status"] in REFUSED:
+                    refused = audit.writer(actor, method=scope["method"],
+                                           obj=SHARE_PATH.sub("/s/<token>", scope["path"]),
+                                           clock=base.now, outcome="denied", count=0)
+                try:
+                    await to_thread.run_sync(lambda: rt.finish(refused))
+                except NightleafError as exc:
+                    replaced = True
+                    log.error(json.dumps({"event": "request_not_recorded",
+                                          "error": type(exc).__name__}))
+                    retry = getattr(exc, "retry_after", None)
+                    code = 503 if exc.status_code == 503 else 500
+                    body = json.dumps({"error": "the request could not be recorded in the audit "
+                                                "trail, so nothing was saved or shown; try again",
+                                       "field": None}).encode()
+                    headers = [(b"content-type", b"application/json"),
+                               (b"content-length", str(len(body)).encode())]
+                    if retry is not None and code == 503:
+                        headers.append((b"retry-after", str(retry).encode()))
+                    await send({"type": "http.response.start", "status": code,
+                                "headers": headers})
+                    await send({"type": "http.response.body", "body": body,
+                                "more_body": False})
+                    return
+            await send(message)
+        return wrapped
 
     @staticmethod
     def _audit_refusals(send: Send, base: Context, person: int, actor: audit.Actor,
@@ -361,11 +463,16 @@ def register(app: FastAPI, **_: Any) -> None:
 
     @app.get("/readyz", include_in_schema=False)
     def readyz() -> Response:
-        from nightleaf.services.server import is_ready
+        """200 when the database and, with ``--read-db``, the read replica answer at the
+        current schema; 503 otherwise, naming which check failed (no addresses or errors)."""
+        from nightleaf.services.server import readiness
 
-        ok = is_ready(app.state.ctx.store)
-        return JSONResponse({"status": "ready" if ok else "not ready"},
-                            status_code=200 if ok else 503)
+        checks = readiness(app.state.ctx.store)
+        ok = all(v == "ok" for v in checks.values())
+        body: dict[str, object] = {"status": "ready" if ok else "not ready", "checks": checks}
+        if not ok:
+            body["failed"] = sorted(k for k, v in checks.items() if v != "ok")
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     # the backoff counts the failed sign-ins every worker wrote to the audit trail
     app.state.sign_in_throttle = SharedSignInThrottle(app.state.ctx.store,

@@ -1,6 +1,6 @@
 """Dependencies of the routes: the request's :class:`~nightleaf.services.Context`.
 
-Routes take it as ``ctx: CtxDep`` (``Annotated[Context, Depends(get_context)]``). The
+Routes take it as ``ctx: CtxDep`` (``Annotated[Context, Depends(request_context)]``). The
 single-person app gives every request the app's context. In server mode the session gate
 (:class:`nightleaf.web.auth.SessionGate`) signs the person in and puts a context scoped to them
 on the request; this dependency is the one place that refuses a request with no journal behind
@@ -41,4 +41,11 @@ def get_context(request: Request) -> Context:
     return ctx
 
 
-CtxDep = Annotated[Context, Depends(get_context)]
+async def request_context(request: Request) -> Context:
+    """:func:`get_context` as the routes' dependency: ``async``, so FastAPI calls it on the event
+    loop instead of sending a plain attribute look-up through the thread pool (a thread hop per
+    request); it does no I/O."""
+    return get_context(request)
+
+
+CtxDep = Annotated[Context, Depends(request_context)]

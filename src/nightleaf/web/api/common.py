@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from nightleaf.model.plain import to_plain
 from nightleaf.services import Context
-from nightleaf.web.deps import get_context
+from nightleaf.web.deps import request_context
 from nightleaf.web.security import require_api_csrf
 
 #: a route's context: ``ctx: Ctx`` (the request's journal, clock and person)
-Ctx = Annotated[Context, Depends(get_context)]
+Ctx = Annotated[Context, Depends(request_context)]
 #: the version of the night the client saw (``GET /api/nights/{night}``'s ETag); a save whose
 #: night changed since answers 409 instead of overwriting the other edit
 IfMatch = Annotated[str | None, Header(max_length=100, description="The night's ETag from "
