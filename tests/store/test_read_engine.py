@@ -3,13 +3,17 @@ the URL (PgBouncer), and read-only report transactions (on a replica when one is
 
 from __future__ import annotations
 
+import re
+import socket
+import threading
+
 import pytest
 from sqlalchemy.engine import make_url
 
 from nightleaf.errors import ConfigError
 from nightleaf.model.entities import Medicine
 from nightleaf.services import Context
-from nightleaf.store import open_store
+from nightleaf.store import db, open_store
 from nightleaf.store.db import _psycopg_args, make_engine
 
 
@@ -30,6 +34,32 @@ def test_without_the_parameter_psycopg_keeps_its_default() -> None:
 def test_a_bad_prepare_threshold_is_one_line() -> None:
     with pytest.raises(ConfigError, match="prepare_threshold='soon'.*prepare_threshold=none"):
         make_engine("postgresql://u@h/db?prepare_threshold=soon")
+
+
+def test_a_server_that_never_answers_times_out_instead_of_hanging(monkeypatch) -> None:
+    """A listening socket that never speaks (a replica stuck at start-up, a firewall that
+    swallows packets): libpq would wait for ever, and ``/readyz`` with it. The engine gives libpq
+    a connect timeout unless the URL sets one."""
+    monkeypatch.setattr(db, "CONNECT_TIMEOUT_S", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        engine = make_engine(f"postgresql://u@127.0.0.1:{silent.getsockname()[1]}/db",
+                             pre_ping=False)
+        errors: list[BaseException] = []
+
+        def connect() -> None:
+            try:
+                engine.connect().close()
+            except Exception as exc:
+                errors.append(exc)
+
+        worker = threading.Thread(target=connect, daemon=True)
+        worker.start()
+        worker.join(15)  # without the timeout libpq is still waiting here
+        assert not worker.is_alive(), "the connection attempt hung"
+        assert errors and re.search("(?i)timeout|timed out", str(errors[0]))
+        engine.dispose()
 
 
 def test_a_reader_context_reads_in_its_own_transaction_and_audits_afterwards(tmp_path) -> None:

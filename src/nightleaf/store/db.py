@@ -58,6 +58,11 @@ SERVER_POOL_SIZE, SERVER_POOL_OVERFLOW = 10, 15
 HELD_SPARE = 4
 
 
+#: seconds libpq waits to connect (TCP and start-up) unless the URL says ``?connect_timeout=N``:
+#: a server that never answers is "unreachable" in ``/readyz`` and a 503, not a hung request
+CONNECT_TIMEOUT_S = 5
+
+
 def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
     """The engine for ``url``. ``pre_ping=False`` (server mode) skips the round trip that checks
     every pooled connection at checkout: connections are recycled after
@@ -83,6 +88,8 @@ def make_engine(url: str, *, pre_ping: bool = True) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         parsed, connect_args = _psycopg_args(parsed)
+        if "connect_timeout" not in parsed.query:  # libpq waits for ever by default: /readyz
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_S  # and requests would hang
         if pre_ping:
             return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
         return create_engine(parsed, pool_pre_ping=False, pool_recycle=SERVER_POOL_RECYCLE_S,
