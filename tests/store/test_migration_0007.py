@@ -170,3 +170,22 @@ def test_a_row_cannot_point_at_another_persons_row(db_url: str) -> None:
             assert conn.execute(text("SELECT count(*) FROM product")).scalar_one() == 0
     finally:
         store.dispose()
+
+
+def test_an_id_beyond_the_column_is_not_found_not_an_error(db_url: str) -> None:
+    """PostgreSQL's INTEGER id stops at 2**31 - 1; a larger one (the API accepts up to 2**62)
+    is a 404 like any unknown id, not "integer out of range" (a 500), on both engines."""
+    from nightleaf.errors import NotFound
+
+    store = open_store(db_url)
+    huge = 23_288_221_509_098
+    try:
+        with store.tx(1) as repo:
+            for call in (lambda: repo.get(e.RoutineItem, huge), lambda: repo.intake(huge),
+                         lambda: repo.delete(e.Note, huge), lambda: repo.delete_intake(huge),
+                         lambda: repo.update(e.Note(at=NOW, tz="UTC", night=date(2026, 1, 1),
+                                                    text="x", id=huge))):
+                with pytest.raises(NotFound):
+                    call()
+    finally:
+        store.dispose()

@@ -240,6 +240,13 @@ class Repo:
             numbered = "id" in table.c and isinstance(table.c.id.type, Integer)
             self.conn.execute(self._insert(table, with_id=not numbered), new)
 
+    def _beyond(self, id_: Any) -> bool:
+        """Can ``id_`` name no row at all? PostgreSQL's ``INTEGER`` ids stop at 2**31 - 1, and a
+        larger number in the WHERE fails the query's cast ("integer out of range", a 500)
+        instead of finding nothing (a 404)."""
+        return (self.conn.dialect.name == "postgresql" and isinstance(id_, int)
+                and not _PG_INT_MIN <= id_ <= _PG_INT_MAX)
+
     def _nights(self, c: Any, first: date | None, last: date | None) -> list[Any]:
         """WHERE terms: this person's rows with a night in [first, last] (either end open)."""
         cond = [c.person_id == self.person_id]
@@ -268,6 +275,8 @@ class Repo:
 
     def update(self, obj: Any) -> None:
         table = _SIMPLE[type(obj)]
+        if self._beyond(obj.id):
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {obj.id}")
         values = _row(obj, skip=("id", "person_id"))
         res = self.conn.execute(
             update(table).where(table.c.id == obj.id, table.c.person_id == self.person_id)
@@ -280,6 +289,8 @@ class Repo:
         """``for_update``: lock the row until the transaction ends (PostgreSQL ``FOR UPDATE``;
         SQLite has one writer at a time anyway), for a compare-then-write."""
         table = _SIMPLE[cls]
+        if self._beyond(id_):
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
         query = select(table).where(table.c.id == id_, table.c.person_id == self.person_id)
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
@@ -288,6 +299,8 @@ class Repo:
 
     def delete(self, cls: type, id_: int) -> None:
         table = _SIMPLE[cls]
+        if self._beyond(id_):
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
         c = t.intake.c  # intakes keep their row without the product or batch (was ON DELETE SET
         if cls is e.Product:  # NULL, which a composite key cannot do on SQLite: tables.py)
             batches = select(t.batch.c.id).where(t.batch.c.person_id == self.person_id,
@@ -414,6 +427,8 @@ class Repo:
         """One intake by id (NotFound otherwise); ``for_update``: lock its row until the
         transaction ends, for a compare-then-write (PostgreSQL ``FOR UPDATE``)."""
         c = t.intake.c
+        if self._beyond(id_):
+            raise NotFound(f"no intake with id {id_}")
         query = select(*_INTAKE_COLS).where(c.id == id_, c.person_id == self.person_id)
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
@@ -424,6 +439,8 @@ class Repo:
         """Write the corrected values of intake ``i.id`` in place (one UPDATE of its row, so a
         transaction waiting on the row's lock then reads the corrected row, not a deleted one)."""
         assert i.id is not None
+        if self._beyond(i.id):
+            raise NotFound(f"no intake with id {i.id}")
         values = {k: v for k, v in self._intake_row(i).items() if k not in ("id", "person_id")}
         res = self.conn.execute(update(t.intake).where(
             t.intake.c.id == i.id, t.intake.c.person_id == self.person_id).values(**values))
@@ -432,6 +449,8 @@ class Repo:
         return dataclasses.replace(i, person_id=self.person_id)
 
     def delete_intake(self, id_: int) -> None:
+        if self._beyond(id_):
+            raise NotFound(f"no intake with id {id_}")
         res = self.conn.execute(
             delete(t.intake).where(t.intake.c.id == id_, t.intake.c.person_id == self.person_id)
         )
@@ -730,6 +749,9 @@ class Repo:
                 )
 
 
+
+#: PostgreSQL's INTEGER range, which the ids' columns have
+_PG_INT_MIN, _PG_INT_MAX = -(2**31), 2**31 - 1
 
 #: advisory-lock key space for the episode lock (PostgreSQL), plus the person's id
 _EPISODE_LOCK = 0x6E6C_1300_0000
