@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from datetime import UTC, date, datetime, time
 from typing import Any, TypeVar
 
@@ -204,10 +205,33 @@ def next_id(table: Table, person_id: int) -> Any:
     Why: SQLite numbers rows itself only for a single-column ``INTEGER PRIMARY KEY`` (the rowid),
     and the key is now ``(person_id, id)`` (revision 0007). PostgreSQL draws ids from the
     column's identity sequence and does not use this. Like SQLite's rowid before, the largest id
-    of a person is reused after that row is deleted."""
-    prev = table.alias("prev")
+    of a person is reused after that row is deleted.
+
+    Remembered per table and person: building the alias's column collection costs more than
+    the INSERT itself (bench/person_key_inserts.py)."""
+    return _next_id(table, person_id)
+
+
+@lru_cache(maxsize=4096)
+def _next_id(table: Table, person_id: int) -> Any:
+    prev = _prev(table)
     return (select(func.coalesce(func.max(prev.c.id), 0) + 1)
             .where(prev.c.person_id == person_id).scalar_subquery())
+
+
+@lru_cache(maxsize=64)
+def _prev(table: Table) -> Any:
+    return table.alias("prev")
+
+
+@lru_cache(maxsize=4096)
+def _insert_stmt(table: Table, numbered_for: int | None, returning: bool) -> Any:
+    """``INSERT INTO table``, its ``id`` from :func:`next_id` for person ``numbered_for``
+    (None: the database's or the row's own), ``RETURNING id`` when asked."""
+    stmt = insert(table)
+    if numbered_for is not None:
+        stmt = stmt.values(id=_next_id(table, numbered_for))
+    return stmt.returning(table.c.id) if returning else stmt
 
 
 class Repo:
@@ -217,18 +241,18 @@ class Repo:
         self.conn = conn
         self.person_id = person_id
 
-    def _insert(self, table: Table, *, with_id: bool = False) -> Any:
+    def _insert(self, table: Table, *, with_id: bool = False, returning: bool = False) -> Any:
         """An INSERT into ``table`` that numbers its rows: PostgreSQL by the identity column;
-        SQLite by :func:`next_id` unless the rows bring their own ids (``with_id``)."""
-        stmt = insert(table)
-        if not with_id and self.conn.dialect.name == "sqlite":
-            stmt = stmt.values(id=next_id(table, self.person_id))
-        return stmt
+        SQLite by :func:`next_id` unless the rows bring their own ids (``with_id``). The row
+        values are the execution's parameters, so the statement itself is built once."""
+        numbered = not with_id and self.conn.dialect.name == "sqlite" and "id" in table.c \
+            and isinstance(table.c.id.type, Integer)
+        return _insert_stmt(table, self.person_id if numbered else None, returning)
 
     def _insert_new(self, table: Table, values: dict[str, Any]) -> int:
         """Insert one row and return its id (the one it brought, or a new one)."""
-        stmt = self._insert(table, with_id="id" in values).values(**values)
-        return int(self.conn.execute(stmt.returning(table.c.id)).scalar_one())
+        stmt = self._insert(table, with_id="id" in values, returning=True)
+        return int(self.conn.execute(stmt, values).scalar_one())
 
     def _insert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         """Bulk insert (executemany); rows with their own ids and rows without go separately."""
@@ -237,8 +261,7 @@ class Repo:
         if given:
             self.conn.execute(self._insert(table, with_id=True), given)
         if new:
-            numbered = "id" in table.c and isinstance(table.c.id.type, Integer)
-            self.conn.execute(self._insert(table, with_id=not numbered), new)
+            self.conn.execute(self._insert(table), new)
 
     def _beyond(self, id_: Any) -> bool:
         """Can ``id_`` name no row at all? PostgreSQL's ``INTEGER`` ids stop at 2**31 - 1, and a
