@@ -141,6 +141,10 @@ def _upgrade_sqlite() -> None:
 
 
 def downgrade() -> None:
+    # Not in place: after 0007 two people may hold the same id on SQLite (ids are numbered per
+    # person), which the single-column keys of 0006 cannot hold. Restore the backup taken
+    # before the upgrade (docs/server.md, "Backups and upgrades"), or export the journal
+    # (``nightleaf export json``) and import it into a 0006 journal.
     raise NotImplementedError(
-        '0007 cannot be undone in place: restore the backup taken before the upgrade '
-        '(docs/server.md, "Upgrades")')
+        '0007 cannot be undone in place (ids are unique per person only); restore the backup '
+        'taken before the upgrade')
