@@ -6,8 +6,8 @@ import dataclasses
 import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
