@@ -100,27 +100,36 @@ def source_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'source.db'}"
 
 
-def test_0007_keeps_every_row_of_a_populated_journal(db_url: str, source_url: str) -> None:
+def _expected(source_url: str) -> dict[str, list[dict[str, Any]]]:
     _seed(source_url)
     src = open_store(source_url, create=False)
     try:
-        expected = _shift_person_2(_rows(src.engine))
+        return _shift_person_2(_rows(src.engine))
     finally:
         src.dispose()
+
+
+def _fill_0006(engine: Engine, expected: dict[str, list[dict[str, Any]]]) -> None:
+    """A 0006 journal holding ``expected`` (without what 0007 adds)."""
+    db.migrate(engine, "0006")
+    old = MetaData()
+    old.reflect(engine)
+    assert "person_id" not in old.tables["sleep_stage"].c and "share_token" not in old.tables
+    with engine.begin() as conn:
+        for table in old.sorted_tables:
+            if table.name in expected and expected[table.name]:
+                conn.execute(insert(table), [{k: v for k, v in r.items() if k in table.c}
+                                             for r in expected[table.name]])
+
+
+def test_0007_keeps_every_row_of_a_populated_journal(db_url: str, source_url: str) -> None:
+    expected = _expected(source_url)
     assert len(expected["sleep_stage"]) == 4 * 14 and len(expected["share_token"]) == 2
     assert {r["person_id"] for r in expected["intake"]} == {1, 2}
 
     engine = db.make_engine(db_url)
     try:
-        db.migrate(engine, "0006")
-        old = MetaData()
-        old.reflect(engine)
-        assert "person_id" not in old.tables["sleep_stage"].c and "share_token" not in old.tables
-        with engine.begin() as conn:
-            for table in old.sorted_tables:
-                if table.name in expected and expected[table.name]:
-                    conn.execute(insert(table), [{k: v for k, v in r.items() if k in table.c}
-                                                 for r in expected[table.name]])
+        _fill_0006(engine, expected)
         db.migrate(engine)  # 0006 -> 0007
         assert _rows(engine) == expected
     finally:
@@ -189,3 +198,66 @@ def test_an_id_beyond_the_column_is_not_found_not_an_error(db_url: str) -> None:
                     call()
     finally:
         store.dispose()
+
+
+#: row-level security as 0006's ``server init`` left it (the policies of that revision)
+_RLS_0006 = [
+    *[stmt.format(n=n) for n in (
+        "profile", "medicine", "condition", "product", "batch", "intake", "substance",
+        "sleep_entry", "sleep_episode", "pain", "symptom", "routine_item", "routine_check",
+        "note", "experiment", "experiment_night", "share", "follow", "audit", "import_job")
+      for stmt in (
+        'ALTER TABLE "{n}" ENABLE ROW LEVEL SECURITY', 'ALTER TABLE "{n}" FORCE ROW LEVEL SECURITY',
+        "CREATE POLICY by_person ON \"{n}\" USING (person_id = NULLIF(current_setting("
+        "'nightleaf.person_id', true), '')::int)")],
+    "ALTER TABLE sleep_stage ENABLE ROW LEVEL SECURITY",
+    "ALTER TABLE sleep_stage FORCE ROW LEVEL SECURITY",
+    "CREATE POLICY by_person ON sleep_stage USING (EXISTS (SELECT 1 FROM sleep_episode e "
+    "WHERE e.id = sleep_stage.episode_id))",
+]
+
+
+@pytest.mark.pg
+def test_0007_upgrades_a_server_journal_under_forced_rls_as_its_owner(
+        pg_admin_url: str, source_url: str) -> None:
+    """A server-mode journal: row-level security is FORCEd, so its owner (not a superuser) sees
+    no rows without a person set. The upgrade moves data (stages' person, share tokens, the id
+    sequences) and must see every row anyway, then ``server init``'s policies come back."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from nightleaf.store.db import Store
+    from nightleaf.store.rls import upgrade_locked
+    from tests.support.db import fresh_pg_db
+
+    expected = _expected(source_url)
+    url = fresh_pg_db(pg_admin_url)
+    owner = f"owner_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {owner} LOGIN NOSUPERUSER CREATEROLE"))
+        conn.execute(text(f"ALTER DATABASE \"{make_url(url).database}\" OWNER TO {owner}"))
+    owner_url = make_url(url).set(username=owner).render_as_string(hide_password=False)
+    engine = db.make_engine(owner_url)
+    try:
+        _fill_0006(engine, expected)
+        with engine.begin() as conn:
+            for stmt in _RLS_0006:
+                conn.execute(text(stmt))
+            assert conn.execute(text("SELECT count(*) FROM sleep_stage")).scalar_one() == 0
+        assert upgrade_locked(Store(engine)) is True
+        with engine.connect() as conn:
+            forced = conn.execute(text(
+                "SELECT count(*) FROM pg_class WHERE relname = ANY(:n) AND relforcerowsecurity"),
+                {"n": [tb.name for tb in (*t.PERSON_TABLES, t.share_token)]}).scalar_one()
+        assert forced == len(t.PERSON_TABLES) + 1
+        assert _rows(admin) == expected  # read as the superuser, who bypasses RLS
+        store = Store(engine)
+        store.set_person = True
+        with store.tx(1) as repo:  # the sequences continue after the largest id
+            assert repo.add(e.Note(at=NOW, tz="UTC", night=date(2026, 11, 24), text="n")).id
+    finally:
+        engine.dispose()
+        admin.dispose()

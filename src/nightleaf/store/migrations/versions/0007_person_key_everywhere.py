@@ -67,6 +67,18 @@ def _fk_name(table: str, parent: str) -> str:
 def upgrade() -> None:
     bind = op.get_bind()
     pg = bind.dialect.name == 'postgresql'
+    forced: list[str] = []
+    if pg:
+        # A server-mode journal FORCEs row-level security, so its owner running this sees no
+        # rows without a person set: the stages' person, the share tokens and the sequences
+        # below would come out empty or wrong. Lift FORCE for this transaction (the owner then
+        # bypasses its own policies) and put it back at the end; ``server init`` /
+        # ``upgrade_locked`` re-apply the policies after the upgrade anyway.
+        forced = [r[0] for r in bind.execute(sa.text(
+            'SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace '
+            'WHERE n.nspname = current_schema() AND c.relforcerowsecurity'))]
+        for name in forced:
+            op.execute(f'ALTER TABLE "{name}" NO FORCE ROW LEVEL SECURITY')
 
     # sleep_stage: its own person column, filled from its episode
     op.add_column('sleep_stage', sa.Column('person_id', sa.Integer(), nullable=True))
@@ -88,6 +100,8 @@ def upgrade() -> None:
 
     if pg:
         _upgrade_postgresql()
+        for name in forced:
+            op.execute(f'ALTER TABLE "{name}" FORCE ROW LEVEL SECURITY')
     else:
         _upgrade_sqlite()
 
