@@ -23,6 +23,10 @@ largest id + 1 (``repo.next_id``), which the composite key makes enough.
 
 SQLite rebuilds each table (batch mode) with foreign keys off (``db.migrate``), so dropping the
 old table does not cascade into its children; ``PRAGMA foreign_key_check`` runs before commit.
+PostgreSQL: a server journal FORCEs row-level security, so FORCE is lifted for the upgrade's
+transaction (its owner must see every row to move them) and put back at the end.
+
+No in-place downgrade: after 0007 two people may hold the same id on SQLite.
 
 Revision ID: 0007
 Revises: 0006
