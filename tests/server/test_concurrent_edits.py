@@ -145,14 +145,17 @@ def test_parallel_edits_of_one_entry_one_wins_the_rest_409(ana) -> None:
     version = _version(ana.get(url).text)
 
     def edit(c: TestClient, i: int) -> Any:
-        return c.post(url, data={"nrs": str(i), "context": "evening", "at": "2026-11-24 19:00",
+        # never the stored 5: an edit to the same content keeps the same version (a digest)
+        nrs = i if i < 5 else i + 1
+        return c.post(url, data={"nrs": str(nrs), "context": "evening", "at": "2026-11-24 19:00",
                                  "version": version, "csrf": CSRF})
 
     got = _race(ana.app, PARALLEL, edit)
     codes = sorted(r.status_code for r in got)
     assert codes == [303] + [409] * (PARALLEL - 1), codes
     winner = next(i for i, r in enumerate(got) if r.status_code == 303)
-    assert [p["nrs"] for p in ana.get("/api/nights/2026-11-24").json()["pain"]] == [winner]
+    assert [p["nrs"] for p in ana.get("/api/nights/2026-11-24").json()["pain"]] == [
+        winner if winner < 5 else winner + 1]
 
 
 def test_parallel_corrections_of_one_intake_one_wins_the_rest_409(ana) -> None:
@@ -163,7 +166,8 @@ def test_parallel_corrections_of_one_intake_one_wins_the_rest_409(ana) -> None:
     version = _version(ana.get(url).text)
 
     def edit(c: TestClient, i: int) -> Any:
-        return c.post(url, data={"amount": f"{i + 1} g", "at": "2026-11-24 20:00",
+        # never the stored 3 g: an edit to the same content keeps the same version (a digest)
+        return c.post(url, data={"amount": f"{i + 10} g", "at": "2026-11-24 20:00",
                                  "version": version, "csrf": CSRF})
 
     got = _race(ana.app, PARALLEL, edit)
@@ -172,4 +176,4 @@ def test_parallel_corrections_of_one_intake_one_wins_the_rest_409(ana) -> None:
         (r.status_code, r.headers.get("location")) for r in got]
     winner = next(i for i, r in enumerate(got) if r.status_code == 303)
     intakes = ana.get("/api/nights/2026-11-24").json()["intakes"]
-    assert [(i["id"], i["amount"]["value"]) for i in intakes] == [(iid, winner + 1)]
+    assert [(i["id"], i["amount"]["value"]) for i in intakes] == [(iid, winner + 10)]

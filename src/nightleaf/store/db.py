@@ -118,16 +118,42 @@ def _psycopg_args(parsed: URL) -> tuple[URL, dict[str, Any]]:
     return parsed.set(query=query), {"prepare_threshold": threshold}
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (Alembic ``upgrade head``)."""
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (Alembic ``upgrade``; the newest by default).
+
+    SQLite: foreign keys are off while the migrations run (SQLite's own procedure for schema
+    changes): batch mode rebuilds a table by copying it and dropping the old one, and with
+    foreign keys on that DROP deletes the children of every row first (``ON DELETE CASCADE``,
+    e.g. an episode's stages). ``PRAGMA foreign_key_check`` then runs before the commit and a
+    violation rolls the whole upgrade back. The pragma cannot change inside a transaction, so it
+    is set on the connection before the transaction begins.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()  # ends SQLAlchemy's autobegun (empty) transaction
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+                if sqlite:
+                    bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if bad:
+                        raise StoreError(
+                            f"the upgrade to {revision} would leave {len(bad)} rows pointing at "
+                            f"rows that do not exist (first: {tuple(bad[0])}); nothing was "
+                            "changed")
+        finally:
+            if sqlite:
+                conn.rollback()
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def head_revision() -> str:

@@ -7,6 +7,7 @@ import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -195,12 +196,79 @@ def fit_episode(ep: e.SleepEpisode) -> e.SleepEpisode:
     return dataclasses.replace(ep, external_id=ext, device=device)
 
 
+def next_id(table: Table, person_id: int) -> Any:
+    """SQLite's id for a new row of ``table``: the person's largest id + 1, as a scalar subquery
+    evaluated inside the INSERT itself (one statement, so under SQLite's write lock: two writers
+    cannot draw the same number; in an executemany each row sees the ones before it). The key
+    ``(person_id, id)`` makes it a seek in the primary key's index, not a scan.
+
+    Why: SQLite numbers rows itself only for a single-column ``INTEGER PRIMARY KEY`` (the rowid),
+    and the key is now ``(person_id, id)`` (revision 0007). PostgreSQL draws ids from the
+    column's identity sequence and does not use this. Like SQLite's rowid before, the largest id
+    of a person is reused after that row is deleted.
+
+    Remembered per table and person: building the alias's column collection costs more than
+    the INSERT itself (bench/person_key_inserts.py)."""
+    return _next_id(table, person_id)
+
+
+@lru_cache(maxsize=4096)
+def _next_id(table: Table, person_id: int) -> Any:
+    prev = _prev(table)
+    return (select(func.coalesce(func.max(prev.c.id), 0) + 1)
+            .where(prev.c.person_id == person_id).scalar_subquery())
+
+
+@lru_cache(maxsize=64)
+def _prev(table: Table) -> Any:
+    return table.alias("prev")
+
+
+@lru_cache(maxsize=4096)
+def _insert_stmt(table: Table, numbered_for: int | None, returning: bool) -> Any:
+    """``INSERT INTO table``, its ``id`` from :func:`next_id` for person ``numbered_for``
+    (None: the database's or the row's own), ``RETURNING id`` when asked."""
+    stmt = insert(table)
+    if numbered_for is not None:
+        stmt = stmt.values(id=_next_id(table, numbered_for))
+    return stmt.returning(table.c.id) if returning else stmt
+
+
 class Repo:
     """All reads and writes of one person's journal, within the caller's transaction."""
 
     def __init__(self, conn: Connection, person_id: int) -> None:
         self.conn = conn
         self.person_id = person_id
+
+    def _insert(self, table: Table, *, with_id: bool = False, returning: bool = False) -> Any:
+        """An INSERT into ``table`` that numbers its rows: PostgreSQL by the identity column;
+        SQLite by :func:`next_id` unless the rows bring their own ids (``with_id``). The row
+        values are the execution's parameters, so the statement itself is built once."""
+        numbered = not with_id and self.conn.dialect.name == "sqlite" and "id" in table.c \
+            and isinstance(table.c.id.type, Integer)
+        return _insert_stmt(table, self.person_id if numbered else None, returning)
+
+    def _insert_new(self, table: Table, values: dict[str, Any]) -> int:
+        """Insert one row and return its id (the one it brought, or a new one)."""
+        stmt = self._insert(table, with_id="id" in values, returning=True)
+        return int(self.conn.execute(stmt, values).scalar_one())
+
+    def _insert_rows(self, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+        """Bulk insert (executemany); rows with their own ids and rows without go separately."""
+        given = [r for r in rows if "id" in r]
+        new = [r for r in rows if "id" not in r]
+        if given:
+            self.conn.execute(self._insert(table, with_id=True), given)
+        if new:
+            self.conn.execute(self._insert(table), new)
+
+    def _beyond(self, id_: Any) -> bool:
+        """Can ``id_`` name no row at all? PostgreSQL's ``INTEGER`` ids stop at 2**31 - 1, and a
+        larger number in the WHERE fails the query's cast ("integer out of range", a 500)
+        instead of finding nothing (a 404)."""
+        return (self.conn.dialect.name == "postgresql" and isinstance(id_, int)
+                and not _PG_INT_MIN <= id_ <= _PG_INT_MAX)
 
     def _nights(self, c: Any, first: date | None, last: date | None) -> list[Any]:
         """WHERE terms: this person's rows with a night in [first, last] (either end open)."""
@@ -217,7 +285,7 @@ class Repo:
         table = _SIMPLE[type(obj)]
         values = _row(obj)
         values["person_id"] = self.person_id
-        new_id = self.conn.execute(insert(table).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        new_id = self._insert_new(table, values)
         return dataclasses.replace(obj, id=new_id, person_id=self.person_id)  # type: ignore[type-var]
 
     def add_many(self, objs: Sequence[Any]) -> None:
@@ -226,10 +294,12 @@ class Repo:
             return
         table = _SIMPLE[type(objs[0])]
         rows = [{**_row(o), "person_id": self.person_id} for o in objs]
-        self.conn.execute(insert(table), rows)
+        self._insert_rows(table, rows)
 
     def update(self, obj: Any) -> None:
         table = _SIMPLE[type(obj)]
+        if self._beyond(obj.id):
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {obj.id}")
         values = _row(obj, skip=("id", "person_id"))
         res = self.conn.execute(
             update(table).where(table.c.id == obj.id, table.c.person_id == self.person_id)
@@ -242,6 +312,8 @@ class Repo:
         """``for_update``: lock the row until the transaction ends (PostgreSQL ``FOR UPDATE``;
         SQLite has one writer at a time anyway), for a compare-then-write."""
         table = _SIMPLE[cls]
+        if self._beyond(id_):
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
         query = select(table).where(table.c.id == id_, table.c.person_id == self.person_id)
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
@@ -250,6 +322,19 @@ class Repo:
 
     def delete(self, cls: type, id_: int) -> None:
         table = _SIMPLE[cls]
+        if self._beyond(id_):
+            raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
+        c = t.intake.c  # intakes keep their row without the product or batch (was ON DELETE SET
+        if cls is e.Product:  # NULL, which a composite key cannot do on SQLite: tables.py)
+            batches = select(t.batch.c.id).where(t.batch.c.person_id == self.person_id,
+                                                 t.batch.c.product_id == id_)
+            self.conn.execute(update(t.intake).where(
+                c.person_id == self.person_id, c.batch_id.in_(batches)).values(batch_id=None))
+            self.conn.execute(update(t.intake).where(
+                c.person_id == self.person_id, c.product_id == id_).values(product_id=None))
+        elif cls is e.Batch:
+            self.conn.execute(update(t.intake).where(
+                c.person_id == self.person_id, c.batch_id == id_).values(batch_id=None))
         res = self.conn.execute(
             delete(table).where(table.c.id == id_, table.c.person_id == self.person_id)
         )
@@ -337,13 +422,12 @@ class Repo:
 
     # -- intakes ---------------------------------------------------------------------------
     def add_intake(self, i: e.Intake) -> e.Intake:
-        values = self._intake_row(i)
-        new_id = self.conn.execute(insert(t.intake).values(**values)).inserted_primary_key[0]  # type: ignore[index]
+        new_id = self._insert_new(t.intake, self._intake_row(i))
         return dataclasses.replace(i, id=new_id, person_id=self.person_id)
 
     def add_intakes(self, items: Sequence[e.Intake]) -> None:
         if items:
-            self.conn.execute(insert(t.intake), [self._intake_row(i) for i in items])
+            self._insert_rows(t.intake, [self._intake_row(i) for i in items])
 
     def _intake_row(self, i: e.Intake) -> dict[str, Any]:
         row = {
@@ -366,6 +450,8 @@ class Repo:
         """One intake by id (NotFound otherwise); ``for_update``: lock its row until the
         transaction ends, for a compare-then-write (PostgreSQL ``FOR UPDATE``)."""
         c = t.intake.c
+        if self._beyond(id_):
+            raise NotFound(f"no intake with id {id_}")
         query = select(*_INTAKE_COLS).where(c.id == id_, c.person_id == self.person_id)
         row = self.conn.execute(query.with_for_update() if for_update else query).first()
         if row is None:
@@ -376,6 +462,8 @@ class Repo:
         """Write the corrected values of intake ``i.id`` in place (one UPDATE of its row, so a
         transaction waiting on the row's lock then reads the corrected row, not a deleted one)."""
         assert i.id is not None
+        if self._beyond(i.id):
+            raise NotFound(f"no intake with id {i.id}")
         values = {k: v for k, v in self._intake_row(i).items() if k not in ("id", "person_id")}
         res = self.conn.execute(update(t.intake).where(
             t.intake.c.id == i.id, t.intake.c.person_id == self.person_id).values(**values))
@@ -384,6 +472,8 @@ class Repo:
         return dataclasses.replace(i, person_id=self.person_id)
 
     def delete_intake(self, id_: int) -> None:
+        if self._beyond(id_):
+            raise NotFound(f"no intake with id {id_}")
         res = self.conn.execute(
             delete(t.intake).where(t.intake.c.id == id_, t.intake.c.person_id == self.person_id)
         )
@@ -408,7 +498,8 @@ class Repo:
                               {"p": self.person_id, "n": night.toordinal()})
             return
         c = t.sleep_entry.c  # a write that changes nothing still takes SQLite's write lock
-        self.conn.execute(update(t.sleep_entry).where(c.id == -1).values(id=c.id))
+        self.conn.execute(update(t.sleep_entry).where(c.person_id == -1, c.id == -1)
+                          .values(id=c.id))
 
     def save_sleep_entry(self, s: e.SleepEntry) -> e.SleepEntry:
         """Insert or replace the diary entry of ``s.night``."""
@@ -447,14 +538,15 @@ class Repo:
                         dataclasses.replace(ep, id=None):
                     skipped += 1
                     continue
-                self.conn.execute(update(t.sleep_episode).where(c.id == row.id).values(**values))
-                self.conn.execute(delete(t.sleep_stage).where(t.sleep_stage.c.episode_id == row.id))
+                self.conn.execute(update(t.sleep_episode).where(
+                    c.person_id == self.person_id, c.id == row.id).values(**values))
+                st = t.sleep_stage.c
+                self.conn.execute(delete(t.sleep_stage).where(
+                    st.person_id == self.person_id, st.episode_id == row.id))
                 ep_id = row.id
                 updated += 1
             else:
-                ep_id = self.conn.execute(
-                    insert(t.sleep_episode).values(person_id=self.person_id, **values)
-                ).inserted_primary_key[0]  # type: ignore[index]
+                ep_id = self._insert_new(t.sleep_episode, {"person_id": self.person_id, **values})
                 added += 1
             self._insert_stages(ep_id, ep.stages)
         return added, updated, skipped
@@ -479,8 +571,11 @@ class Repo:
             s < _utc(r.end) and _utc(r.start) < en for s, en in spans)]
         for k in range(0, len(ids), 500):
             chunk = ids[k:k + 500]
-            self.conn.execute(delete(t.sleep_stage).where(t.sleep_stage.c.episode_id.in_(chunk)))
-            self.conn.execute(delete(t.sleep_episode).where(c.id.in_(chunk)))
+            self.conn.execute(delete(t.sleep_stage).where(
+                t.sleep_stage.c.person_id == self.person_id,
+                t.sleep_stage.c.episode_id.in_(chunk)))
+            self.conn.execute(delete(t.sleep_episode).where(c.person_id == self.person_id,
+                                                            c.id.in_(chunk)))
         return len(ids)
 
     def lock_episodes(self, *, attempts: int = 120) -> None:
@@ -499,7 +594,8 @@ class Repo:
         for _ in range(attempts):
             try:
                 # a write that changes nothing still takes SQLite's write lock
-                self.conn.execute(update(t.sleep_episode).where(c.id == -1).values(id=c.id))
+                self.conn.execute(update(t.sleep_episode).where(c.person_id == -1, c.id == -1)
+                                  .values(id=c.id))
                 return
             except OperationalError as exc:
                 if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
@@ -508,8 +604,9 @@ class Repo:
 
     def _insert_stages(self, episode_id: int, stages: Sequence[e.StageSegment]) -> None:
         if stages:
-            self.conn.execute(insert(t.sleep_stage), [
-                {"episode_id": episode_id, "start": s.start, "end": s.end, "stage": s.stage}
+            self.conn.execute(self._insert(t.sleep_stage), [
+                {"person_id": self.person_id, "episode_id": episode_id, "start": s.start,
+                 "end": s.end, "stage": s.stage}
                 for s in stages])
 
     def episodes(self, *, first: date | None = None, last: date | None = None,
@@ -527,7 +624,8 @@ class Repo:
             ids = list(by_id)
             for chunk in range(0, len(ids), 500):
                 for s in self.conn.execute(
-                    select(t.sleep_stage).where(st.episode_id.in_(ids[chunk:chunk + 500]))
+                    select(t.sleep_stage).where(st.person_id == self.person_id,
+                                                st.episode_id.in_(ids[chunk:chunk + 500]))
                     .order_by(st.episode_id, st.start, st.id)
                 ):
                     by_id[s.episode_id].stages.append(e.StageSegment(s.start, s.end, s.stage))
@@ -541,7 +639,9 @@ class Repo:
             ep.stages = [
                 e.StageSegment(s.start, s.end, s.stage)
                 for s in self.conn.execute(
-                    select(t.sleep_stage).where(st.episode_id == ep.id).order_by(st.start, st.id)
+                    select(t.sleep_stage).where(st.person_id == self.person_id,
+                                                st.episode_id == ep.id)
+                    .order_by(st.start, st.id)
                 )
             ]
         return ep
@@ -591,7 +691,8 @@ class Repo:
         exists = self.conn.execute(
             select(c.id).where(c.id == values["id"], c.person_id == self.person_id)).first()
         if exists:
-            self.conn.execute(update(t.import_job).where(c.id == values["id"])
+            self.conn.execute(update(t.import_job).where(c.id == values["id"],
+                                                         c.person_id == self.person_id)
                               .values(**{k: v for k, v in values.items() if k != "id"}))
         else:
             self.conn.execute(insert(t.import_job).values(person_id=self.person_id, **values))
@@ -613,8 +714,8 @@ class Repo:
 
     def wipe(self) -> None:
         """Delete everything this person recorded (children before parents)."""
-        ep_ids = select(t.sleep_episode.c.id).where(t.sleep_episode.c.person_id == self.person_id)
-        self.conn.execute(delete(t.sleep_stage).where(t.sleep_stage.c.episode_id.in_(ep_ids)))
+        for table in t.CHILD_TABLES:
+            self.conn.execute(delete(table).where(table.c.person_id == self.person_id))
         for _key, table in reversed(t.JOURNAL_TABLES):
             self.conn.execute(delete(table).where(table.c.person_id == self.person_id))
 
@@ -650,9 +751,7 @@ class Repo:
         elif key == "episodes":
             for ep in items:
                 values = _row(ep, skip=("stages", "person_id"))
-                ep_id = self.conn.execute(
-                    insert(t.sleep_episode).values(person_id=self.person_id, **values)
-                ).inserted_primary_key[0]  # type: ignore[index]
+                ep_id = self._insert_new(t.sleep_episode, {"person_id": self.person_id, **values})
                 self._insert_stages(ep_id, ep.stages)
         elif key == "routine_checks":
             for chk in items:
@@ -673,6 +772,9 @@ class Repo:
                 )
 
 
+
+#: PostgreSQL's INTEGER range, which the ids' columns have
+_PG_INT_MIN, _PG_INT_MAX = -(2**31), 2**31 - 1
 
 #: advisory-lock key space for the episode lock (PostgreSQL), plus the person's id
 _EPISODE_LOCK = 0x6E6C_1300_0000

@@ -1,15 +1,16 @@
 """PostgreSQL row-level security for server mode (``nightleaf server init``).
 
-Every table holding a person's rows gets ``ENABLE`` and ``FORCE ROW LEVEL SECURITY`` (FORCE: the
-tables' owner is filtered too) and one policy: the row's ``person_id`` equals the transaction's
-``nightleaf.person_id`` setting. An unset or empty setting matches nothing, so a job that forgot
-to say whose data it works on sees nothing. ``sleep_stage`` has no person column; it is visible
-through its episode. The app's login role ``nightleaf_app`` has no BYPASSRLS and no UPDATE or
-DELETE on ``audit``.
+Every table holding a person's rows (``tables.PERSON_TABLES``, ``sleep_stage`` included: it has
+its own ``person_id`` since revision 0007) gets ``ENABLE`` and ``FORCE ROW LEVEL SECURITY``
+(FORCE: the tables' owner is filtered too) and one policy: the row's ``person_id`` equals the
+transaction's ``nightleaf.person_id`` setting. An unset or empty setting matches nothing, so a
+job that forgot to say whose data it works on sees nothing. ``share`` and ``share_token`` also
+show the one row whose token hash the transaction's ``nightleaf.share_hash`` setting names (a
+share link is opened before anyone knows whose it is). The app's login role ``nightleaf_app``
+has no BYPASSRLS and no UPDATE or DELETE on ``audit``.
 
 Not filtered: ``person`` (a number and an optional name), ``account`` and ``session`` (read before
-anyone is signed in; the service layer scopes them by account).
-"""
+anyone is signed in; the service layer scopes them by account)."""
 
 from __future__ import annotations
 
@@ -24,10 +25,7 @@ _ME = f"NULLIF(current_setting('{PERSON_GUC}', true), '')::int"
 
 def person_tables() -> list[str]:
     """The tables filtered by ``person_id`` (the journal's and server mode's own)."""
-    names = [table.name for _, table in t.JOURNAL_TABLES] + [t.share.name, t.follow.name,
-                                                            t.audit.name]
-    names += [table.name for table in t.BOOKKEEPING_TABLES if "person_id" in table.c]
-    return names
+    return [table.name for table in (*t.PERSON_TABLES, t.share_token)]
 
 
 def enable_row_security(store: Store) -> None:
@@ -39,17 +37,11 @@ def enable_row_security(store: Store) -> None:
             conn.execute(text(f'DROP POLICY IF EXISTS by_person ON "{name}"'))
             conn.execute(text(f'CREATE POLICY by_person ON "{name}" USING (person_id = {_ME}) '
                               f"WITH CHECK (person_id = {_ME})"))
-        conn.execute(text("DROP POLICY by_person ON share"))
-        conn.execute(text(
-            f"CREATE POLICY by_person ON share USING (person_id = {_ME} OR token_hash = "
-            f"current_setting('{SHARE_GUC}', true)) WITH CHECK (person_id = {_ME})"))
-        conn.execute(text('ALTER TABLE sleep_stage ENABLE ROW LEVEL SECURITY'))
-        conn.execute(text('ALTER TABLE sleep_stage FORCE ROW LEVEL SECURITY'))
-        conn.execute(text('DROP POLICY IF EXISTS by_person ON sleep_stage'))
-        conn.execute(text(
-            "CREATE POLICY by_person ON sleep_stage USING (EXISTS (SELECT 1 FROM sleep_episode e "
-            "WHERE e.id = sleep_stage.episode_id)) WITH CHECK (EXISTS (SELECT 1 FROM "
-            "sleep_episode e WHERE e.id = sleep_stage.episode_id))"))
+        for name in (t.share.name, t.share_token.name):
+            conn.execute(text(f"DROP POLICY by_person ON {name}"))
+            conn.execute(text(
+                f"CREATE POLICY by_person ON {name} USING (person_id = {_ME} OR token_hash = "
+                f"current_setting('{SHARE_GUC}', true)) WITH CHECK (person_id = {_ME})"))
         exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
                               {"r": APP_ROLE}).first()
         if not exists:

@@ -201,7 +201,11 @@ class ServerRepo:
 
     # -- shares and follows -----------------------------------------------------------------------
     def add_share(self, row: ShareRow) -> None:
+        """The share, and its token hash in ``share_token`` (whose link a hash is: the lookup a
+        share link starts with, before anyone knows the person)."""
         self.conn.execute(insert(t.share).values(**row.__dict__))
+        self.conn.execute(insert(t.share_token).values(
+            token_hash=row.token_hash, person_id=row.person_id, share_id=row.id))
 
     def shares(self) -> list[ShareRow]:
         rows = self.conn.execute(select(t.share).where(t.share.c.person_id == self.person_id)
@@ -209,9 +213,17 @@ class ServerRepo:
         return [ShareRow(**r._mapping) for r in rows]
 
     def share_by_hash(self, digest: str) -> ShareRow | None:
-        """The share with this token hash. Row-level security shows it only when the
-        transaction's ``nightleaf.share_hash`` setting names it (see :func:`share_tx`)."""
-        row = self.conn.execute(select(t.share).where(t.share.c.token_hash == digest)).first()
+        """The share with this token hash: ``share_token`` names its person and id, then the
+        share is read by its key ``(person_id, id)`` (one shard under Citus). Row-level security
+        shows both rows only when the transaction's ``nightleaf.share_hash`` setting names the
+        hash (see :func:`share_tx`)."""
+        key = self.conn.execute(select(t.share_token.c.person_id, t.share_token.c.share_id)
+                                .where(t.share_token.c.token_hash == digest)).first()
+        if key is None:
+            return None
+        row = self.conn.execute(select(t.share).where(
+            t.share.c.person_id == key.person_id, t.share.c.id == key.share_id,
+            t.share.c.token_hash == digest)).first()
         return ShareRow(**row._mapping) if row else None
 
     def use_share(self, person_id: int, share_id: str) -> None:
