@@ -1,26 +1,32 @@
 """Summarise a window of nights: load from the store, call the pure calculators.
 
 The calculators live in :mod:`nightleaf.sleep`, :mod:`nightleaf.pain` and :mod:`nightleaf.stats`
-(formulas in docs/metrics.md); this module only chooses the window and loads its records.
+(formulas in docs/metrics.md); this module only chooses the window and loads its records. The web asks for the ``window_*``
+forms with the process's memo (:mod:`nightleaf.services.memo`): the records are read on every
+request, and the figures are reused when they are equal to those of a cached entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.model.entities import PainRating, Product, Profile, SleepEntry, Symptom
 from nightleaf.model.plain import to_plain
 from nightleaf.services.context import Context
+from nightleaf.services.memo import Memo, Memoised
 from nightleaf.services.parse import resolve_night
 from nightleaf.stats.nightly import Night, nightly
 from nightleaf.stats.window import WindowSummary, summarise_window
 
 #: the longest window (nights): ten years, the dashboard's longest choice (3653 nights) included
 MAX_DAYS = 366 * 10
+
+T = TypeVar("T")
 
 
 def summary_window(ctx: Context, days: int = 28, last: str | None = None,
@@ -57,12 +63,40 @@ def window_records(ctx: Context, first: date, last: date, *, products: bool = Fa
     return out
 
 
-def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
-    """Everything ``nightleaf summary`` shows for the window (see docs/metrics.md)."""
+def _memoised(ctx: Context, view: str, first: date, end: date, profile: Profile,
+              records: dict[str, Any], compute: Callable[[], T], memo: Memo | None
+              ) -> Memoised[T]:
+    """``compute()``, or the result it gave for equal inputs when ``memo`` has it (see
+    :mod:`nightleaf.services.memo`). The inputs are everything ``compute`` reads: the profile
+    and the window's records (the window itself is in the key)."""
+    if memo is None:
+        return Memoised(compute())
+    inputs = (profile, *(records[k] for k in sorted(records)))
+    size = (end - first).days + 1 + sum(len(v) for v in records.values()) \
+        + sum(len(e.stages) for e in records["episodes"])
+    return memo.get((view, ctx.person_id, first, end), inputs, size, compute)
+
+
+def window_summary(ctx: Context, *, days: int = 28, last: str | None = None,
+                   detail: bool = True, memo: Memo | None = None) -> Memoised[WindowSummary]:
+    """The window's summary (``detail=False``: the dashboard's, see :func:`dashboard_summary`),
+    from ``memo`` when the window's records are equal to those it was computed from. The
+    records are read either way."""
     profile = ctx.profile()
     first, end = summary_window(ctx, days, last, profile=profile)
-    return summarise_window(first_night=first, last_night=end, profile=profile,
-                            **window_records(ctx, first, end, products=True))
+    records = window_records(ctx, first, end, products=detail)
+
+    def compute() -> WindowSummary:
+        return summarise_window(first_night=first, last_night=end, profile=profile,
+                                detail=detail, **records)
+
+    return _memoised(ctx, "summary" if detail else "dashboard", first, end, profile, records,
+                     compute, memo)
+
+
+def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
+    """Everything ``nightleaf summary`` shows for the window (see docs/metrics.md)."""
+    return window_summary(ctx, days=days, last=last).value
 
 
 def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
@@ -70,10 +104,7 @@ def dashboard_summary(ctx: Context, *, days: int = 28, last: str | None = None) 
     chart (wearable regularity, weekly tables, comparisons by product and interval band; see
     ``summarise_window(detail=False)``). The nightly rows are the same, wearable nights
     included."""
-    profile = ctx.profile()
-    first, end = summary_window(ctx, days, last, profile=profile)
-    return summarise_window(first_night=first, last_night=end, profile=profile, detail=False,
-                            **window_records(ctx, first, end))
+    return window_summary(ctx, days=days, last=last, detail=False).value
 
 
 @dataclass(frozen=True)
@@ -90,17 +121,28 @@ class DashboardNights:
     wearable: tuple[str, ...]
 
 
+def window_nights(ctx: Context, *, days: int = 28, last: str | None = None,
+                  memo: Memo | None = None) -> Memoised[DashboardNights]:
+    """:func:`dashboard_nights`, from ``memo`` when the window's records are equal to those it
+    was computed from. The records are read either way."""
+    profile = ctx.profile()
+    first, end = summary_window(ctx, days, last, profile=profile)
+    records = window_records(ctx, first, end)
+
+    def compute() -> DashboardNights:
+        rows = nightly(first_night=first, last_night=end, profile=profile, **records)
+        sources = sorted({e.source for e in records["episodes"] if first <= e.night <= end})
+        return DashboardNights(first, end, profile.tz, rows, tuple(sources))
+
+    return _memoised(ctx, "nights", first, end, profile, records, compute, memo)
+
+
 def dashboard_nights(ctx: Context, *, days: int = 28, last: str | None = None
                      ) -> DashboardNights:
     """The nightly rows of :func:`dashboard_summary` without the summary around them: the
     chart columns (``/api/dashboard``) need no means, regularity or comparisons, so none are
     computed (the rows are the same, from the same records)."""
-    profile = ctx.profile()
-    first, end = summary_window(ctx, days, last, profile=profile)
-    records = window_records(ctx, first, end)
-    rows = nightly(first_night=first, last_night=end, profile=profile, **records)
-    sources = sorted({e.source for e in records["episodes"] if first <= e.night <= end})
-    return DashboardNights(first, end, profile.tz, rows, tuple(sources))
+    return window_nights(ctx, days=days, last=last).value
 
 
 def summary_json(summary: WindowSummary) -> dict[str, Any]:
