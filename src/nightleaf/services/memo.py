@@ -171,7 +171,7 @@ _shared_lock = threading.Lock()
 def shared() -> Memo:
     """This process's memo (sized from ``NIGHTLEAF_MEMO_ENTRIES`` and
     ``NIGHTLEAF_MEMO_RECORDS`` when first used)."""
-    global _shared  # noqa: PLW0603 - one memo per process, made on first use
+    global _shared  # one memo per process, made on first use
     if _shared is None:
         with _shared_lock:
             if _shared is None:

@@ -1,9 +1,10 @@
 """Summarise a window of nights: load from the store, call the pure calculators.
 
 The calculators live in :mod:`nightleaf.sleep`, :mod:`nightleaf.pain` and :mod:`nightleaf.stats`
-(formulas in docs/metrics.md); this module only chooses the window and loads its records. The web asks for the ``window_*``
-forms with the process's memo (:mod:`nightleaf.services.memo`): the records are read on every
-request, and the figures are reused when they are equal to those of a cached entry.
+(formulas in docs/metrics.md); this module only chooses the window and loads its records. The
+web asks for the ``window_*`` forms with the process's memo (:mod:`nightleaf.services.memo`):
+the records are read on every request, and the figures are reused when they are equal to those
+of a cached entry.
 """
 
 from __future__ import annotations

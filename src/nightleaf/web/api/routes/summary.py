@@ -36,8 +36,8 @@ def _json(body: bytes) -> Response:
 
 
 def _dashboard_body(s: summary.DashboardNights) -> bytes:
-    return plain({"first_night": s.first_night, "last_night": s.last_night, "tz": s.tz,
-                  "series": dashboard.series(s)}).body
+    return bytes(plain({"first_night": s.first_night, "last_night": s.last_night, "tz": s.tz,
+                        "series": dashboard.series(s)}).body)
 
 
 @router.get("/summary", response_model=plain_model(WindowSummary))
@@ -46,7 +46,7 @@ def api_summary(ctx: Ctx, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
     """Everything the dashboard shows for a window of nights (see docs/metrics.md)."""
     # the window's records are read every time; the body is reused while they are unchanged
     s = summary.window_summary(ctx, days=days, last=last, memo=memo.shared())
-    return _json(s.derive("json", lambda v: plain(v).body))
+    return _json(s.derive("json", lambda v: bytes(plain(v).body)))
 
 
 @router.get("/dashboard", response_model=DashboardOut)
