@@ -80,12 +80,12 @@ def _change(ctx: Context, kind: str, data: st.DataObject, days: int) -> tuple[in
     with ctx.tx() as repo:
         if kind == "diary":
             e = _in_window(repo.all(SleepEntry, first=first), data, "entry")
+            step = data.draw(st.integers(1, 30), label="step")  # never a no-op change
             field, new = data.draw(st.sampled_from([
-                ("sol_minutes", float(data.draw(st.integers(0, 120)))),
-                ("quality", data.draw(st.integers(1, 5))),
-                ("tried_to_sleep", e.tried_to_sleep + timedelta(minutes=data.draw(
-                    st.integers(-30, 30)))),
-                ("note", "changed")]), label="diary field")
+                ("sol_minutes", (e.sol_minutes or 0.0) + step),
+                ("quality", (e.quality or 0) % 5 + 1),
+                ("tried_to_sleep", e.tried_to_sleep + timedelta(minutes=step)),
+                ("note", f"{e.note} (changed)")]), label="diary field")
             repo.update(dataclasses.replace(e, **{field: new}))
         elif kind == "intake_add":
             night = first + timedelta(days=data.draw(st.integers(0, days - 1)))
