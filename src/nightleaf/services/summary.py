@@ -18,11 +18,12 @@ from nightleaf.errors import InputError
 from nightleaf.model import clock
 from nightleaf.model.entities import PainRating, Product, Profile, SleepEntry, Symptom
 from nightleaf.model.plain import to_plain
-from nightleaf.services.context import Context
+from nightleaf.services.context import Context, default_profile
 from nightleaf.services.memo import Memo, Memoised
 from nightleaf.services.parse import resolve_night
 from nightleaf.stats.nightly import Night, nightly
 from nightleaf.stats.window import WindowSummary, summarise_window
+from nightleaf.store.repo import Repo
 
 #: the longest window (nights): ten years, the dashboard's longest choice (3653 nights) included
 MAX_DAYS = 366 * 10
@@ -46,22 +47,36 @@ def summary_window(ctx: Context, days: int = 28, last: str | None = None,
     return end - timedelta(days=days - 1), end
 
 
+def _read(repo: Repo, first: date, last: date, *, products: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "entries": repo.all(SleepEntry, first=first, last=last),
+        "episodes": repo.episodes(first=first, last=last),
+        "intakes": repo.intakes(first=first, last=last),
+        "pain": repo.all(PainRating, first=first, last=last),
+        "symptoms": repo.all(Symptom, first=first, last=last),
+    }
+    if products:
+        out["products"] = repo.all(Product)
+    return out
+
+
 def window_records(ctx: Context, first: date, last: date, *, products: bool = False
                    ) -> dict[str, Any]:
     """One bulk read of everything the nightly figures need for ``first..last`` (and the
     products when asked), as keyword arguments for :func:`nightleaf.stats.nightly.nightly` and
     :func:`nightleaf.stats.window.summarise_window`."""
     with ctx.tx() as repo:
-        out: dict[str, Any] = {
-            "entries": repo.all(SleepEntry, first=first, last=last),
-            "episodes": repo.episodes(first=first, last=last),
-            "intakes": repo.intakes(first=first, last=last),
-            "pain": repo.all(PainRating, first=first, last=last),
-            "symptoms": repo.all(Symptom, first=first, last=last),
-        }
-        if products:
-            out["products"] = repo.all(Product)
-    return out
+        return _read(repo, first, last, products=products)
+
+
+def _window_inputs(ctx: Context, days: int, last: str | None, *, products: bool
+                   ) -> tuple[Profile, date, date, dict[str, Any]]:
+    """The profile, the window it names and the window's records (:func:`window_records`), in
+    one transaction: one snapshot, and one round of a transaction's fixed costs per request."""
+    with ctx.tx() as repo:
+        profile = repo.profile() or default_profile()
+        first, end = summary_window(ctx, days, last, profile=profile)
+        return profile, first, end, _read(repo, first, end, products=products)
 
 
 def _memoised(ctx: Context, view: str, first: date, end: date, profile: Profile,
@@ -83,9 +98,7 @@ def window_summary(ctx: Context, *, days: int = 28, last: str | None = None,
     """The window's summary (``detail=False``: the dashboard's, see :func:`dashboard_summary`),
     from ``memo`` when the window's records are equal to those it was computed from. The
     records are read either way."""
-    profile = ctx.profile()
-    first, end = summary_window(ctx, days, last, profile=profile)
-    records = window_records(ctx, first, end, products=detail)
+    profile, first, end, records = _window_inputs(ctx, days, last, products=detail)
 
     def compute() -> WindowSummary:
         return summarise_window(first_night=first, last_night=end, profile=profile,
@@ -126,9 +139,7 @@ def window_nights(ctx: Context, *, days: int = 28, last: str | None = None,
                   memo: Memo | None = None) -> Memoised[DashboardNights]:
     """:func:`dashboard_nights`, from ``memo`` when the window's records are equal to those it
     was computed from. The records are read either way."""
-    profile = ctx.profile()
-    first, end = summary_window(ctx, days, last, profile=profile)
-    records = window_records(ctx, first, end)
+    profile, first, end, records = _window_inputs(ctx, days, last, products=False)
 
     def compute() -> DashboardNights:
         rows = nightly(first_night=first, last_night=end, profile=profile, **records)
