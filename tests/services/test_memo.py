@@ -162,18 +162,23 @@ def test_memoised_answer_is_the_fresh_one_after_any_single_change(
         ctx.store.dispose()
 
 
-def test_an_unchanged_journal_hits_and_derived_forms_are_kept() -> None:
+def test_an_unchanged_journal_hits_and_each_form_is_kept_under_its_own_name() -> None:
     ctx = _seed(30, 7)
     try:
         m = memo.Memo()
-        first = svc.window_summary(ctx, days=14, last=LAST, memo=m)
-        body = first.derive("json", _body)
-        again = svc.window_summary(ctx, days=14, last=LAST, memo=m)
-        assert again.hit and again.value is first.value
-        calls = []
-        assert again.derive("json", lambda v: calls.append(v) or "other") == body
-        assert calls == []  # derived once per entry
-        assert (m.hits, m.misses, len(m)) == (1, 1, 1)
+        calls: list[str] = []
+
+        def body(s: Any) -> str:
+            calls.append("body")
+            return _body(s)
+
+        form = svc.Form("body", body)
+        first = svc.summary_form(ctx, form, days=14, last=LAST, memo=m)
+        again = svc.summary_form(ctx, form, days=14, last=LAST, memo=m)
+        assert again.hit and again.value is first.value and calls == ["body"]
+        whole = svc.window_summary(ctx, days=14, last=LAST, memo=m)  # another form: computed
+        assert not whole.hit and _body(whole.value) == first.value
+        assert (m.hits, m.misses, len(m)) == (1, 2, 2)
     finally:
         ctx.store.dispose()
 

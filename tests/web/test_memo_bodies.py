@@ -19,8 +19,8 @@ def test_the_15_dashboard_bodies_are_identical_with_and_without_the_memo(
     monkeypatch.setattr(memo, "_shared", memo.Memo())
     with_memo = dashboard_bodies.bodies()  # each request twice: the second is a memo hit
     # 3 windows x (summary, dashboard page in 2 views, chart columns), each twice: one entry
-    # per window and kind (both page views share one), so 9 computed and 15 reused
-    assert (memo.shared().misses, memo.shared().hits) == (9, 15)
+    # per window and form, so 12 computed and 12 reused
+    assert (memo.shared().misses, memo.shared().hits) == (12, 12)
     monkeypatch.setattr(memo, "_shared", memo.Memo(max_entries=0))
     without = dashboard_bodies.bodies()
     assert len(with_memo) == 15

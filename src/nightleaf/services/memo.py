@@ -27,8 +27,11 @@ columns and the page, so the default bound keeps at most about 90 MB (three 10-y
 The key carries the person, so one person's entry is never looked up for another (and their
 inputs differ anyway).
 
-Forms derived from a result (a response body, the page's chart data) are kept with the entry
-(:meth:`Memoised.derive`) and go when it goes. They must be pure functions of the result.
+What is kept is what a view shows (``services.summary.Form``: a response body's bytes, the
+page's data), made from the result by a pure function named in the key, not the result itself:
+every full garbage collection of the process walks the objects kept here, and a 10-year summary
+is tens of thousands of them where a body is one. The inputs are kept as tuples of field values
+(:func:`flat`), which the collector does not track.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import fields, is_dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from nightleaf.errors import ConfigError
@@ -49,30 +54,49 @@ DEFAULT_RECORDS = 60_000
 
 
 class Memoised(Generic[T]):
-    """A computed value and the forms derived from it (kept together in the memo)."""
+    """A computed value, and whether it came from the memo."""
 
-    __slots__ = ("_derived", "hit", "value")
+    __slots__ = ("hit", "value")
 
     def __init__(self, value: T, *, hit: bool = False) -> None:
         self.value = value
         #: whether the value came from the memo (for tests and benchmarks)
         self.hit = hit
-        self._derived: dict[str, Any] = {}
 
-    def derive(self, name: str, make: Callable[[T], D]) -> D:
-        """``make(value)``, computed once per entry and name. ``make`` must depend on the value
-        only (two threads may both compute it; the first one stored is kept)."""
-        try:
-            out: D = self._derived[name]
-        except KeyError:
-            out = self._derived.setdefault(name, make(self.value))
-        return out
 
-    def again(self) -> Memoised[T]:
-        """This entry as a hit (same value, same derived forms)."""
-        twin: Memoised[T] = Memoised(self.value, hit=True)
-        twin._derived = self._derived  # shared: what one request derives, the next reuses
-        return twin
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """``record -> (class name, field values...)`` for a dataclass, in C (``attrgetter``)."""
+    got = _GETTERS.get(cls)
+    if got is None:
+        got = _GETTERS[cls] = attrgetter("__class__.__qualname__",
+                                         *(f.name for f in fields(cls)))
+    return got
+
+
+def flat(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The inputs with every dataclass record as a tuple of its class name and field values.
+
+    Equal exactly when the records are (a dataclass's ``==`` compares the same field tuples),
+    and what the memo keeps: a tuple of dates, instants, numbers and strings is not tracked by
+    the garbage collector, so kept inputs do not slow down every full collection of the
+    process as thousands of record objects would (nested records, such as an intake's amount or
+    an episode's stages, stay objects)."""
+    out: list[Any] = []
+    for x in inputs:
+        if isinstance(x, list | tuple) and x and is_dataclass(x[0]):
+            kinds = set(map(type, x))
+            if len(kinds) == 1:
+                out.append(tuple(map(_getter(type(x[0])), x)))
+            else:
+                out.append(tuple(_getter(type(r))(r) if is_dataclass(r) else r for r in x))
+        elif is_dataclass(x) and not isinstance(x, type):
+            out.append(_getter(type(x))(x))
+        else:
+            out.append(x)
+    return tuple(out)
 
 
 def same_inputs(a: Sequence[Any], b: Sequence[Any]) -> bool:
@@ -132,6 +156,7 @@ class Memo:
         recently used entries beyond the bounds. ``compute`` runs outside the lock."""
         if not self.enabled:
             return Memoised(compute())
+        inputs = flat(inputs)
         with self._lock:
             found = self._entries.get(key)
         # compared outside the lock (≈ 5 ms for ten years): other requests are not held up
@@ -140,7 +165,7 @@ class Memo:
                 if self._entries.get(key) is found:
                     self._entries.move_to_end(key)
                 self.hits += 1
-            return found[2].again()
+            return Memoised(found[2].value, hit=True)
         value = compute()
         fresh: Memoised[T] = Memoised(value)
         with self._lock:

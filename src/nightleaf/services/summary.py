@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from nightleaf.errors import InputError
 from nightleaf.model import clock
@@ -29,6 +29,8 @@ from nightleaf.store.repo import Repo
 MAX_DAYS = 366 * 10
 
 T = TypeVar("T")
+V = TypeVar("V")
+K = TypeVar("K")
 
 
 def summary_window(ctx: Context, days: int = 28, last: str | None = None,
@@ -93,19 +95,42 @@ def _memoised(ctx: Context, view: str, first: date, end: date, profile: Profile,
     return memo.get((view, ctx.person_id, first, end), inputs, size, compute)
 
 
-def window_summary(ctx: Context, *, days: int = 28, last: str | None = None,
-                   detail: bool = True, memo: Memo | None = None) -> Memoised[WindowSummary]:
-    """The window's summary (``detail=False``: the dashboard's, see :func:`dashboard_summary`),
-    from ``memo`` when the window's records are equal to those it was computed from. The
-    records are read either way."""
+def _value(v: V) -> V:
+    return v
+
+
+@dataclass(frozen=True)
+class Form(Generic[V, K]):
+    """What a view keeps of a result: ``make(result)`` under ``name`` (a response body, a
+    page's data). The memo keeps the form, not the result, so it holds only what the view
+    shows: a body's bytes are one object, where a 10-year summary is tens of thousands of
+    objects that every full garbage collection of the process would walk."""
+
+    name: str
+    make: Callable[[V], K]
+
+
+def summary_form(ctx: Context, form: Form[WindowSummary, K], *, days: int = 28,
+                 last: str | None = None, detail: bool = True, memo: Memo | None = None
+                 ) -> Memoised[K]:
+    """``form`` of the window's summary (``detail=False``: the dashboard's, see
+    :func:`dashboard_summary`), from ``memo`` when the window's records, profile and products
+    are equal to those it was made from. The records are read either way."""
     profile, first, end, records = _window_inputs(ctx, days, last, products=detail)
 
-    def compute() -> WindowSummary:
-        return summarise_window(first_night=first, last_night=end, profile=profile,
-                                detail=detail, **records)
+    def compute() -> K:
+        return form.make(summarise_window(first_night=first, last_night=end, profile=profile,
+                                          detail=detail, **records))
 
-    return _memoised(ctx, "summary" if detail else "dashboard", first, end, profile, records,
-                     compute, memo)
+    view = f"{'summary' if detail else 'dashboard'}:{form.name}"
+    return _memoised(ctx, view, first, end, profile, records, compute, memo)
+
+
+def window_summary(ctx: Context, *, days: int = 28, last: str | None = None,
+                   detail: bool = True, memo: Memo | None = None) -> Memoised[WindowSummary]:
+    """The window's summary itself (:func:`summary_form`)."""
+    return summary_form(ctx, Form("value", _value), days=days, last=last, detail=detail,
+                        memo=memo)
 
 
 def summarise(ctx: Context, *, days: int = 28, last: str | None = None) -> WindowSummary:
@@ -135,18 +160,24 @@ class DashboardNights:
     wearable: tuple[str, ...]
 
 
-def window_nights(ctx: Context, *, days: int = 28, last: str | None = None,
-                  memo: Memo | None = None) -> Memoised[DashboardNights]:
-    """:func:`dashboard_nights`, from ``memo`` when the window's records are equal to those it
-    was computed from. The records are read either way."""
+def nights_form(ctx: Context, form: Form[DashboardNights, K], *, days: int = 28,
+                last: str | None = None, memo: Memo | None = None) -> Memoised[K]:
+    """``form`` of :func:`dashboard_nights`, from ``memo`` when the window's records and
+    profile are equal to those it was made from. The records are read either way."""
     profile, first, end, records = _window_inputs(ctx, days, last, products=False)
 
-    def compute() -> DashboardNights:
+    def compute() -> K:
         rows = nightly(first_night=first, last_night=end, profile=profile, **records)
         sources = sorted({e.source for e in records["episodes"] if first <= e.night <= end})
-        return DashboardNights(first, end, profile.tz, rows, tuple(sources))
+        return form.make(DashboardNights(first, end, profile.tz, rows, tuple(sources)))
 
-    return _memoised(ctx, "nights", first, end, profile, records, compute, memo)
+    return _memoised(ctx, f"nights:{form.name}", first, end, profile, records, compute, memo)
+
+
+def window_nights(ctx: Context, *, days: int = 28, last: str | None = None,
+                  memo: Memo | None = None) -> Memoised[DashboardNights]:
+    """The rows of :func:`dashboard_nights` themselves (:func:`nights_form`)."""
+    return nights_form(ctx, Form("value", _value), days=days, last=last, memo=memo)
 
 
 def dashboard_nights(ctx: Context, *, days: int = 28, last: str | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,12 +26,19 @@ def window_days(raw: str | None) -> int:
 
 
 def _shown(s: WindowSummary, view: str) -> dict[str, Any]:
-    """Everything heavy the page shows for a summary and view (kept with the memo's entry)."""
+    """What the page shows of a summary in a view (the memo keeps this, not the summary): the
+    summary without its nightly rows (the template reads only its means, regularity and
+    counts), the chart JSON, the server-drawn charts, the weekly table and the comparisons."""
     cols = dashboard.series(s)
     shown = dashboard.with_views(s, cols, view)
-    return {"series_json": json.dumps(shown, separators=(",", ":")),
+    return {"s": dataclasses.replace(s, nights=()),
+            "series_json": json.dumps(shown, separators=(",", ":")),
             "fallbacks": dashboard.fallbacks(shown), "weeks": dashboard.weekly_rows(s, cols),
             "compared": dashboard.with_without(s), "wearable": dashboard.wearable_nights(s)}
+
+
+_FORMS = {view: summary_svc.Form(f"page-{view}", partial(_shown, view=view))
+          for view in ("night", "week")}
 
 
 @router.get("/dashboard")
@@ -37,10 +46,10 @@ def dashboard_page(request: Request, ctx: CtxDep) -> Response:
     days = window_days(request.query_params.get("days"))
     view = "week" if request.query_params.get("view") == "week" else "night"
     # the window's records are read every time; the figures are reused while they are unchanged
-    m = summary_svc.window_summary(ctx, days=days, detail=False, memo=memo.shared(),
-                                   last=request.query_params.get("last") or None)
+    shown = summary_svc.summary_form(ctx, _FORMS[view], days=days, detail=False,
+                                     memo=memo.shared(),
+                                     last=request.query_params.get("last") or None).value
     return page(request, "dashboard.html", {
-        "active": "dashboard", "s": m.value, "days": days, "view": view,
+        "active": "dashboard", "days": days, "view": view,
         "windows": [(d, label) for d, label in dashboard.WINDOWS if d <= summary_svc.MAX_DAYS],
-        **m.derive(f"page-{view}", lambda s: _shown(s, view)), "labels": dashboard.labels(),
-        "last": request.query_params.get("last") or ""})
+        **shown, "labels": dashboard.labels(), "last": request.query_params.get("last") or ""})

@@ -40,13 +40,21 @@ def _dashboard_body(s: summary.DashboardNights) -> bytes:
                         "series": dashboard.series(s)}).body)
 
 
+def _summary_body(s: WindowSummary) -> bytes:
+    return bytes(plain(s).body)
+
+
+_SUMMARY_BODY = summary.Form("json", _summary_body)
+_DASHBOARD_BODY = summary.Form("json", _dashboard_body)
+
+
 @router.get("/summary", response_model=plain_model(WindowSummary))
 def api_summary(ctx: Ctx, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
                 last: str | None = Query(None, max_length=16)) -> Response:
     """Everything the dashboard shows for a window of nights (see docs/metrics.md)."""
     # the window's records are read every time; the body is reused while they are unchanged
-    s = summary.window_summary(ctx, days=days, last=last, memo=memo.shared())
-    return _json(s.derive("json", lambda v: bytes(plain(v).body)))
+    return _json(summary.summary_form(ctx, _SUMMARY_BODY, days=days, last=last,
+                                      memo=memo.shared()).value)
 
 
 @router.get("/dashboard", response_model=DashboardOut)
@@ -54,5 +62,5 @@ def api_dashboard(ctx: Ctx, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
                   last: str | None = Query(None, max_length=16)) -> Response:
     """The dashboard's chart columns (``x``: each night's local noon, Unix seconds)."""
     # the rows only (no summary); read every time, the body reused while they are unchanged
-    s = summary.window_nights(ctx, days=days, last=last, memo=memo.shared())
-    return _json(s.derive("json", _dashboard_body))
+    return _json(summary.nights_form(ctx, _DASHBOARD_BODY, days=days, last=last,
+                                     memo=memo.shared()).value)
