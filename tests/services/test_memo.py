@@ -292,3 +292,20 @@ def test_threads_sharing_a_memo_each_get_their_own_inputs_answer() -> None:
         th.join()
     assert errors == []
     assert len(m) <= 4 and m.records == sum(e[1] for e in m._entries.values())
+
+
+def test_flat_inputs_are_equal_exactly_when_the_records_are() -> None:
+    at = datetime(2026, 1, 1, 22, tzinfo=UTC)
+    a = Intake(at=at, tz="UTC", amount=Amount(2.0, "g"), night=at.date())
+    same = Intake(at=at, tz="UTC", amount=Amount(2.0, "g"), night=at.date())
+    other = dataclasses.replace(a, amount=Amount(2.0, "g", tea_grams=1.0))
+    assert memo.flat(([a],)) == memo.flat(([same],))
+    assert memo.flat(([a],)) != memo.flat(([other],))  # a change inside the nested amount
+    assert memo.flat(([a, other],)) != memo.flat(([a, a],))
+    # the kept form holds plain values only: nothing for the garbage collector to walk
+    (kept,) = memo.flat(([a],))[0]
+    assert all(not isinstance(v, Intake | Amount) for v in kept)
+    p = SleepEpisode(source="oura", external_id="x", start=at, end=at, tz="UTC", night=at.date())
+    q = dataclasses.replace(p, stages=[StageSegment(at, at, "deep")])
+    assert memo.flat(([p],)) != memo.flat(([q],))
+    assert memo.flat(([q],)) == memo.flat(([dataclasses.replace(q)],))

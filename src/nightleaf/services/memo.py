@@ -67,35 +67,65 @@ class Memoised(Generic[T]):
 _GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
 
 
-def _getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    """``record -> (class name, field values...)`` for a dataclass, in C (``attrgetter``)."""
+def _names(cls: type, example: Any) -> list[str]:
+    """Attribute paths of a record: its class name and fields; a field holding a record (an
+    intake's amount) in ``example`` is named through its own fields, so the tuple holds plain
+    values only."""
+    out = ["__class__.__qualname__"]
+    for f in fields(cls):
+        inner = getattr(example, f.name)
+        if is_dataclass(inner) and not isinstance(inner, type):
+            out += [f"{f.name}.{n}" for n in _names(type(inner), inner)]
+        else:
+            out.append(f.name)
+    return out
+
+
+def _getter(example: Any) -> Callable[[Any], tuple[Any, ...]]:
+    """``record -> (class name, field values...)`` for records like ``example``, in C
+    (``attrgetter``)."""
+    cls = type(example)
     got = _GETTERS.get(cls)
     if got is None:
-        got = _GETTERS[cls] = attrgetter("__class__.__qualname__",
-                                         *(f.name for f in fields(cls)))
+        got = _GETTERS[cls] = attrgetter(*_names(cls, example))
     return got
 
 
+def _flat_list(x: list[Any] | tuple[Any, ...]) -> tuple[Any, ...]:
+    if len(set(map(type, x))) == 1:
+        try:
+            return tuple(map(_getter(x[0]), x))
+        except AttributeError:  # a nested record missing in some record (None): one by one
+            pass
+    return tuple(tuple(map(_flat_one, dataclass_values(r))) if is_dataclass(r) else r
+                 for r in x)
+
+
+def dataclass_values(r: Any) -> list[Any]:
+    return [type(r).__qualname__, *(getattr(r, f.name) for f in fields(r))]
+
+
+def _flat_one(v: Any) -> Any:
+    if is_dataclass(v) and not isinstance(v, type):
+        return tuple(map(_flat_one, dataclass_values(v)))
+    return v
+
+
 def flat(inputs: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The inputs with every dataclass record as a tuple of its class name and field values.
+    """The inputs with every dataclass record as a tuple of its class name and field values
+    (a record inside a record, such as an intake's amount, likewise).
 
     Equal exactly when the records are (a dataclass's ``==`` compares the same field tuples),
     and what the memo keeps: a tuple of dates, instants, numbers and strings is not tracked by
     the garbage collector, so kept inputs do not slow down every full collection of the
-    process as thousands of record objects would (nested records, such as an intake's amount or
-    an episode's stages, stay objects)."""
+    process as thousands of record objects would (lists inside records, such as an episode's
+    stages, stay lists of objects)."""
     out: list[Any] = []
     for x in inputs:
         if isinstance(x, list | tuple) and x and is_dataclass(x[0]):
-            kinds = set(map(type, x))
-            if len(kinds) == 1:
-                out.append(tuple(map(_getter(type(x[0])), x)))
-            else:
-                out.append(tuple(_getter(type(r))(r) if is_dataclass(r) else r for r in x))
-        elif is_dataclass(x) and not isinstance(x, type):
-            out.append(_getter(type(x))(x))
+            out.append(_flat_list(x))
         else:
-            out.append(x)
+            out.append(_flat_one(x))
     return tuple(out)
 
 
