@@ -21,11 +21,11 @@ bounded by the number of entries *and* by the records they hold (input records p
 window's nights, which is what the cached results grow with), so long windows of many people
 cannot grow memory without limit. Knobs: ``NIGHTLEAF_MEMO_ENTRIES`` (default 32) and
 ``NIGHTLEAF_MEMO_RECORDS`` (default 60,000); ``0`` turns the memo off. Measured with
-tracemalloc on ten simulated years (17,090 records and nights a window): an entry holds about
-1.5 KB per record for ``/api/summary`` (inputs, summary, 2.8 MB body), 0.6-0.7 KB for the chart
-columns and the page, so the default bound keeps at most about 90 MB (three 10-year entries).
-The key carries the person, so one person's entry is never looked up for another (and their
-inputs differ anyway).
+tracemalloc on ten simulated years (17,090 records and nights a window): a 10-year entry of the
+chart columns or of a page view keeps 6.0-7.6 MB (about 0.4 KB a record: the inputs as plain
+tuples, and the view's form), so three 10-year windows fit in the default bound, well under
+100 MB. The key carries the person, so one person's entry is never looked up for another (and
+their inputs differ anyway).
 
 What is kept is what a view shows (``services.summary.Form``: a response body's bytes, the
 page's data), made from the result by a pure function named in the key, not the result itself:
