@@ -10,6 +10,10 @@ views) for windows of 14, 365 and 3653 nights (the summary and dashboard accept 
 masked, so two runs of unchanged code give byte-identical files. ``save`` writes one file per
 request into DIR; ``compare`` fetches them again and exits 1 on the first difference (naming
 the request and the first differing offset). Not a timing script: it prints no speeds.
+
+Each request is fetched twice: the first answer is computed, the second comes from the memo of
+window figures (``services.memo``) on code that has one; both must be the same bytes (``save``
+refuses to write when they differ). ``NIGHTLEAF_MEMO_ENTRIES=0`` turns the memo off.
 """
 
 from __future__ import annotations
@@ -61,10 +65,15 @@ def bodies() -> dict[str, bytes]:
                         cookies={"nl_csrf": CSRF})
     out = {}
     for name, url in requests():
-        r = client.get(url)
-        if r.status_code != 200:
-            raise SystemExit(f"{url}: {r.status_code} {r.text[:300]}")
-        out[name] = _MASK.sub(lambda m: (m.group(1) or m.group(2)) + b'MASKED"', r.content)
+        got = []
+        for _ in range(2):  # computed, then (with a memo) reused: the same bytes
+            r = client.get(url)
+            if r.status_code != 200:
+                raise SystemExit(f"{url}: {r.status_code} {r.text[:300]}")
+            got.append(_MASK.sub(lambda m: (m.group(1) or m.group(2)) + b'MASKED"', r.content))
+        if got[0] != got[1]:
+            raise SystemExit(f"{url}: the second answer differs from the first")
+        out[name] = got[0]
     return out
 
 

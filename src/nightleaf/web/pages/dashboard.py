@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from functools import partial
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from nightleaf.services import parse
+from nightleaf.services import memo, parse
 from nightleaf.services import summary as summary_svc
+from nightleaf.stats.window import WindowSummary
 from nightleaf.web import dashboard
 from nightleaf.web.deps import CtxDep
 from nightleaf.web.render import page
@@ -21,18 +25,31 @@ def window_days(raw: str | None) -> int:
     return 28 if days is None else days
 
 
+def _shown(s: WindowSummary, view: str) -> dict[str, Any]:
+    """What the page shows of a summary in a view (the memo keeps this, not the summary): the
+    summary without its nightly rows (the template reads only its means, regularity and
+    counts), the chart JSON, the server-drawn charts, the weekly table and the comparisons."""
+    cols = dashboard.series(s)
+    shown = dashboard.with_views(s, cols, view)
+    return {"s": dataclasses.replace(s, nights=()),
+            "series_json": json.dumps(shown, separators=(",", ":")),
+            "fallbacks": dashboard.fallbacks(shown), "weeks": dashboard.weekly_rows(s, cols),
+            "compared": dashboard.with_without(s), "wearable": dashboard.wearable_nights(s)}
+
+
+_FORMS = {view: summary_svc.Form(f"page-{view}", partial(_shown, view=view))
+          for view in ("night", "week")}
+
+
 @router.get("/dashboard")
 def dashboard_page(request: Request, ctx: CtxDep) -> Response:
     days = window_days(request.query_params.get("days"))
     view = "week" if request.query_params.get("view") == "week" else "night"
-    s = summary_svc.dashboard_summary(ctx, days=days, last=request.query_params.get("last") or None)
-    cols = dashboard.series(s)
-    shown = dashboard.with_views(s, cols, view)
+    # the window's records are read every time; the figures are reused while they are unchanged
+    shown = summary_svc.summary_form(ctx, _FORMS[view], days=days, detail=False,
+                                     memo=memo.shared(),
+                                     last=request.query_params.get("last") or None).value
     return page(request, "dashboard.html", {
-        "active": "dashboard", "s": s, "days": days, "view": view,
+        "active": "dashboard", "days": days, "view": view,
         "windows": [(d, label) for d, label in dashboard.WINDOWS if d <= summary_svc.MAX_DAYS],
-        "series_json": json.dumps(shown, separators=(",", ":")),
-        "fallbacks": dashboard.fallbacks(shown), "weeks": dashboard.weekly_rows(s, cols),
-        "compared": dashboard.with_without(s), "labels": dashboard.labels(),
-        "wearable": dashboard.wearable_nights(s),
-        "last": request.query_params.get("last") or ""})
+        **shown, "labels": dashboard.labels(), "last": request.query_params.get("last") or ""})

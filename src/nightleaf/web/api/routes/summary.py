@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
-from nightleaf.services import summary
+from nightleaf.services import memo, summary
 from nightleaf.stats.window import WindowSummary
 from nightleaf.web import dashboard
 from nightleaf.web.api.common import Ctx, api_router, plain
@@ -30,17 +30,37 @@ DashboardOut = schema("DashboardOut", None, first_night=date, last_night=date, t
                       series=DashboardSeries)
 
 
+def _json(body: bytes) -> Response:
+    """A JSON answer from body bytes made by :func:`plain` (the same bytes and headers)."""
+    return Response(body, media_type=JSONResponse.media_type)
+
+
+def _dashboard_body(s: summary.DashboardNights) -> bytes:
+    return bytes(plain({"first_night": s.first_night, "last_night": s.last_night, "tz": s.tz,
+                        "series": dashboard.series(s)}).body)
+
+
+def _summary_body(s: WindowSummary) -> bytes:
+    return bytes(plain(s).body)
+
+
+_SUMMARY_BODY = summary.Form("json", _summary_body)
+_DASHBOARD_BODY = summary.Form("json", _dashboard_body)
+
+
 @router.get("/summary", response_model=plain_model(WindowSummary))
 def api_summary(ctx: Ctx, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
-                last: str | None = Query(None, max_length=16)) -> JSONResponse:
+                last: str | None = Query(None, max_length=16)) -> Response:
     """Everything the dashboard shows for a window of nights (see docs/metrics.md)."""
-    return plain(summary.summarise(ctx, days=days, last=last))
+    # the window's records are read every time; the body is reused while they are unchanged
+    return _json(summary.summary_form(ctx, _SUMMARY_BODY, days=days, last=last,
+                                      memo=memo.shared()).value)
 
 
 @router.get("/dashboard", response_model=DashboardOut)
 def api_dashboard(ctx: Ctx, days: int = Query(28, ge=1, le=summary.MAX_DAYS),
-                  last: str | None = Query(None, max_length=16)) -> JSONResponse:
+                  last: str | None = Query(None, max_length=16)) -> Response:
     """The dashboard's chart columns (``x``: each night's local noon, Unix seconds)."""
-    s = summary.dashboard_nights(ctx, days=days, last=last)  # the rows only: no summary
-    return plain({"first_night": s.first_night, "last_night": s.last_night, "tz": s.tz,
-                  "series": dashboard.series(s)})
+    # the rows only (no summary); read every time, the body reused while they are unchanged
+    return _json(summary.nights_form(ctx, _DASHBOARD_BODY, days=days, last=last,
+                                     memo=memo.shared()).value)
