@@ -35,7 +35,9 @@ other failures (warm-up requests included), lost writes (each person's intake ro
 minus before, against the 201s that client received), CPU seconds used by the client, the
 servers and PostgreSQL in each phase (and per request), the load average before and after,
 and -- when ``pg_stat_statements`` can be read -- the statements per request of app and peer,
-to show the peer does the same SQL.
+to show the peer does the same SQL. ``--waits`` adds, per phase, what PostgreSQL's backends were
+doing (``pg_stat_activity`` sampled every 20 ms: lock waits, or "idle in transaction" waiting
+for the server under test).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
@@ -760,6 +762,48 @@ class Statements:
         return dict(out)
 
 
+class Waits:
+    """``--waits``: what the server's PostgreSQL backends are doing during a phase, sampled from
+    ``pg_stat_activity`` every 20 ms in a thread. Mean backends per sample by (state, wait event):
+    lock waits would show as ``Lock``/``LWLock`` rows; backends "idle in transaction" waiting on
+    ``ClientRead`` are waiting for the server under test, not for PostgreSQL."""
+
+    def __init__(self, conninfo: str) -> None:
+        import threading
+
+        self.conninfo = conninfo
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.conninfo, autocommit=True) as conn:
+            while not self._stop.is_set():
+                for state, kind, event in conn.execute(
+                        "SELECT state, wait_event_type, wait_event FROM pg_stat_activity "
+                        "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                        "AND datname = current_database()").fetchall():
+                    self.counts[(str(state), f"{kind}/{event}" if kind else "-")] += 1
+                self.samples += 1
+                time.sleep(0.02)
+
+    def __enter__(self) -> Waits:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def lines(self) -> list[str]:
+        n = max(self.samples, 1)
+        return [f"    {v / n:6.2f}  {state:<20} {wait}"
+                for (state, wait), v in self.counts.most_common(8)]
+
+
 def canonical(query: str) -> str:
     """A statement as pg_stat_statements shows it, with its constants and parameters all ``?``
     (the same statement is shown as ``set_config('x', $1, true)`` or ``set_config($2, $1, $3)``
@@ -792,6 +836,9 @@ def main() -> None:
                          "commit's src), for a before/after comparison")
     ap.add_argument("--statements", action="store_true",
                     help="print every statement per request of each phase")
+    ap.add_argument("--waits", action="store_true",
+                    help="sample pg_stat_activity during each phase (lock waits, idle in "
+                         "transaction)")
     ap.add_argument("--quick", action="store_true", help="200 people x 90 nights, 10 s phases")
     args = ap.parse_args()
     for name, full, quick in (("people", 10_000, 200), ("nights", 365, 90),
@@ -890,7 +937,9 @@ def main() -> None:
                                  pg=tree_cpu(pg_pid))
 
                 w0 = time.perf_counter()
-                asyncio.run(_drive(base, ph, tokens, args.seconds, args.warmup, measure_start))
+                with Waits(owner_conn) if args.waits else nullcontext() as waits:
+                    asyncio.run(_drive(base, ph, tokens, args.seconds, args.warmup,
+                                       measure_start))
                 ph.cpu = {"client": time.process_time() - marks["client"],
                           "server": tree_cpu(pid) - marks["server"],
                           "postgres": tree_cpu(pg_pid) - marks["pg"]}
@@ -907,6 +956,10 @@ def main() -> None:
                 phases.append(ph)
                 print(f"  {server} {name}: {ph.requests:,} requests in {ph.seconds:.1f} s "
                       f"(phase {ph.wall:.1f} s)")
+                if waits is not None:
+                    print(f"  PostgreSQL backends, mean per sample ({waits.samples} samples), "
+                          "by state and wait event:")
+                    print("\n".join(waits.lines()))
 
         with running(app_cmd, app_env, app_port, work / "app.log") as app_pid:
             t_sign = time.perf_counter()
