@@ -61,7 +61,11 @@ def test_the_morning_saved_twice_and_reloaded_keeps_one_pain_rating(
     assert page.get_by_label("Pain now, 0 (none) to 10 (worst imaginable)").input_value() == "6"
     assert page.locator("#f-sym-side_effect-nausea").input_value() == "2"
     page.get_by_label("Pain now, 0 (none) to 10 (worst imaginable)").fill("4")
-    page.get_by_role("button", name="Save the morning").click()
+    # the save must have answered before the reload (a reload during it raced: "Not attached to
+    # an active page", or a save the reload cut off)
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_role("button", name="Save the morning").click()
+    page.wait_for_load_state()
     page.reload()
     page.reload()
     SHOTS.mkdir(parents=True, exist_ok=True)
