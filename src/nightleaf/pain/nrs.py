@@ -26,10 +26,11 @@ mean uses only the nights where that value is known, and ``n`` says how many.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from operator import attrgetter
 from statistics import fmean
+from typing import Any
 
 from nightleaf.errors import InputError
 from nightleaf.model.entities import PainRating
@@ -61,6 +62,58 @@ class WeekPain:
 
 def night_pain(ratings: Iterable[PainRating]) -> dict[date, NightPain]:
     """Evening/morning NRS, overnight change and PEG for every night that has a rating."""
+    # One pass in input order: per night, the latest evening rating, the latest morning rating
+    # and the latest rating with all three PEG items (at equal instants the later one in the
+    # input, as a stable sort by time and a walk to the end would keep). An NRS out of range is
+    # refused where it is met, as before; a PEG item out of range sends the whole input to
+    # _night_pain_sorted, which refuses it with the message it always gave.
+    if not isinstance(ratings, list | tuple):
+        ratings = list(ratings)  # read twice when a PEG item is refused
+    acc: dict[date, list[Any]] = {}
+    peg_refused = False
+    for r in ratings:
+        nrs, at = r.nrs, r.at
+        if not 0 <= nrs <= 10:
+            raise InputError(f"NRS must be between 0 and 10 (got {nrs})")
+        a = acc.get(r.night)
+        if a is None:
+            # [evening at, evening NRS, morning at, morning NRS, PEG at, PEG]
+            a = acc[r.night] = [None, None, None, None, None, None]
+        context = r.context
+        if context == "evening":
+            if a[0] is None or at >= a[0]:
+                a[0], a[1] = at, nrs
+        elif context == "morning" and (a[2] is None or at >= a[2]):
+            a[2], a[3] = at, nrs
+        pp, pe, pa = r.peg_pain, r.peg_enjoyment, r.peg_activity
+        if pp is not None and pe is not None and pa is not None:
+            if not (0 <= pp <= 10 and 0 <= pe <= 10 and 0 <= pa <= 10):
+                peg_refused = True
+            elif a[4] is None or at >= a[4]:
+                a[4], a[5] = at, (pp, pe, pa)
+    if peg_refused:
+        return _night_pain_sorted(ratings)
+    out: dict[date, NightPain] = {}
+    for night, (_, ev, _, mo, _, peg) in acc.items():
+        # NightPain(...) without the frozen dataclass's object.__setattr__ per field
+        row = out[night] = _new(NightPain)
+        row.__dict__.update({
+            "night": night, "evening_nrs": ev, "morning_nrs": mo,
+            "overnight_change": mo - ev if ev is not None and mo is not None else None,
+            "peg": None if peg is None else peg_score(*peg),
+        })
+    return out
+
+
+_new = object.__new__
+assert tuple(f.name for f in fields(NightPain)) == (
+    "night", "evening_nrs", "morning_nrs", "overnight_change", "peg")
+assert not hasattr(NightPain, "__post_init__")
+
+
+def _night_pain_sorted(ratings: Iterable[PainRating]) -> dict[date, NightPain]:
+    """:func:`night_pain` by sorting each night's ratings by time: the rule it follows, and
+    the order in which it refuses a PEG item out of range."""
     by_night: dict[date, list[PainRating]] = {}
     for r in ratings:
         if not 0 <= r.nrs <= 10:

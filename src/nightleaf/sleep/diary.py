@@ -36,7 +36,7 @@ WASO 40, final awakening 06:00, out of bed 06:45.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from nightleaf.model.clock import minutes_between
@@ -78,6 +78,7 @@ _DEFAULTS = {f.name: f.default for f in _FIELDS if f.default is not MISSING}
 _FACTORIES = [(f.name, f.default_factory) for f in _FIELDS if f.default_factory is not MISSING]
 _NAMES = frozenset(f.name for f in _FIELDS)
 assert not hasattr(NightMetrics, "__post_init__")  # _metrics() would skip it
+_new = object.__new__
 
 
 def _metrics(**given: Any) -> NightMetrics:
@@ -156,6 +157,58 @@ def diary_metrics(entry: SleepEntry) -> NightMetrics:
     When SOL + WASO overrun the window, one of them is wrong and nobody can say which: SOL,
     WASO and everything built on them (TST, TWT, SE, the sleep onset) are unknown.
     """
+    # The common entry (every window's night runs this) takes a short path: the four times given
+    # as UTC instants (what the store returns) in order, no negative or out-of-range item and
+    # no overrun, so there are no problems to list and nothing to blank. Each span is taken
+    # once, as minutes_between takes it (the same floats); any other entry takes the general
+    # path below, which lists the problems.
+    into, tried, final, out = (entry.into_bed, entry.tried_to_sleep, entry.final_awakening,
+                               entry.out_of_bed)
+    sol, waso, nwak = entry.sol_minutes, entry.waso_minutes, entry.awakenings
+    ema, nap, quality = entry.woke_early_minutes, entry.nap_minutes, entry.quality
+    if (into is not None and tried is not None and final is not None and out is not None
+            and into.tzinfo is UTC and tried.tzinfo is UTC and final.tzinfo is UTC
+            and out.tzinfo is UTC and into <= tried <= final <= out
+            and (sol is None or sol >= 0) and (waso is None or waso >= 0)
+            and (nwak is None or nwak >= 0) and (ema is None or ema >= 0)
+            and (nap is None or nap >= 0) and (quality is None or 1 <= quality <= 5)):
+        window = (final - tried).total_seconds() / 60.0
+        if (sol or 0) + (waso or 0) <= window:  # no overrun
+            if waso is None and nwak == 0:
+                waso = 0.0  # NWAK = 0 means no awakenings to add up (CSD item 5)
+            tib = (out - into).total_seconds() / 60.0
+            twak = (out - final).total_seconds() / 60.0
+            tst: float | None = None
+            twt: float | None = None
+            se: float | None = None
+            onset: datetime | None = None
+            offset: datetime | None = final
+            if sol is not None:
+                onset = tried + timedelta(minutes=sol)
+                if waso is not None:
+                    tst = window - sol - waso
+                    if tst < 0:
+                        tst = None
+                    elif tib > 0:
+                        se = 100.0 * tst / tib
+                    twt = sol + waso + twak
+                if final < onset:
+                    onset = offset = None
+            m = _new(NightMetrics)
+            m.__dict__.update({
+                "night": entry.night, "source": DIARY, "tib_minutes": tib, "sol_minutes": sol,
+                "nwak": nwak, "waso_minutes": waso, "twak_minutes": twak, "ema_minutes": ema,
+                "twt_minutes": twt, "tst_minutes": tst, "se_percent": se, "quality": quality,
+                "nap_minutes": nap, "tried_to_sleep": tried, "onset": onset, "offset": offset,
+                "stage_minutes": {}, "problems": (),
+            })
+            return m
+    return _checked_metrics(entry)
+
+
+def _checked_metrics(entry: SleepEntry) -> NightMetrics:
+    """:func:`diary_metrics` of any entry: the consistency checks, and every metric that
+    depends on a failed one unknown."""
     problems, order_ok, window = _check(entry)
     overrun = (window is not None and window >= 0
                and (entry.sol_minutes or 0) + (entry.waso_minutes or 0) > window)

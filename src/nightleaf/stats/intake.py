@@ -20,8 +20,8 @@ the last intake to "tried to sleep" (diary item 2; negative if the intake came a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from nightleaf.model.clock import minutes_between
@@ -51,7 +51,10 @@ def night_intakes(
     # (the first of equal ones, as max() keeps) and the products
     acc: dict[date, list[Any]] = {}
     for i in intakes:
-        g, mg, at = i.grams, i.mitragynine_mg, i.at
+        amount = i.amount
+        # Intake.grams, read directly for an amount in grams (the same value)
+        g = amount.value if amount.unit == "g" else amount.grams
+        mg, at = i.mitragynine_mg, i.at
         a = acc.get(i.night)
         if a is None:
             # [count, known grams, any grams unknown, mg sum, any mg unknown, last, products]
@@ -72,17 +75,29 @@ def night_intakes(
     out: dict[date, NightIntake] = {}
     for night, (count, known, g_unknown, mg_sum, mg_unknown, last, products) in acc.items():
         tts = tried_to_sleep.get(night)
-        out[night] = NightIntake(
-            night=night,
-            count=count,
-            total_grams=None if g_unknown else known,
-            known_grams=known,
-            mitragynine_mg=None if mg_unknown else mg_sum,
-            last_intake_at=last,
-            minutes_last_intake_to_sleep=minutes_between(last, tts) if tts else None,
-            product_ids=tuple(sorted(products)),
-        )
+        if not tts:
+            minutes = None
+        elif last.tzinfo is UTC and tts.tzinfo is UTC:  # minutes_between, without its calls
+            minutes = (tts - last).total_seconds() / 60.0
+        else:
+            minutes = minutes_between(last, tts)
+        # NightIntake(...) without the frozen dataclass's object.__setattr__ per field (the
+        # same object: see _INTAKE_FIELDS)
+        row = out[night] = _new(NightIntake)
+        row.__dict__.update({
+            "night": night, "count": count, "total_grams": None if g_unknown else known,
+            "known_grams": known, "mitragynine_mg": None if mg_unknown else mg_sum,
+            "last_intake_at": last, "minutes_last_intake_to_sleep": minutes,
+            "product_ids": tuple(sorted(products)) if products else (),
+        })
     return out
+
+
+_new = object.__new__
+_INTAKE_FIELDS = ("night", "count", "total_grams", "known_grams", "mitragynine_mg",
+                  "last_intake_at", "minutes_last_intake_to_sleep", "product_ids")
+assert tuple(f.name for f in fields(NightIntake)) == _INTAKE_FIELDS
+assert not hasattr(NightIntake, "__post_init__")
 
 
 def use_streaks(nights_with_use: set[date], first_night: date, last_night: date) -> tuple[int, int]:

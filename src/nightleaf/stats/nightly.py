@@ -33,7 +33,7 @@ the dashboard, the calendar and the clinician report — reads its nightly figur
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from nightleaf.model.entities import Intake, PainRating, Profile, SleepEntry, SleepEpisode, Symptom
@@ -123,7 +123,22 @@ def nightly(
     out = []
     for k in range(days):
         n = date.fromordinal(start + k)
-        out.append(Night(n, work[k % 7], diary_by_night.get(n), wear.get(n, ()),
-                         intake_by_night.get(n), pain_by_night.get(n), sym_by_night.get(n, ()),
-                         arm_of.get(n)))
+        # Night(...) without the frozen dataclass's object.__setattr__ per field (the same
+        # object: see _NIGHT_FIELDS)
+        row = _new(Night)
+        row.__dict__.update({
+            "night": n, "work_night": work[k % 7], "diary": diary_by_night.get(n),
+            "wearable": wear.get(n, ()), "intake": intake_by_night.get(n),
+            "pain": pain_by_night.get(n), "symptoms": sym_by_night.get(n, ()),
+            "experiment_arm": arm_of.get(n),
+        })
+        out.append(row)
     return tuple(out)
+
+
+_new = object.__new__
+#: the fields ``nightly`` fills in, in order: a new field of Night must be added there too
+_NIGHT_FIELDS = ("night", "work_night", "diary", "wearable", "intake", "pain", "symptoms",
+                 "experiment_arm")
+assert tuple(f.name for f in fields(Night)) == _NIGHT_FIELDS
+assert not hasattr(Night, "__post_init__")
