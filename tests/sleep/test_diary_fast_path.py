@@ -1,6 +1,6 @@
 """``diary_metrics``'s short path for the common entry gives exactly what the general code gave.
 
-``tests/support/diary_reference.py`` keeps ``diary_metrics`` as it was before the short path
+``tests/support/h13_nightly_reference.py`` keeps ``diary_metrics`` as it was before the short path
 (issue 13, h13-nightly). The entries here cover both paths: complete and consistent UTC entries
 (the short path), and every way out of it — a missing time, times out of order, equal times,
 SOL + WASO overrunning the window exactly or by a little, negative or NaN items, quality out of
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from nightleaf.model.entities import SleepEntry
 from nightleaf.sleep import diary
 from nightleaf.sleep.diary import NightMetrics, diary_metrics, entry_problems
-from tests.support import diary_reference as ref
+from tests.support import h13_nightly_reference as ref
 
 NY = ZoneInfo("America/New_York")
 #: nights just before New York's clock changes of 2026, and an ordinary one

@@ -23,6 +23,7 @@ from nightleaf.model.units import Amount
 from nightleaf.pain.nrs import NightPain, night_pain
 from nightleaf.stats.intake import NightIntake, night_intakes
 from nightleaf.stats.nightly import Night, nightly
+from tests.support import h13_nightly_reference as before
 from tests.support import nightly_reference as ref
 
 FIRST = date(2026, 3, 6)  # New York's clock change is in the night of 2026-03-07
@@ -101,3 +102,91 @@ def test_bad_ratings_are_refused_as_before(drawn: list[Any], faults: list[Any]) 
     with pytest.raises(InputError) as from_generator:
         night_pain(r for r in ratings)
     assert str(from_generator.value) == str(want.value)
+
+
+NIGHT_SETS = st.tuples(st.integers(0, 40), st.integers(-3, 45),
+                       st.sets(st.integers(-10, 60), max_size=50))
+
+
+@settings(max_examples=300, deadline=None)
+@given(NIGHT_SETS)
+def test_streaks_and_weeks_are_what_they_were(drawn: Any) -> None:
+    from nightleaf.stats.intake import nights_per_week, use_streaks
+
+    start, length, offsets = drawn
+    first = FIRST + timedelta(days=start)
+    last = first + timedelta(days=length)  # length < 0: an empty window
+    used = {FIRST + timedelta(days=k) for k in offsets}
+    assert use_streaks(used, first, last) == before.use_streaks(used, first, last)
+    assert nights_per_week(used, first, last) == before.nights_per_week(used, first, last)
+
+
+@settings(max_examples=150, deadline=None)
+@given(RATINGS, st.integers(-2, 3), st.integers(-1, 20))
+def test_weekly_pain_is_what_it_was(drawn: list[Any], start: int, length: int) -> None:
+    from nightleaf.pain.nrs import weekly_pain
+
+    nights = night_pain(_ratings(drawn))
+    first = FIRST + timedelta(days=start)
+    last = first + timedelta(days=length)
+    assert repr(weekly_pain(nights, first, last)) == repr(before.weekly_pain(nights, first, last))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.tuples(st.integers(), st.none() | st.floats())),
+                max_size=20), st.integers(0, 3))
+def test_columns_are_the_fields_of_each_record(records: list[Any], k: int) -> None:
+    from collections import namedtuple
+
+    from nightleaf.stats.window import _columns
+
+    rec = namedtuple("rec", "a b")
+    rs = [None if r is None else rec(*r) for r in records]
+    names = ("a", "b", "a")[:k]
+    got = _columns(rs, names)
+    assert list(got) == list(dict.fromkeys(names))
+    for name in names:
+        want = [None if r is None else getattr(r, name) for r in rs]
+        assert repr(got[name]) == repr(want)
+
+
+@pytest.mark.parametrize("seed", [1, 42])
+@pytest.mark.parametrize("detail", [True, False])
+def test_window_figures_are_those_of_the_rows_taken_one_by_one(seed: int, detail: bool) -> None:
+    """``summarise_window`` takes each metric's column once for its describes and its
+    comparisons: the same figures as taking them row by row, as before (wearable nights too)."""
+    from nightleaf.stats.describe import describe
+    from nightleaf.stats.window import (
+        OUTCOMES,
+        PAIN_METRICS,
+        SLEEP_METRICS,
+        WEARABLE_METRICS,
+        _comparisons,
+        summarise_window,
+    )
+    from tests.support.journal_factory import journal
+
+    products, entries, episodes, intakes, pain = journal(FIRST, 150, seed=seed)
+    last = FIRST + timedelta(days=149)
+    s = summarise_window(first_night=FIRST, last_night=last, profile=Profile(tz="America/New_York"),
+                         entries=entries, episodes=episodes, intakes=intakes, pain=pain,
+                         products=products, detail=detail)
+    rows = s.nights
+    assert s.diary == {k: describe([getattr(r.diary, k) if r.diary else None for r in rows])
+                       for k in SLEEP_METRICS}
+    assert s.pain == {k: describe([getattr(r.pain, k) if r.pain else None for r in rows])
+                      for k in PAIN_METRICS}
+    assert set(s.wearable) == {"oura"}
+    per = [next((m for m in r.wearable if m.source == "oura"), None) for r in rows]
+    assert s.wearable["oura"] == {k: describe([getattr(m, k) if m else None for m in per])
+                                  for k in WEARABLE_METRICS}
+    names = {p.id: p.label or p.name for p in products if p.id is not None}
+    assert repr(s.comparisons) == repr(tuple(_comparisons(rows, names, OUTCOMES, detail=detail)))
+    used = {r.night for r in rows if r.used}
+    assert (s.intake.current_streak, s.intake.longest_streak) == before.use_streaks(used, FIRST,
+                                                                                    last)
+    if detail:
+        assert [tuple(vars(w).values()) for w in s.intake.weeks] == \
+            before.nights_per_week(used, FIRST, last)
+        pain_by_night = {r.night: r.pain for r in rows if r.pain is not None}
+        assert repr(list(s.pain_weeks)) == repr(before.weekly_pain(pain_by_night, FIRST, last))

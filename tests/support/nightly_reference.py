@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 from nightleaf.model.entities import SleepEntry, SleepEpisode, Symptom
 from nightleaf.sleep.diary import NightMetrics
-from tests.support.diary_reference import diary_metrics
+from tests.support.h13_nightly_reference import diary_metrics
 from nightleaf.sleep.episode import episode_metrics, main_episodes
 from nightleaf.stats.nightly import Night, night_symptoms
 

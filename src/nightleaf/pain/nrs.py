@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date
 from operator import attrgetter
 from statistics import fmean
 from typing import Any
@@ -156,19 +156,23 @@ def weekly_pain(
     nights: dict[date, NightPain], first_night: date, last_night: date
 ) -> list[WeekPain]:
     """Means per 7-night block from ``first_night`` (the last block may be shorter)."""
+    lo, hi = first_night.toordinal(), last_night.toordinal()
+    if hi < lo:
+        return []
+    # each night's figures put in its block once, in the nights' order (what walking each
+    # block's nights in turn gives)
+    blocks: list[list[NightPain]] = [[] for _ in range((hi - lo) // 7 + 1)]
+    for o, p in sorted((n.toordinal(), p) for n, p in nights.items()
+                       if lo <= n.toordinal() <= hi):
+        blocks[(o - lo) // 7].append(p)
     weeks: list[WeekPain] = []
-    start = first_night
-    while start <= last_night:
-        end = min(start + timedelta(days=6), last_night)
-        ps = [nights[n] for k in range((end - start).days + 1)
-              if (n := start + timedelta(days=k)) in nights]
+    for start, ps in zip(range(lo, hi + 1, 7), blocks, strict=True):
         ev = [float(p.evening_nrs) for p in ps if p.evening_nrs is not None]
         mo = [float(p.morning_nrs) for p in ps if p.morning_nrs is not None]
         ch = [float(p.overnight_change) for p in ps if p.overnight_change is not None]
         pg = [p.peg for p in ps if p.peg is not None]
         weeks.append(
-            WeekPain(start, end, len(ev), len(mo), _mean(ev), _mean(mo), _mean(ch), len(ch),
-                     _mean(pg), len(pg))
+            WeekPain(date.fromordinal(start), date.fromordinal(min(start + 6, hi)), len(ev),
+                     len(mo), _mean(ev), _mean(mo), _mean(ch), len(ch), _mean(pg), len(pg))
         )
-        start = end + timedelta(days=1)
     return weeks

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from nightleaf.model.clock import minutes_between
@@ -105,25 +105,29 @@ def use_streaks(nights_with_use: set[date], first_night: date, last_night: date)
 
     *current* is the run that ends on ``last_night`` (0 if there was no use that night).
     """
+    # the nights with use as day numbers, in order: a run is consecutive numbers (one step per
+    # night with use, not one per night of the window)
+    lo, hi = first_night.toordinal(), last_night.toordinal()
     longest = run = 0
-    n = first_night
-    while n <= last_night:
-        run = run + 1 if n in nights_with_use else 0
-        longest = max(longest, run)
-        n += timedelta(days=1)
-    return run, longest
+    prev = lo - 2
+    for o in sorted(o for o in map(date.toordinal, nights_with_use) if lo <= o <= hi):
+        run = run + 1 if o == prev + 1 else 1
+        if run > longest:
+            longest = run
+        prev = o
+    return (run if prev == hi else 0), longest
 
 
 def nights_per_week(
     nights_with_use: set[date], first_night: date, last_night: date
 ) -> list[tuple[date, int, int]]:
     """For each 7-night block from ``first_night``: (block start, nights with use, nights)."""
-    out: list[tuple[date, int, int]] = []
-    start = first_night
-    while start <= last_night:
-        end = min(start + timedelta(days=6), last_night)
-        used = sum(1 for k in range((end - start).days + 1)
-                   if start + timedelta(days=k) in nights_with_use)
-        out.append((start, used, (end - start).days + 1))
-        start = end + timedelta(days=1)
-    return out
+    lo, hi = first_night.toordinal(), last_night.toordinal()
+    if hi < lo:
+        return []
+    used = [0] * ((hi - lo) // 7 + 1)
+    for o in map(date.toordinal, nights_with_use):
+        if lo <= o <= hi:
+            used[(o - lo) // 7] += 1
+    return [(date.fromordinal(start), n, min(start + 6, hi) - start + 1)
+            for start, n in zip(range(lo, hi + 1, 7), used, strict=True)]

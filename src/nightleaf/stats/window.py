@@ -10,9 +10,11 @@ time is passed on); see :mod:`nightleaf.stats.compare`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
@@ -118,9 +120,25 @@ def _band(minutes: float | None) -> str | None:
     return None
 
 
+def _columns(records: Sequence[Any], names: Sequence[str]) -> dict[str, list[Any]]:
+    """Each named field of ``records`` as a list in the records' order (``None`` where a record
+    is ``None``): ``[None if x is None else getattr(x, k) for x in records]`` for every ``k``,
+    in one pass over the records instead of a pass and a ``getattr`` call per field."""
+    if not names:
+        return {}
+    get = attrgetter(*names)
+    if len(names) == 1:
+        return {names[0]: [None if x is None else get(x) for x in records]}
+    blank = (None,) * len(names)
+    if not records:
+        return {k: [] for k in names}
+    return dict(zip(names, map(list, zip(*[blank if x is None else get(x) for x in records],
+                                         strict=True)), strict=True))
+
+
 def _comparisons(
     rows: Sequence[NightRow], products: dict[int, str], outcomes: Sequence[str],
-    *, detail: bool = True,
+    *, detail: bool = True, values: Mapping[str, Sequence[Any]] | None = None,
 ) -> list[Comparison]:
     """Each group of nights against the nights without kratom, for each outcome.
 
@@ -128,6 +146,8 @@ def _comparisons(
     number are taken once as arrays, and each group is an index into them (3,653 nights and up
     to 14 groups × 5 outcomes in a 10-year summary). The values and their order are those of
     :func:`compare` on the rows' lists, so the results are the same to the last bit.
+    ``values``: outcomes' columns the caller has taken already (:func:`_outcome` of each row,
+    in the rows' order); the others are taken here.
     """
     n = len(rows)
     intakes = [r.intake for r in rows]
@@ -151,10 +171,12 @@ def _comparisons(
     day = np.fromiter((r.night.toordinal() for r in rows), dtype=np.int64, count=n)
     columns: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for m in outcomes:
-        raw = [_outcome(r, m) for r in rows]
-        known = np.fromiter((v is not None for v in raw), dtype=bool, count=n)
-        vals = np.fromiter((float(v) if v is not None else 0.0 for v in raw), dtype=float,
-                           count=n)
+        raw = values[m] if values is not None and m in values else [_outcome(r, m) for r in rows]
+        # whether each value is known, and the values as floats with 0.0 where unknown
+        # (numpy's float conversion is float()'s), without a Python call per night
+        known = np.not_equal(np.array(raw, dtype=object), None)
+        vals = np.array(raw, dtype=float)
+        vals[~known] = 0.0
         columns[m] = vals, known
     out: list[Comparison] = []
     for label, chosen in groups:
@@ -208,16 +230,16 @@ def summarise_window(
     pain_by_night = {r.night: r.pain for r in rows if r.pain is not None}
     sources = sorted({ep.source for ep in episodes})
 
-    diary_summary = {
-        k: describe([getattr(r.diary, k) if r.diary else None for r in rows])
-        for k in SLEEP_METRICS
-    }
+    # each metric's column taken once (one pass over the rows per source), for the
+    # describes and the comparisons
+    diary_columns = _columns([r.diary for r in rows], SLEEP_METRICS)
+    diary_summary = {k: describe(diary_columns[k]) for k in SLEEP_METRICS}
     wearable_summary: dict[str, dict[str, Describe]] = {}
     for src in sources:
-        per = [next((m for m in r.wearable if m.source == src), None) for r in rows]
-        wearable_summary[src] = {
-            k: describe([getattr(m, k) if m else None for m in per]) for k in WEARABLE_METRICS
-        }
+        per = [next((m for m in r.wearable if m.source == src), None) if r.wearable else None
+               for r in rows]
+        columns = _columns(per, WEARABLE_METRICS)
+        wearable_summary[src] = {k: describe(columns[k]) for k in WEARABLE_METRICS}
 
     reg = [
         window_regularity(
@@ -234,9 +256,8 @@ def summarise_window(
             )
         )
 
-    pain_summary = {
-        k: describe([getattr(r.pain, k) if r.pain else None for r in rows]) for k in PAIN_METRICS
-    }
+    pain_columns = _columns([r.pain for r in rows], PAIN_METRICS)
+    pain_summary = {k: describe(pain_columns[k]) for k in PAIN_METRICS}
 
     used = {r.night for r in rows if r.used}
     current, longest = use_streaks(used, first_night, last_night)
@@ -267,7 +288,8 @@ def summarise_window(
         pain=pain_summary,
         pain_weeks=tuple(weekly_pain(pain_by_night, first_night, last_night)) if detail else (),
         intake=intake_summary,
-        comparisons=tuple(_comparisons(rows, names, outcomes, detail=detail)),
+        comparisons=tuple(_comparisons(rows, names, outcomes, detail=detail,
+                                       values={**diary_columns, **pain_columns})),
     )
 
 

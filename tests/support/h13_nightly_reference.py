@@ -119,3 +119,60 @@ def diary_metrics(entry: SleepEntry) -> NightMetrics:
         offset=offset,
         problems=tuple(problems),
     )
+
+
+# --- stats/intake.py and pain/nrs.py: the window's weekly figures and streaks ---------------
+
+from datetime import date
+from statistics import fmean
+
+from nightleaf.pain.nrs import NightPain, WeekPain
+
+
+def use_streaks(nights_with_use: set[date], first_night: date, last_night: date) -> tuple[int, int]:
+    longest = run = 0
+    n = first_night
+    while n <= last_night:
+        run = run + 1 if n in nights_with_use else 0
+        longest = max(longest, run)
+        n += timedelta(days=1)
+    return run, longest
+
+
+def nights_per_week(
+    nights_with_use: set[date], first_night: date, last_night: date
+) -> list[tuple[date, int, int]]:
+    out: list[tuple[date, int, int]] = []
+    start = first_night
+    while start <= last_night:
+        end = min(start + timedelta(days=6), last_night)
+        used = sum(1 for k in range((end - start).days + 1)
+                   if start + timedelta(days=k) in nights_with_use)
+        out.append((start, used, (end - start).days + 1))
+        start = end + timedelta(days=1)
+    return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def weekly_pain(
+    nights: dict[date, NightPain], first_night: date, last_night: date
+) -> list[WeekPain]:
+    weeks: list[WeekPain] = []
+    start = first_night
+    while start <= last_night:
+        end = min(start + timedelta(days=6), last_night)
+        ps = [nights[n] for k in range((end - start).days + 1)
+              if (n := start + timedelta(days=k)) in nights]
+        ev = [float(p.evening_nrs) for p in ps if p.evening_nrs is not None]
+        mo = [float(p.morning_nrs) for p in ps if p.morning_nrs is not None]
+        ch = [float(p.overnight_change) for p in ps if p.overnight_change is not None]
+        pg = [p.peg for p in ps if p.peg is not None]
+        weeks.append(
+            WeekPain(start, end, len(ev), len(mo), _mean(ev), _mean(mo), _mean(ch), len(ch),
+                     _mean(pg), len(pg))
+        )
+        start = end + timedelta(days=1)
+    return weeks
