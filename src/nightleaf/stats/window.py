@@ -61,6 +61,7 @@ INTERVAL_BANDS: tuple[tuple[str, float, float], ...] = (
     ("180 min or more", 180.0, math.inf),
 )
 WITHOUT = "nights without kratom"
+_NONE = np.array(None, dtype=object)  # compared with each element of an object array
 
 
 #: a night's figures, computed by :func:`nightleaf.stats.nightly.nightly` (the one source)
@@ -174,7 +175,7 @@ def _comparisons(
         raw = values[m] if values is not None and m in values else [_outcome(r, m) for r in rows]
         # whether each value is known, and the values as floats with 0.0 where unknown
         # (numpy's float conversion is float()'s), without a Python call per night
-        known = np.not_equal(np.array(raw, dtype=object), None)
+        known = np.array(raw, dtype=object) != _NONE
         vals = np.array(raw, dtype=float)
         vals[~known] = 0.0
         columns[m] = vals, known
