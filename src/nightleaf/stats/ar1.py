@@ -107,28 +107,50 @@ class TMixture:
         return np.asarray(dens @ self.weights)
 
     def quantile(self, q: Sequence[float] | np.ndarray, *, tol: float = 1e-6) -> np.ndarray:
-        """Quantiles of the mixture, all ``q`` at once: Newton steps on the CDF, kept inside a
-        bracket that shrinks every step (bisection when a step would leave it). Converged when
-        a step is below ``tol`` times the smallest component scale."""
-        from scipy.special import stdtrit
+        """Quantiles of the mixture, all ``q`` at once: Halley steps on the CDF (the density and
+        its slope come with each CDF evaluation), kept inside a bracket that shrinks every step,
+        with a bisection instead when a step would leave the bracket or is not at most half the
+        step before (rtsafe's safeguard, Press et al., *Numerical Recipes*, 3rd ed., 9.4: a
+        mixture with two modes can make Halley or Newton steps swing across a flat stretch).
+        Converged when a Halley step is below ``tol`` times the smallest component scale (the
+        error left after it is of the order of its cube) or when the bracket is that narrow."""
+        from scipy.special import stdtr, stdtrit
 
         q = np.atleast_1d(np.asarray(q, dtype=float))
+        loc, scale, w, nu = self.loc, self.scale, self.weights, self.df
         # each quantile lies between the smallest and largest component quantile
-        comp = self.loc[None, :] + self.scale[None, :] * stdtrit(self.df, q[:, None])
+        comp = loc[None, :] + scale[None, :] * stdtrit(nu, q[:, None])
         lo, hi = comp.min(axis=1), comp.max(axis=1)
-        x = comp @ self.weights
-        resolution = tol * float(np.min(self.scale))
-        if not np.all(hi - lo > resolution):
+        x = comp @ w
+        resolution = tol * float(np.min(scale))
+        # a quantile whose bracket is already that narrow is known (e.g. every component has
+        # the same quantile there); the others are refined
+        known = ~(hi - lo > resolution)
+        if np.all(known):
             return np.asarray(x)
-        for _ in range(100):
-            f = self.cdf(x) - q
+        lo, hi = np.where(known, x, lo), np.where(known, x, hi)
+        last = hi - lo  # the step before
+        const = math.exp(math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2)) / math.sqrt(nu * math.pi)
+        inv_scale = 1.0 / scale
+        for _ in range(200):
+            z = (x[:, None] - loc) * inv_scale
+            f = stdtr(nu, z) @ w - q
+            zz = z * z
+            dens = (const * inv_scale) * np.power(1.0 + zz / nu, -(nu + 1) / 2)  # (Q, G)
+            d1 = dens @ w
+            d2 = (dens * z * inv_scale / (nu + zz)) @ w * -(nu + 1)
             lo = np.where(f < 0, x, lo)
             hi = np.where(f > 0, x, hi)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                nxt = x - f / self.pdf(x)
-            outside = ~np.isfinite(nxt) | (nxt <= lo) | (nxt >= hi)
-            nxt = np.where(outside, 0.5 * (lo + hi), nxt)
-            done = np.max(np.abs(nxt - x)) < resolution or np.max(hi - lo) < resolution
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                nxt = x - 2.0 * f * d1 / (2.0 * d1 * d1 - f * d2)
+            step = np.abs(nxt - x)
+            # a step that stays where it is (converged: the bracket's end is x) is kept
+            bisect = ~np.isfinite(nxt) | (nxt < lo) | (nxt > hi) | (step > 0.5 * last)
+            bisect &= ~known
+            nxt = np.where(bisect, 0.5 * (lo + hi), nxt)
+            last = np.where(bisect, 0.5 * (hi - lo), step)
+            done = ((not bisect.any() and float(np.max(step)) < resolution)
+                    or float(np.max(hi - lo)) < resolution)
             x = nxt
             if done:
                 break
@@ -236,6 +258,10 @@ def fit(
     ``conditional=True`` drops the first night's row after whitening (the Cochrane-Orcutt
     likelihood conditional on the first night, what statsmodels' ``GLSAR`` fits); the default
     keeps it (exact likelihood).
+
+    The data enter only through :class:`_Moments` (sums over the nights, one set per distinct
+    gap between nights), computed once; each grid point then costs a few (p+1) x (p+1) matrix
+    operations whatever the number of nights.
     """
     y = np.asarray(y, dtype=float)
     X = np.asarray(X, dtype=float)
@@ -247,18 +273,20 @@ def fit(
         raise ValueError(f"needs more nights ({n}) than coefficients ({p})")
     if n > 1 and np.any(np.diff(pos) <= 0):
         raise ValueError("positions must be strictly increasing")
+    if conditional and n - 1 <= p:
+        raise ValueError(f"needs more nights ({n}) than coefficients + 1 ({p + 1})")
     rho = np.asarray(rho, dtype=float)
-    Z = np.column_stack([X, y])
+    m = _Moments.of(y, X, pos)
     if n > COARSE_ABOVE and rho_prior is None and rho.size > 2 * COARSE_STEP and not conditional:
         # a long series: rho's posterior is sharp, so find its region on every 5th grid point
         # first and evaluate the full grid only there (the points left out have posterior weight
         # below exp(-COARSE_DROP) relative to the best coarse point)
         idx = np.unique(np.r_[np.arange(0, rho.size, COARSE_STEP), rho.size - 1])
-        *_, ll = _gls(Z, pos, rho[idx], p, y, conditional)
+        *_, ll = _gls(m, rho[idx], conditional)
         good = np.flatnonzero(ll >= ll.max() - COARSE_DROP)
         lo, hi = idx[max(int(good.min()) - 1, 0)], idx[min(int(good.max()) + 1, idx.size - 1)]
         rho = rho[lo:hi + 1]
-    coef, cov, ss, n_used, loglik = _gls(Z, pos, rho, p, y, conditional)
+    coef, cov, ss, n_used, loglik = _gls(m, rho, conditional)
     if rho_prior is not None:
         loglik = loglik + np.log(np.asarray(rho_prior, dtype=float))
     w = np.exp(loglik - loglik.max())
@@ -266,28 +294,117 @@ def fit(
     return AR1Fit(rho, w, coef, cov, ss / (n_used - p), n_used, p)
 
 
+#: above this many distinct gaps between nights, :class:`_Moments` sums per gap with one
+#: ``reduceat`` over the nights' outer products instead of one small matrix product per gap
+_GAPS_LOOPED = 24
+
+
+@dataclass(frozen=True)
+class _Moments:
+    """Everything :func:`_gls` needs from the data, for any rho.
+
+    Let ``Z = [X, y0]`` (n, k = p+1), where ``y0 = y - X b0`` for the ordinary least-squares
+    ``b0``: GLS of ``y0`` on ``X`` gives ``b - b0`` with the same residuals, and removing the
+    level of ``y`` first keeps the residual sum of squares, computed below as a difference of
+    sums, accurate. The whitened row of night ``k > 1`` (gap ``d`` after the night before) is
+
+        w_k = (z_k - rho**d z_{k-1}) / sqrt(1 - rho**(2 d)) = s (D_k + (1 - rho**d) P_k)
+
+    with ``D_k = z_k - z_{k-1}``, ``P_k = z_{k-1}``, ``s = 1/sqrt(1 - rho**(2 d))``, so the
+    whitened cross-products ``sum_k w_k w_k'`` are, per distinct gap ``d``,
+
+        s² (DD_d + (1 - rho**d) (DP_d + DP_d') + (1 - rho**d)² PP_d)
+
+    from the sums ``DD_d = sum D D'``, ``DP_d = sum D P'``, ``PP_d = sum P P'`` over the nights
+    with that gap (written with differences, not ``z_k`` and ``z_{k-1}``, so that nothing
+    cancels when rho is near 1 and the series is smooth), plus the first night's ``z_1 z_1'``
+    (unwhitened) unless the fit is conditional on it.
+    """
+
+    first: np.ndarray  # (k, k): z_1 z_1'
+    gaps: np.ndarray  # (D,) distinct gaps between consecutive nights, as floats
+    counts: np.ndarray  # (D,) how many nights follow each gap
+    dd: np.ndarray  # (D, k*k)
+    dp: np.ndarray  # (D, k*k): DP_d + DP_d'
+    pp: np.ndarray  # (D, k*k)
+    b0: np.ndarray  # (p,) the OLS coefficients taken out of y
+    n: int
+    p: int
+    yy: float  # y'y of the data given (for the floor of the residual sum of squares)
+
+    @classmethod
+    def of(cls, y: np.ndarray, X: np.ndarray, pos: np.ndarray) -> _Moments:
+        n, p = X.shape
+        try:
+            b0 = np.linalg.solve(X.T @ X, X.T @ y)
+        except np.linalg.LinAlgError:  # a singular design: nothing taken out (GLS will refuse)
+            b0 = np.zeros(p)
+        if not np.all(np.isfinite(b0)):
+            b0 = np.zeros(p)
+        Z = np.empty((n, p + 1))
+        Z[:, :p] = X
+        Z[:, p] = y - X @ b0
+        k = p + 1
+        H = np.empty((n - 1, 2 * k))  # [D, P] per night after the first
+        np.subtract(Z[1:], Z[:-1], out=H[:, :k])
+        H[:, k:] = Z[:-1]
+        steps = np.diff(pos)
+        if n < 2:
+            gaps, counts, sums = np.ones(0), np.zeros(0), np.zeros((0, 2 * k, 2 * k))
+        elif steps[0] == steps[-1] and np.all(steps == steps[0]):
+            gaps, counts = steps[:1].astype(float), np.array([float(n - 1)])
+            sums = (H.T @ H)[None]
+        else:
+            order = np.argsort(steps, kind="stable")
+            sorted_steps = steps[order]
+            starts = np.flatnonzero(np.r_[True, sorted_steps[1:] != sorted_steps[:-1]])
+            gaps = sorted_steps[starts].astype(float)
+            counts = np.diff(np.r_[starts, n - 1]).astype(float)
+            Hs = H[order]
+            if starts.size <= _GAPS_LOOPED:
+                ends = np.r_[starts[1:], n - 1]
+                sums = np.stack([Hs[a:b].T @ Hs[a:b] for a, b in
+                                 zip(starts.tolist(), ends.tolist(), strict=True)])
+            else:
+                sums = np.add.reduceat(Hs[:, :, None] * Hs[:, None, :], starts, axis=0)
+        dd = sums[:, :k, :k]
+        dp = sums[:, :k, k:]
+        pp = sums[:, k:, k:]
+        size = gaps.size
+        return cls(
+            first=np.outer(Z[0], Z[0]), gaps=gaps, counts=counts,
+            dd=dd.reshape(size, k * k),
+            dp=(dp + dp.transpose(0, 2, 1)).reshape(size, k * k),
+            pp=pp.reshape(size, k * k), b0=b0, n=n, p=p, yy=float(np.dot(y, y)),
+        )
+
+
 def _gls(
-    Z: np.ndarray, pos: np.ndarray, rho: np.ndarray, p: int, y: np.ndarray, conditional: bool
+    m: _Moments, rho: np.ndarray, conditional: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
     """GLS given each rho: coefficients, (X'R^-1X)^-1, residual SS, nights used, log p(y|rho)."""
-    W, logdet = _whiten_columns(Z, pos, rho)  # (G, p+1, n)
-    n = Z.shape[0]
+    p, k = m.p, m.p + 1
+    phi = np.power(rho[:, None], m.gaps[None, :])  # (G, D)
+    one_minus = 1.0 - phi * phi
+    s2 = 1.0 / one_minus
+    lag = s2 * (1.0 - phi)
+    cross = s2 @ m.dd + lag @ m.dp + (lag * (1.0 - phi)) @ m.pp  # (G, k*k)
+    cross = cross.reshape(rho.size, k, k)
+    logdet = np.log(one_minus) @ m.counts
+    n = m.n
     if conditional:
-        W = W[:, :, 1:]
         n -= 1
-        if n <= p:
-            raise ValueError(f"needs more nights ({n + 1}) than coefficients + 1 ({p + 1})")
-    Xw, yw = W[:, :p, :], W[:, p, :]
-    cross = np.matmul(W, W.transpose(0, 2, 1))  # (G, p+1, p+1): X'X, X'y in one product
+    else:
+        cross += m.first
     xtx = cross[:, :p, :p]
     cov = np.linalg.inv(xtx)
-    coef = np.matmul(cov, cross[:, :p, p:])[:, :, 0]
-    resid = yw - np.matmul(coef[:, None, :], Xw)[:, 0, :]
-    ss = np.square(resid).sum(axis=1)
-    ss = np.maximum(ss, np.finfo(float).tiny * max(1.0, float(np.dot(y, y))))
+    xty = cross[:, :p, p]
+    coef0 = np.matmul(cov, xty[:, :, None])[:, :, 0]
+    ss = cross[:, p, p] - np.einsum("gi,gi->g", coef0, xty)
+    ss = np.maximum(ss, np.finfo(float).tiny * max(1.0, m.yy))
     _, logdet_xtx = np.linalg.slogdet(xtx)
     loglik = -0.5 * logdet - 0.5 * logdet_xtx - 0.5 * (n - p) * np.log(ss)
-    return coef, cov, ss, n, loglik
+    return coef0 + m.b0, cov, ss, n, loglik
 
 
 @lru_cache(maxsize=8)
