@@ -107,57 +107,78 @@ class TMixture:
         return np.asarray(dens @ self.weights)
 
     def quantile(self, q: Sequence[float] | np.ndarray, *, tol: float = 1e-6) -> np.ndarray:
-        """Quantiles of the mixture, all ``q`` at once: Halley steps on the CDF (the density and
-        its slope come with each CDF evaluation), kept inside a bracket that shrinks every step,
-        with a bisection instead when a step would leave the bracket or is not at most half the
-        step before (rtsafe's safeguard, Press et al., *Numerical Recipes*, 3rd ed., 9.4: a
-        mixture with two modes can make Halley or Newton steps swing across a flat stretch).
-        Converged when a Halley step is below ``tol`` times the smallest component scale (the
-        error left after it is of the order of its cube) or when the bracket is that narrow."""
+        """Quantiles of the mixture: Halley steps on the CDF (the density and its slope come
+        with each CDF evaluation), kept inside a bracket that shrinks every step, with a
+        bisection instead when a step would leave the bracket or is not at most half the step
+        before (rtsafe's safeguard, Press et al., *Numerical Recipes*, 3rd ed., 9.4: a mixture
+        with two modes can make Halley or Newton steps swing across a flat stretch). A quantile
+        is done when its Halley step is below ``tol`` times the smallest component scale (the
+        error left after it is of the order of its cube) or when its bracket is that narrow.
+
+        The mixture is evaluated for all quantiles still moving at once; the bookkeeping of
+        each (a few numbers) is plain Python, cheaper than numpy calls on arrays of two."""
         from scipy.special import stdtr, stdtrit
 
-        q = np.atleast_1d(np.asarray(q, dtype=float))
+        qs = np.atleast_1d(np.asarray(q, dtype=float))
         loc, scale, w, nu = self.loc, self.scale, self.weights, self.df
         # each quantile lies between the smallest and largest component quantile
-        comp = loc[None, :] + scale[None, :] * stdtrit(nu, q[:, None])
-        lo, hi = comp.min(axis=1), comp.max(axis=1)
-        x = comp @ w
+        comp = loc[None, :] + scale[None, :] * stdtrit(nu, qs[:, None])
+        start = comp @ w
+        x, lo, hi = start.tolist(), comp.min(axis=1).tolist(), comp.max(axis=1).tolist()
         resolution = tol * float(np.min(scale))
         # a quantile whose bracket is already that narrow is known (e.g. every component has
         # the same quantile there); the others are refined
-        known = ~(hi - lo > resolution)
-        if np.all(known):
-            return np.asarray(x)
-        lo, hi = np.where(known, x, lo), np.where(known, x, hi)
-        last = hi - lo  # the step before
+        moving = [i for i in range(qs.size) if hi[i] - lo[i] > resolution]
+        if not moving:
+            return np.asarray(start)
+        target = qs.tolist()
+        last = [b - a for a, b in zip(lo, hi, strict=True)]  # the step before
         const = math.exp(math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2)) / math.sqrt(nu * math.pi)
         inv_scale = 1.0 / scale
+        dens_scale = const * inv_scale
+        power = -(nu + 1) / 2
         for _ in range(200):
-            z = (x[:, None] - loc) * inv_scale
-            f = stdtr(nu, z) @ w - q
+            z = (np.array([x[i] for i in moving])[:, None] - loc) * inv_scale
             zz = z * z
-            dens = (const * inv_scale) * np.power(1.0 + zz / nu, -(nu + 1) / 2)  # (Q, G)
-            d1 = dens @ w
-            d2 = (dens * z * inv_scale / (nu + zz)) @ w * -(nu + 1)
-            lo = np.where(f < 0, x, lo)
-            hi = np.where(f > 0, x, hi)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                nxt = x - 2.0 * f * d1 / (2.0 * d1 * d1 - f * d2)
-            step = np.abs(nxt - x)
-            # a step that stays where it is (converged: the bracket's end is x) is kept
-            bisect = ~np.isfinite(nxt) | (nxt < lo) | (nxt > hi) | (step > 0.5 * last)
-            bisect &= ~known
-            nxt = np.where(bisect, 0.5 * (lo + hi), nxt)
-            last = np.where(bisect, 0.5 * (hi - lo), step)
-            done = ((not bisect.any() and float(np.max(step)) < resolution)
-                    or float(np.max(hi - lo)) < resolution)
-            x = nxt
-            if done:
+            dens = dens_scale * np.power(1.0 + zz / nu, power)  # (Q, G) component densities
+            cdf = (stdtr(nu, z) @ w).tolist()
+            d1 = (dens @ w).tolist()
+            slope = ((dens * z * inv_scale / (nu + zz)) @ w).tolist()  # times -(nu + 1)
+            still = []
+            for i, f, g1, g2 in zip(moving, cdf, d1, slope, strict=True):
+                xi = x[i]
+                f -= target[i]
+                if f < 0:
+                    lo[i] = xi
+                elif f > 0:
+                    hi[i] = xi
+                den = 2.0 * g1 * g1 + f * g2 * (nu + 1)
+                nxt = xi - 2.0 * f * g1 / den if den != 0 else math.nan
+                step = abs(nxt - xi)
+                # a step that stays where it is (converged: the bracket's end is x) is kept
+                if lo[i] <= nxt <= hi[i] and step <= 0.5 * last[i]:
+                    last[i] = step
+                    done = step < resolution
+                else:
+                    nxt = 0.5 * (lo[i] + hi[i])
+                    last[i] = 0.5 * (hi[i] - lo[i])
+                    done = False
+                x[i] = nxt
+                if not (done or hi[i] - lo[i] < resolution):
+                    still.append(i)
+            moving = still
+            if not moving:
                 break
         return np.asarray(x)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """The central ``level`` interval. A mixture whose components share one location is
+        symmetric about it, and its interval is that location plus and minus one quantile."""
         tail = (1.0 - level) / 2
+        centre = float(self.loc[0])
+        if np.all(self.loc == centre):
+            half = float(self.quantile([1.0 - tail])[0]) - centre
+            return centre - half, centre + half
         lo, hi = self.quantile([tail, 1.0 - tail])
         return float(lo), float(hi)
 
@@ -271,12 +292,13 @@ def fit(
         raise ValueError("y, X and positions must describe the same nights")
     if n <= p:
         raise ValueError(f"needs more nights ({n}) than coefficients ({p})")
-    if n > 1 and np.any(np.diff(pos) <= 0):
+    steps = np.diff(pos)
+    if n > 1 and steps.min() <= 0:
         raise ValueError("positions must be strictly increasing")
     if conditional and n - 1 <= p:
         raise ValueError(f"needs more nights ({n}) than coefficients + 1 ({p + 1})")
     rho = np.asarray(rho, dtype=float)
-    m = _Moments.of(y, X, pos)
+    m = _Moments.of(y, X, steps)
     if n > COARSE_ABOVE and rho_prior is None and rho.size > 2 * COARSE_STEP and not conditional:
         # a long series: rho's posterior is sharp, so find its region on every 5th grid point
         # first and evaluate the full grid only there (the points left out have posterior weight
@@ -333,49 +355,65 @@ class _Moments:
     yy: float  # y'y of the data given (for the floor of the residual sum of squares)
 
     @classmethod
-    def of(cls, y: np.ndarray, X: np.ndarray, pos: np.ndarray) -> _Moments:
+    def of(cls, y: np.ndarray, X: np.ndarray, steps: np.ndarray) -> _Moments:
+        """The sums for nights with values ``y``, design ``X`` and ``steps`` (the gaps between
+        consecutive nights, ``np.diff`` of their positions)."""
         n, p = X.shape
+        k = p + 1
+        xtx, xty = X.T @ X, X.T @ y
         try:
-            b0 = np.linalg.solve(X.T @ X, X.T @ y)
+            b0 = np.linalg.solve(xtx, xty)
         except np.linalg.LinAlgError:  # a singular design: nothing taken out (GLS will refuse)
             b0 = np.zeros(p)
         if not np.all(np.isfinite(b0)):
             b0 = np.zeros(p)
-        Z = np.empty((n, p + 1))
-        Z[:, :p] = X
-        Z[:, p] = y - X @ b0
-        k = p + 1
-        H = np.empty((n - 1, 2 * k))  # [D, P] per night after the first
-        np.subtract(Z[1:], Z[:-1], out=H[:, :k])
-        H[:, k:] = Z[:-1]
-        steps = np.diff(pos)
+        # one row per column (k, n): each column contiguous, so the differences below are
+        # row operations
+        Z = np.empty((k, n))
+        Z[:p] = X.T
+        np.subtract(y, X @ b0, out=Z[p])
+        H = np.empty((2 * k, n - 1))  # [D; P] for each night after the first
+        np.subtract(Z[:, 1:], Z[:, :-1], out=H[:k])
+        H[k:] = Z[:, :-1]
         if n < 2:
             gaps, counts, sums = np.ones(0), np.zeros(0), np.zeros((0, 2 * k, 2 * k))
-        elif steps[0] == steps[-1] and np.all(steps == steps[0]):
-            gaps, counts = steps[:1].astype(float), np.array([float(n - 1)])
-            sums = (H.T @ H)[None]
         else:
-            order = np.argsort(steps, kind="stable")
-            sorted_steps = steps[order]
-            starts = np.flatnonzero(np.r_[True, sorted_steps[1:] != sorted_steps[:-1]])
-            gaps = sorted_steps[starts].astype(float)
-            counts = np.diff(np.r_[starts, n - 1]).astype(float)
-            Hs = H[order]
-            if starts.size <= _GAPS_LOOPED:
-                ends = np.r_[starts[1:], n - 1]
-                sums = np.stack([Hs[a:b].T @ Hs[a:b] for a, b in
-                                 zip(starts.tolist(), ends.tolist(), strict=True)])
+            total = H @ H.T
+            shortest, longest = int(steps.min()), int(steps.max())
+            if shortest == longest:
+                gaps, counts, sums = np.array([float(shortest)]), np.array([n - 1.0]), total[None]
             else:
-                sums = np.add.reduceat(Hs[:, :, None] * Hs[:, None, :], starts, axis=0)
-        dd = sums[:, :k, :k]
-        dp = sums[:, :k, k:]
-        pp = sums[:, k:, k:]
+                # the commonest gap (mostly one night) takes what the others leave of the total,
+                # so only the nights after another gap are sorted and summed apart
+                if longest <= 4 * n:
+                    tally = np.bincount(steps)
+                    common = int(tally.argmax())
+                else:
+                    values, tallies = np.unique(steps, return_counts=True)
+                    common = int(values[tallies.argmax()])
+                rest = np.flatnonzero(steps != common)
+                order = rest[np.argsort(steps[rest], kind="stable")]
+                sorted_steps = steps[order]
+                bounds = np.flatnonzero(sorted_steps[1:] != sorted_steps[:-1]) + 1
+                starts = np.concatenate(([0], bounds))
+                ends = np.concatenate((bounds, [order.size]))
+                Hs = H[:, order]
+                if starts.size <= _GAPS_LOOPED:
+                    others = np.stack([Hs[:, a:b] @ Hs[:, a:b].T for a, b in
+                                       zip(starts.tolist(), ends.tolist(), strict=True)])
+                else:
+                    rows = Hs.T
+                    others = np.add.reduceat(rows[:, :, None] * rows[:, None, :], starts, axis=0)
+                sums = np.concatenate(((total - others.sum(axis=0))[None], others))
+                gaps = np.concatenate(([common], sorted_steps[starts])).astype(float)
+                counts = np.concatenate(([n - 1 - order.size], ends - starts)).astype(float)
         size = gaps.size
+        dp = sums[:, :k, k:]
         return cls(
-            first=np.outer(Z[0], Z[0]), gaps=gaps, counts=counts,
-            dd=dd.reshape(size, k * k),
+            first=np.outer(Z[:, 0], Z[:, 0]), gaps=gaps, counts=counts,
+            dd=sums[:, :k, :k].reshape(size, k * k),
             dp=(dp + dp.transpose(0, 2, 1)).reshape(size, k * k),
-            pp=pp.reshape(size, k * k), b0=b0, n=n, p=p, yy=float(np.dot(y, y)),
+            pp=sums[:, k:, k:].reshape(size, k * k), b0=b0, n=n, p=p, yy=float(y @ y),
         )
 
 
@@ -397,14 +435,32 @@ def _gls(
     else:
         cross += m.first
     xtx = cross[:, :p, :p]
-    cov = np.linalg.inv(xtx)
     xty = cross[:, :p, p]
-    coef0 = np.matmul(cov, xty[:, :, None])[:, :, 0]
+    cov, logdet_xtx = _inverse_and_logdet(xtx)
+    coef0 = np.einsum("gij,gj->gi", cov, xty)
     ss = cross[:, p, p] - np.einsum("gi,gi->g", coef0, xty)
     ss = np.maximum(ss, np.finfo(float).tiny * max(1.0, m.yy))
-    _, logdet_xtx = np.linalg.slogdet(xtx)
     loglik = -0.5 * logdet - 0.5 * logdet_xtx - 0.5 * (n - p) * np.log(ss)
     return coef0 + m.b0, cov, ss, n, loglik
+
+
+def _inverse_and_logdet(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverses and log-determinants of a stack (G, p, p) of symmetric positive-definite
+    matrices; written out for p <= 2 (the window comparisons' intercept and group), where
+    numpy's batched LAPACK calls cost more than the arithmetic."""
+    p = a.shape[1]
+    if p == 1:
+        return 1.0 / a, np.log(np.abs(a[:, 0, 0]))
+    if p == 2:
+        a00, a01, a11 = a[:, 0, 0], a[:, 0, 1], a[:, 1, 1]
+        det = a00 * a11 - a01 * a01
+        inv = np.empty_like(a)
+        inv[:, 0, 0] = a11 / det
+        inv[:, 1, 1] = a00 / det
+        inv[:, 0, 1] = inv[:, 1, 0] = -a01 / det
+        return inv, np.log(np.abs(det))
+    _, logdet = np.linalg.slogdet(a)
+    return np.linalg.inv(a), logdet
 
 
 @lru_cache(maxsize=8)
