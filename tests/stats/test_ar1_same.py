@@ -93,6 +93,18 @@ def test_fit_is_the_same_estimator(s: dict[str, Any]) -> None:
     _same_fit(ar1.fit(s["y"], s["X"], s["pos"], **kw), ref.fit(s["y"], s["X"], s["pos"], **kw))
 
 
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_a_singular_design_is_refused_as_before(p: int) -> None:
+    """Two equal columns (or a zero one): numpy's "Singular matrix", whatever p."""
+    y = np.arange(12.0) % 5
+    X = np.column_stack([np.ones(12), np.ones(12), np.arange(12.0)])[:, :p]
+    if p == 1:
+        X = np.zeros((12, 1))
+    for f in (ar1.fit, ref.fit):
+        with pytest.raises(np.linalg.LinAlgError, match="Singular matrix"):
+            f(y, X, np.arange(12))
+
+
 @st.composite
 def mixtures(draw: Any) -> TMixture:
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))

@@ -450,10 +450,14 @@ def _inverse_and_logdet(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     numpy's batched LAPACK calls cost more than the arithmetic."""
     p = a.shape[1]
     if p == 1:
+        if not np.all(a):
+            raise np.linalg.LinAlgError("Singular matrix")  # as np.linalg.inv says it
         return 1.0 / a, np.log(np.abs(a[:, 0, 0]))
     if p == 2:
         a00, a01, a11 = a[:, 0, 0], a[:, 0, 1], a[:, 1, 1]
         det = a00 * a11 - a01 * a01
+        if not np.all(det):
+            raise np.linalg.LinAlgError("Singular matrix")
         inv = np.empty_like(a)
         inv[:, 0, 0] = a11 / det
         inv[:, 1, 1] = a00 / det
