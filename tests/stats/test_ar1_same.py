@@ -35,7 +35,7 @@ def series(draw: Any) -> dict[str, Any]:
     p = draw(st.integers(1, 3))
     long = draw(st.integers(0, 9)) == 0  # one in ten above COARSE_ABOVE nights
     n = int(rng.integers(COARSE_ABOVE + 1, 1300)) if long else int(rng.integers(p + 3, 200))
-    big_gaps = draw(st.sampled_from([1, 3, 8, 40]))
+    big_gaps = draw(st.sampled_from([1, 3, 8, 40, 200]))  # 200: many distinct gaps
     gaps = np.where(rng.random(n - 1) < draw(st.sampled_from([0.0, 0.1, 0.4])),
                     rng.integers(1, big_gaps + 1, n - 1), 1)
     pos = 730_000 + np.r_[0, np.cumsum(gaps)]
@@ -91,6 +91,23 @@ def test_fit_is_the_same_estimator(s: dict[str, Any]) -> None:
         return
     kw = {k: s[k] for k in ("rho", "rho_prior", "conditional")}
     _same_fit(ar1.fit(s["y"], s["X"], s["pos"], **kw), ref.fit(s["y"], s["X"], s["pos"], **kw))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(series())
+def test_fit_is_the_same_when_the_gaps_are_summed_one_product_each(s: dict[str, Any]) -> None:
+    """The other way of summing per gap (many distinct gaps, or a design too wide for one
+    product of outer products) gives the same fit."""
+    if s["conditional"] and s["y"].size - 1 <= s["X"].shape[1]:
+        return
+    kw = {k: s[k] for k in ("rho", "rho_prior", "conditional")}
+    saved = ar1._OUTER_MAX
+    ar1._OUTER_MAX = 0  # forces the other branch
+    try:
+        new = ar1.fit(s["y"], s["X"], s["pos"], **kw)
+    finally:
+        ar1._OUTER_MAX = saved
+    _same_fit(new, ref.fit(s["y"], s["X"], s["pos"], **kw))
 
 
 @pytest.mark.parametrize("p", [1, 2, 3])

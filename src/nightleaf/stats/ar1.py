@@ -316,9 +316,12 @@ def fit(
     return AR1Fit(rho, w, coef, cov, ss / (n_used - p), n_used, p)
 
 
-#: above this many distinct gaps between nights, :class:`_Moments` sums per gap with one
-#: ``reduceat`` over the nights' outer products instead of one small matrix product per gap
-_GAPS_LOOPED = 24
+#: up to this many distinct gaps besides the commonest, :class:`_Moments` sums the nights'
+#: outer products per gap as one matrix product with one-hot gap indicators (nights x gaps);
+#: above, with one ``reduceat`` over the nights sorted by gap
+_GAPS_ONE_HOT = 64
+#: and while those outer products take at most this many numbers (32 MB)
+_OUTER_MAX = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -389,24 +392,25 @@ class _Moments:
                     tally = np.bincount(steps)
                     common = int(tally.argmax())
                 else:
-                    values, tallies = np.unique(steps, return_counts=True)
-                    common = int(values[tallies.argmax()])
+                    values, tally = np.unique(steps, return_counts=True)
+                    common = int(values[tally.argmax()])
                 rest = np.flatnonzero(steps != common)
-                order = rest[np.argsort(steps[rest], kind="stable")]
-                sorted_steps = steps[order]
-                bounds = np.flatnonzero(sorted_steps[1:] != sorted_steps[:-1]) + 1
-                starts = np.concatenate(([0], bounds))
-                ends = np.concatenate((bounds, [order.size]))
-                Hs = H[:, order]
-                if starts.size <= _GAPS_LOOPED:
-                    others = np.stack([Hs[:, a:b] @ Hs[:, a:b].T for a, b in
-                                       zip(starts.tolist(), ends.tolist(), strict=True)])
-                else:
-                    rows = Hs.T
-                    others = np.add.reduceat(rows[:, :, None] * rows[:, None, :], starts, axis=0)
+                other_gaps, which, tallies = np.unique(steps[rest], return_inverse=True,
+                                                       return_counts=True)
+                R = H[:, rest]  # (2k, m): the nights after another gap
+                if other_gaps.size <= _GAPS_ONE_HOT and 4 * k * k * rest.size <= _OUTER_MAX:
+                    # per-gap sums as one product of the nights' outer products with their
+                    # one-hot gap indicators
+                    outer = (R[:, None, :] * R[None, :, :]).reshape(4 * k * k, rest.size)
+                    one_hot = np.zeros((rest.size, other_gaps.size))
+                    one_hot[np.arange(rest.size), which] = 1.0
+                    others = (outer @ one_hot).T.reshape(-1, 2 * k, 2 * k)
+                else:  # many distinct gaps, or a wide design: one product per gap
+                    others = np.stack([R[:, which == j] @ R[:, which == j].T
+                                       for j in range(other_gaps.size)])
                 sums = np.concatenate(((total - others.sum(axis=0))[None], others))
-                gaps = np.concatenate(([common], sorted_steps[starts])).astype(float)
-                counts = np.concatenate(([n - 1 - order.size], ends - starts)).astype(float)
+                gaps = np.concatenate(([common], other_gaps)).astype(float)
+                counts = np.concatenate(([n - 1 - rest.size], tallies)).astype(float)
         size = gaps.size
         dp = sums[:, :k, k:]
         return cls(
