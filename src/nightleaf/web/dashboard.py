@@ -6,11 +6,15 @@ every number is computed by the calculators behind the summary service.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import orjson
 
 from nightleaf.model import clock
 from nightleaf.stats.rolling import block_means, rolling_mean
@@ -19,6 +23,8 @@ from nightleaf.stats.rolling import block_means, rolling_mean
 WINDOWS = ((14, "2 weeks"), (28, "4 weeks"), (90, "3 months"), (180, "6 months"),
            (365, "1 year"), (1826, "5 years"), (3653, "10 years"))
 _NOON = time(12)
+_NOON_FOLD = time(12, fold=1)
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 COMPARED = (("tst_minutes", "Total sleep time", "min"), ("se_percent", "Sleep efficiency", "%"),
             ("sol_minutes", "Time to fall asleep", "min"), ("quality", "Sleep quality", "1–5"),
             ("morning_nrs", "Morning pain", "NRS"))
@@ -45,6 +51,53 @@ def _noon_seconds(night: date, z: ZoneInfo, tz: str) -> int:
     return int(noon.timestamp())
 
 
+def _noon_column(nights: Sequence[date], z: ZoneInfo, tz: str) -> list[int]:
+    """``[_noon_seconds(n, z, tz) for n in nights]`` with two offset look-ups a night: when noon
+    has the same offset with ``fold=0`` and ``fold=1`` it is neither skipped nor repeated, and
+    its Unix seconds are the naive noon's less that offset; otherwise ``_noon_seconds``
+    decides, as before."""
+    out = []
+    combine = datetime.combine
+    for night in nights:
+        off = combine(night, _NOON, z).utcoffset()
+        if off is not None and off == combine(night, _NOON_FOLD, z).utcoffset():
+            out.append((night.toordinal() - _EPOCH_ORDINAL) * 86400 + 43200
+                       - off.days * 86400 - off.seconds)
+        else:
+            out.append(_noon_seconds(night, z, tz))
+    return out
+
+
+def _clock_column(instants: Sequence[datetime | None], z: ZoneInfo) -> list[float | None]:
+    """``[_clock_hours(i, z) for i in instants]`` without a call per night (UTC instants, as
+    the store returns them, need no conversion first)."""
+    out: list[float | None] = []
+    for instant in instants:
+        if instant is None:
+            out.append(None)
+            continue
+        local = (instant if instant.tzinfo is UTC else clock.ensure_utc(instant)).astimezone(z)
+        hour = local.hour
+        h = hour + local.minute / 60
+        out.append(round(h - 12 if hour >= 12 else h + 12, 3))
+    return out
+
+
+def chart_json(cols: dict[str, Any]) -> str:
+    """``json.dumps(cols, separators=(",", ":"))`` for chart columns (ints, floats, None, str
+    labels, lists and dicts of them), encoded by orjson: the same text, non-ASCII characters
+    escaped as ``json.dumps`` escapes them (they occur only inside strings)."""
+    text = orjson.dumps(cols).decode()
+    return text if text.isascii() else _NON_ASCII.sub(_escape_char, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _escape_char(m: re.Match[str]) -> str:
+    return json.dumps(m.group())[1:-1]
+
+
 def _r(v: float | None, digits: int = 1) -> float | None:
     return None if v is None else round(float(v), digits)
 
@@ -66,7 +119,7 @@ def series(summary: Any) -> dict[str, Any]:
     grams = [i.total_grams if i else None for i in its]
     interval = [i.minutes_last_intake_to_sleep if i else None for i in its]
     return {
-        "x": [_noon_seconds(r.night, z, tz) for r in rows],
+        "x": _noon_column([r.night for r in rows], z, tz),
         "tst_h": tst_h,
         "se": [None if v is None else round(float(v), 1) for v in se],
         "sol": [None if v is None else round(float(v), 1) for v in sol],
@@ -74,8 +127,8 @@ def series(summary: Any) -> dict[str, Any]:
         "pain_morning": [p.morning_nrs if p else None for p in ps],
         "grams": [None if v is None else round(float(v), 2) for v in grams],
         "interval_min": [None if v is None else round(float(v), 1) for v in interval],
-        "lights_out": [_clock_hours(d.tried_to_sleep, z) if d else None for d in ds],
-        "wake": [_clock_hours(d.offset, z) if d else None for d in ds],
+        "lights_out": _clock_column([d.tried_to_sleep if d else None for d in ds], z),
+        "wake": _clock_column([d.offset if d else None for d in ds], z),
         "tst_with": [t if i else None for t, i in zip(tst_h, its, strict=True)],
         "tst_without": [None if i else t for t, i in zip(tst_h, its, strict=True)],
         "wearable": _wearable_columns(summary),
@@ -101,7 +154,8 @@ def with_views(summary: Any, cols: dict[str, Any], view: str) -> dict[str, Any]:
     if view != "week":
         out = dict(cols)
         for k in SMOOTHED:  # _r(v, 2) inlined: 8 columns of 3,653 nights
-            out[f"{k}_7"] = [None if v is None else round(float(v), 2)
+            # rolling_mean's values are floats already (a sum over a count): no float() needed
+            out[f"{k}_7"] = [None if v is None else round(v, 2)
                              for v in rolling_mean(cols[k], 7, 4)]
         out["label"] = [night_label(n) for n in nights]
         return out
@@ -147,6 +201,7 @@ def sparkline(xs: list[int], lines: list[tuple[list[float | None], str, str]],
     # every point's x once for all lines, as arrays: the same operations in the same order as
     # ``(x - x0) / xspan * (width - 10) + 5`` per point (integers below 2**53 are exact doubles)
     pxs = ((np.asarray(xs, dtype=np.int64) - x0) / xspan * (width - 10) + 5).tolist()
+    sxs: list[str] | None = None  # each x as text, once for all lines (when a line has values)
     paths = []
     for vals, color, label in lines:
         if len(vals) != len(xs):
@@ -154,10 +209,12 @@ def sparkline(xs: list[int], lines: list[tuple[list[float | None], str, str]],
         given = [k for k, v in enumerate(vals) if v is not None]
         ys = np.array([vals[k] for k in given], dtype=float)
         pys = ((height - 5) - (ys - lo) / span * (height - 10)).tolist()
+        if sxs is None and given:
+            sxs = [f"{px:.1f}" for px in pxs]
         d = []
         prev = -2
         for k, py in zip(given, pys, strict=True):
-            d.append(f"{'L' if k == prev + 1 else 'M'}{pxs[k]:.1f} {py:.1f}")
+            d.append(("L" if k == prev + 1 else "M") + sxs[k] + f" {py:.1f}")  # type: ignore[index]
             prev = k
         paths.append({"d": " ".join(d), "color": color, "label": label})
     return {"paths": paths, "lo": round(lo, 1), "hi": round(hi, 1), "width": width,
@@ -180,16 +237,23 @@ FALLBACKS = (
 def fallbacks(cols: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The server-drawn SVG of each chart (7-night means, or weekly means in the week view)."""
     out = {}
+    made: dict[Any, dict[str, Any]] = {}  # two charts may draw the same lines (one sparkline)
     for chart, lines, rng in FALLBACKS:
-        lo, hi = rng if rng else (None, None)
-        out[chart] = sparkline(cols["x"], [(cols[c], color, label) for c, color, label in lines],
-                               lo, hi)
+        key = (tuple(lines), rng)
+        if key not in made:
+            lo, hi = rng if rng else (None, None)
+            made[key] = sparkline(cols["x"], [(cols[c], color, label)
+                                              for c, color, label in lines], lo, hi)
+        out[chart] = made[key]
     return out
 
 
-def weekly_rows(summary: Any, cols: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows of the weekly table (shown without JavaScript, and to screen readers)."""
-    week = with_views(summary, cols, "week")
+def weekly_rows(summary: Any, cols: dict[str, Any], week: dict[str, Any] | None = None
+                ) -> list[dict[str, Any]]:
+    """Rows of the weekly table (shown without JavaScript, and to screen readers); ``week``:
+    ``with_views(summary, cols, "week")`` when the caller has it already."""
+    if week is None:
+        week = with_views(summary, cols, "week")
     keys = ("tst_h", "se", "sol", "pain_evening", "pain_morning", "grams")
     return [{"label": week["label"][i], **{k: week[k][i] for k in keys}}
             for i in range(len(week["x"]))][::-1]
