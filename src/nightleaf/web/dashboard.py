@@ -85,13 +85,14 @@ def _clock_column(instants: Sequence[datetime | None], z: ZoneInfo) -> list[floa
 
 def chart_json(cols: dict[str, Any]) -> str:
     """``json.dumps(cols, separators=(",", ":"))`` for chart columns (ints, floats, None, str
-    labels, lists and dicts of them), encoded by orjson: the same text, non-ASCII characters
-    escaped as ``json.dumps`` escapes them (they occur only inside strings)."""
+    labels, lists and dicts of them), encoded by orjson: the same text, with what
+    ``json.dumps`` escapes and orjson does not (DEL and every non-ASCII character; they occur
+    only inside strings) escaped as ``json.dumps`` escapes it."""
     text = orjson.dumps(cols).decode()
-    return text if text.isascii() else _NON_ASCII.sub(_escape_char, text)
+    return text if text.isascii() and "\x7f" not in text else _UNESCAPED.sub(_escape_char, text)
 
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_UNESCAPED = re.compile(r"[^\x00-\x7e]")
 
 
 def _escape_char(m: re.Match[str]) -> str:
