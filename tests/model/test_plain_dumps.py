@@ -63,7 +63,9 @@ plain_floats = st.one_of(st.floats(min_value=1e-4, max_value=1e15),
                          st.floats(min_value=-1e15, max_value=-1e-4), st.just(0.0),
                          st.just(-0.0), st.just(math.nan))
 any_floats = st.floats(allow_infinity=False)  # NaN included; infinities: see below
-instants = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1),
+# hypothesis takes naive bounds and attaches the zones itself
+instants = st.datetimes(min_value=datetime(1900, 1, 1),  # noqa: DTZ001
+                        max_value=datetime(2100, 1, 1),  # noqa: DTZ001
                         timezones=st.sampled_from(ZONES))
 
 

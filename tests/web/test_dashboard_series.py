@@ -80,3 +80,61 @@ def test_chart_json_is_json_dumps_with_non_ascii_labels() -> None:
     check()
     label = "Tue 11 Nov – Mon 17 Nov 😴 é \x7f \u2028"
     assert chart_json({"label": [label]}) == reference_chart_json({"label": [label]})
+
+
+def test_fallbacks_with_repeated_values_are_the_reference_sparklines() -> None:
+    """Each distinct value's y is formatted once and the x texts are shared between charts:
+    the paths are still those of the point-by-point reference."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nightleaf.web.dashboard import FALLBACKS, fallbacks
+    from tests.support import nightly_reference as ref
+
+    value = st.one_of(st.none(), st.sampled_from([0, 1, 1.0, 2.5, 7.25, -0.0, 0.0, 11.0, 3]),
+                      st.floats(-50, 1000, allow_nan=False))
+    columns = {c for _, lines, _ in FALLBACKS for c, _, _ in lines}
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.integers(0, 40).flatmap(lambda n: st.tuples(
+        st.lists(st.integers(1_500_000_000, 1_900_000_000), min_size=n, max_size=n,
+                 unique=True).map(sorted),
+        st.fixed_dictionaries({c: st.lists(value, min_size=n, max_size=n) for c in columns}))))
+    def check(points: tuple[list[int], dict[str, list[float | None]]]) -> None:
+        xs, cols = points
+        got = fallbacks({"x": xs, **cols})
+        for chart, lines, rng in FALLBACKS:
+            lo, hi = rng if rng else (None, None)
+            assert got[chart] == ref.sparkline(
+                xs, [(cols[c], color, label) for c, color, label in lines], lo, hi)
+
+    check()
+
+
+def test_round_column_is_python_round_value_by_value() -> None:
+    """Vectorised rounding gives Python's round exactly (repr: -0.0 and NaN too), including
+    ties (k + 0.5) / 10**d, values near them, big values, infinities and ints."""
+    import math
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from nightleaf.web.dashboard import round_column
+
+    def near_ties(d: int) -> st.SearchStrategy[float]:
+        return st.tuples(st.integers(-(10**7), 10**7), st.integers(-3, 3)).map(
+            lambda t: math.nextafter((t[0] + 0.5) / 10**d, math.inf) if t[1] > 0 else
+            math.nextafter((t[0] + 0.5) / 10**d, -math.inf) if t[1] < 0 else
+            (t[0] + 0.5) / 10**d)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.integers(1, 3).flatmap(lambda d: st.tuples(st.just(d), st.lists(st.one_of(
+        st.none(), st.floats(), st.floats(-1e4, 1e4), st.integers(-(10**6), 10**6),
+        near_ties(d), st.sampled_from([-0.0, 0.0, 1e9, 1e15, 2.675, 0.125, 0.285])),
+        min_size=0, max_size=120))))
+    def check(case: tuple[int, list[float | None]]) -> None:
+        d, values = case
+        want = [None if v is None else round(float(v), d) for v in values]
+        assert [repr(v) for v in round_column(values, d)] == [repr(v) for v in want]
+
+    check()
