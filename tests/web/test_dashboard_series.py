@@ -138,3 +138,53 @@ def test_round_column_is_python_round_value_by_value() -> None:
         assert [repr(v) for v in round_column(values, d)] == [repr(v) for v in want]
 
     check()
+
+
+def test_the_page_s_parts_are_what_the_code_before_made() -> None:
+    """Chart JSON, server-drawn charts and weekly table of random windows (DST nights
+    included), both views: the same as the column building before the issue 13 speed work
+    (kept in tests/support/dashboard_reference.py)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from nightleaf.model.entities import Profile
+    from nightleaf.stats.window import summarise_window
+    from nightleaf.web.pages.dashboard import _shown
+    from tests.support import dashboard_reference as ref
+    from tests.support.journal_factory import journal
+    from tests.support.sleep_helpers import NY
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(seed=st.integers(0, 10_000), nights=st.integers(1, 400),
+           first=st.dates(date(2024, 1, 1), date(2026, 6, 1)), use_rate=st.floats(0, 1),
+           diary_rate=st.floats(0, 1), wearable_rate=st.floats(0, 1),
+           view=st.sampled_from(["night", "week"]))
+    def check(seed: int, nights: int, first: date, use_rate: float, diary_rate: float,
+              wearable_rate: float, view: str) -> None:
+        products, entries, episodes, intakes, pain = journal(
+            first, nights, seed=seed, use_rate=use_rate, diary_rate=diary_rate,
+            wearable_rate=wearable_rate)
+        s = summarise_window(first_night=first, last_night=first + timedelta(days=nights - 1),
+                             profile=Profile(tz=NY), entries=entries, episodes=episodes,
+                             intakes=intakes, pain=pain, products=products, detail=False)
+        got, want = _shown(s, view), ref.shown_parts(s, view)
+        assert {k: got[k] for k in want} == want
+
+    check()
+
+
+def test_weekly_rows_from_the_week_view_or_from_the_columns_are_the_same() -> None:
+    from nightleaf.model.entities import Profile
+    from nightleaf.stats.window import summarise_window
+    from nightleaf.web.dashboard import series, weekly_rows, with_views
+    from tests.support.journal_factory import journal
+    from tests.support.sleep_helpers import NY
+
+    first = date(2025, 10, 1)
+    products, entries, episodes, intakes, pain = journal(first, 100, seed=7)
+    s = summarise_window(first_night=first, last_night=first + timedelta(days=99),
+                         profile=Profile(tz=NY), entries=entries, episodes=episodes,
+                         intakes=intakes, pain=pain, products=products)
+    cols = series(s)
+    rows = weekly_rows(s, cols)
+    assert len(rows) == 14 and rows == weekly_rows(s, cols, with_views(s, cols, "week"))

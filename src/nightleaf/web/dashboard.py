@@ -286,9 +286,9 @@ def weekly_rows(summary: Any, cols: dict[str, Any], week: dict[str, Any] | None 
                 ) -> list[dict[str, Any]]:
     """Rows of the weekly table (shown without JavaScript, and to screen readers); ``week``:
     ``with_views(summary, cols, "week")`` when the caller has it already."""
-    if week is None:
-        week = with_views(summary, cols, "week")
     keys = ("tst_h", "se", "sol", "pain_evening", "pain_morning", "grams")
+    if week is None:  # the weekly means of the table's columns (and the smoothed ones) only
+        week = with_views(summary, {k: cols[k] for k in ("x", *keys, *SMOOTHED)}, "week")
     return [{"label": week["label"][i], **{k: week[k][i] for k in keys}}
             for i in range(len(week["x"]))][::-1]
 
