@@ -168,3 +168,16 @@ def test_random_window_summaries_give_the_old_answer(seed: int, nights: int, use
     # the bytes too, unless a float (a tiny p-value, say) is written with an exponent
     if b"e-" not in old and b"e+" not in old:
         assert new == old
+
+
+def test_values_the_old_path_refused_that_orjson_encodes() -> None:
+    import uuid
+
+    class Plain(enum.Enum):
+        A = "a"
+
+    u = uuid.UUID(int=1)
+    for value in (Plain.A, u):
+        with pytest.raises(TypeError):
+            reference_body(value)
+    assert dumps([Plain.A, u, float("-inf")]) == b'["a","%s",null]' % str(u).encode()

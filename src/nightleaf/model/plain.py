@@ -134,8 +134,9 @@ def dumps(value: Any) -> bytes:
     exponent and orjson without (``1e-05`` → ``0.00001``: the same number). Whatever orjson
     refuses (a key that is not a ``str``, an integer beyond 64 bits, nesting deeper than 254,
     anything unknown) is encoded by the reference instead: the same answer or the same error.
-    One exception, a value the reference refuses: an infinity is ``null`` (the reference
-    raises ``ValueError``).
+    Values the reference refuses but orjson encodes: an infinity (``null``; the reference
+    raises ``ValueError``), an enum that is not also a str or int (its value), a UUID (its
+    text). The journal's answers hold none of them.
     """
     try:
         return orjson.dumps(value, default=_fast_default, option=_FAST)

@@ -110,7 +110,9 @@ def chart_json(cols: dict[str, Any]) -> str:
     """``json.dumps(cols, separators=(",", ":"))`` for chart columns (ints, floats, None, str
     labels, lists and dicts of them), encoded by orjson: the same text, with what
     ``json.dumps`` escapes and orjson does not (DEL and every non-ASCII character; they occur
-    only inside strings) escaped as ``json.dumps`` escapes it."""
+    only inside strings) escaped as ``json.dumps`` escapes it. (A NaN would be ``null``, where
+    ``json.dumps`` wrote ``NaN``, which the page's ``JSON.parse`` refuses; the columns hold
+    ``None`` for a missing value.)"""
     text = orjson.dumps(cols).decode()
     return text if text.isascii() and "\x7f" not in text else _UNESCAPED.sub(_escape_char, text)
 
