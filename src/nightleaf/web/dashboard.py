@@ -77,10 +77,13 @@ def _clock_column(instants: Sequence[datetime | None], z: ZoneInfo) -> list[floa
             out.append(None)
             continue
         local = (instant if instant.tzinfo is UTC else clock.ensure_utc(instant)).astimezone(z)
-        hour = local.hour
-        h = hour + local.minute / 60
-        out.append(round(h - 12 if hour >= 12 else h + 12, 3))
+        out.append(_CLOCK_HOURS[local.hour * 60 + local.minute])
     return out
+
+
+#: ``_clock_hours``'s value for each minute of the day (hour * 60 + minute), computed as it does
+_CLOCK_HOURS = [round((hour + minute / 60) - 12 if hour >= 12 else (hour + minute / 60) + 12, 3)
+                for hour in range(24) for minute in range(60)]
 
 
 def round_column(values: Sequence[float | None], digits: int) -> list[float | None]:
