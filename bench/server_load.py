@@ -28,7 +28,15 @@ In one run, on loopback:
    the app's clients and the peer's are different people seeded from the same journals. Each
    client sends its next request as soon as the last one is answered, for ``--seconds`` per
    phase, after a warm-up: log-intake (``POST /api/intakes``) and dashboard
-   (``GET /api/dashboard``, 28 nights).
+   (``GET /api/dashboard``, 28 nights). These closed-loop phases measure throughput: with no
+   pause between requests, 32 clients keep both cores busy and every request queues behind the
+   others, so their latencies are the queue's length (32 / requests/s on average), not a
+   request's time. A third phase, **log-intake paced**, measures latency at a load the machine
+   can carry: the same 32 clients, each sending at Poisson times ``--paced-rate`` requests/s
+   (default 1, so about 32 requests/s in all, open loop), each latency timed from the request's
+   *scheduled* send, so a request held back by its client's slow previous one counts the wait
+   (no coordinated omission). Issue 15's "p99 < 100 ms for log-intake" is checked on that phase;
+   the closed-loop p99 is printed beside it.
 
 Printed: seed time, requests/s, p50/p95/p99 (ms) for app and peer, app/peer throughput, 5xx and
 other failures (warm-up requests included), lost writes (each person's intake rows after a phase
@@ -47,6 +55,7 @@ import asyncio
 import hashlib
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -623,6 +632,13 @@ class Phase:
     wall: float = 0.0
     lost: int = 0  # 201s received (warm-up included) without their row in the table
     extra: int = 0  # rows in the table without a 201
+    #: requests/s per client, Poisson (open loop); 0: closed loop (the next request as soon as
+    #: the last one is answered)
+    rate: float = 0.0
+
+    @property
+    def posts(self) -> bool:
+        return self.name.startswith("log-intake")
 
     @property
     def rps(self) -> float:
@@ -640,7 +656,7 @@ class Phase:
 
     @property
     def failures(self) -> int:
-        ok = 201 if self.name == "log-intake" else 200
+        ok = 201 if self.posts else 200
         return sum(n for s, n in self.statuses.items() if s != ok) + sum(self.errors.values())
 
 
@@ -669,10 +685,12 @@ async def _drive(base: str, phase: Phase, tokens: dict[int, str], seconds: float
     clients = {p: httpx.AsyncClient(base_url=base, cookies={"nl_session": tok}, timeout=30,
                                     limits=httpx.Limits(max_connections=1))
                for p, tok in tokens.items()}
-    post = phase.name == "log-intake"
+    post = phase.posts
 
-    async def one(p: int, c: httpx.AsyncClient, record: bool) -> None:
-        t0 = time.perf_counter()
+    async def one(p: int, c: httpx.AsyncClient, record: bool, t0: float | None = None) -> None:
+        # paced: the latency counts from the request's scheduled time, so a request that had to
+        # wait for its client's previous one counts that wait (no coordinated omission)
+        t0 = time.perf_counter() if t0 is None else t0
         try:
             r = (await c.post("/api/intakes", json=INTAKE_BODY) if post
                  else await c.get("/api/dashboard"))
@@ -697,7 +715,16 @@ async def _drive(base: str, phase: Phase, tokens: dict[int, str], seconds: float
             while time.perf_counter() < stop:
                 await one(p, c, True)
 
-        await asyncio.gather(*(loop(p, c) for p, c in clients.items()))
+        async def paced(p: int, c: httpx.AsyncClient) -> None:
+            rng = random.Random(p)
+            due = start + rng.expovariate(phase.rate)
+            while due < stop:
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                await one(p, c, True, due)
+                due += rng.expovariate(phase.rate)
+
+        await asyncio.gather(*((paced if phase.rate else loop)(p, c)
+                               for p, c in clients.items()))
         phase.seconds = time.perf_counter() - start
         phase.requests = len(phase.latencies)
     finally:
@@ -839,6 +866,10 @@ def main() -> None:
     ap.add_argument("--waits", action="store_true",
                     help="sample pg_stat_activity during each phase (lock waits, idle in "
                          "transaction)")
+    ap.add_argument("--paced-rate", type=float, default=1.0,
+                    help="the paced log-intake phase: requests/s per client, Poisson arrivals "
+                         "(open loop; default 1.0, i.e. 32 requests/s from 32 clients); 0 skips "
+                         "it")
     ap.add_argument("--quick", action="store_true", help="200 people x 90 nights, 10 s phases")
     args = ap.parse_args()
     for name, full, quick in (("people", 10_000, 200), ("nights", 365, 90),
@@ -925,10 +956,11 @@ def main() -> None:
         pg_pid = pg.postmaster_pid if pg else None
 
         def run_phases(server: str, base: str, pid: int, tokens: dict[int, str]) -> None:
-            for name in ("log-intake", "dashboard"):
-                ph = Phase(name, server)
+            for name in ("log-intake", "dashboard", "log-intake paced")[
+                    :3 if args.paced_rate > 0 else 2]:
+                ph = Phase(name, server, rate=args.paced_rate if name.endswith("paced") else 0.0)
                 people = list(tokens)
-                before = intake_counts(owner_conn, people) if name == "log-intake" else {}
+                before = intake_counts(owner_conn, people) if ph.posts else {}
                 marks: dict[str, float] = {}
 
                 def measure_start(marks: dict[str, float] = marks) -> None:
@@ -946,7 +978,7 @@ def main() -> None:
                 calls = stats.calls()
                 ph.statements = {q: n / ph.requests for q, n in calls.items()} if ph.requests \
                     else {}
-                if name == "log-intake":  # rows added per person against the 201s received
+                if ph.posts:  # rows added per person against the 201s received
                     after = intake_counts(owner_conn, people)
                     for p in people:
                         added = after[p] - before[p]
@@ -991,15 +1023,16 @@ def report(args: argparse.Namespace, phases: list[Phase], seeded: float, rows: i
     print(f"{args.people:,} people x {args.nights} nights ({rows:,} rows, seeded in "
           f"{seeded:.0f} s); {args.clients} clients; {args.workers} worker(s) each; "
           f"{args.seconds:.0f} s per phase")
-    print(f"{'route':<11} {'server':<5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+    names = [n for n in ("log-intake", "dashboard", "log-intake paced") if ("app", n) in by]
+    print(f"{'route':<16} {'server':<5} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
           f"{'5xx':>4} {'fail':>4} {'lost':>4} {'CPU s client/server/pg':>24}")
-    for name in ("log-intake", "dashboard"):
+    for name in names:
         for server in ("app", "peer"):
             p = by[(server, name)]
-            lost = str(p.lost) if name == "log-intake" else "-"
+            lost_s = str(p.lost) if p.posts else "-"
             cpu = f"{p.cpu['client']:.1f}/{p.cpu['server']:.1f}/{p.cpu['postgres']:.1f}"
-            print(f"{name:<11} {server:<5} {p.rps:7.1f} {p.pct(.5):7.1f} {p.pct(.95):7.1f} "
-                  f"{p.pct(.99):7.1f} {p.server_errors:4d} {p.failures:4d} {lost:>4} {cpu:>24}")
+            print(f"{name:<16} {server:<5} {p.rps:7.1f} {p.pct(.5):7.1f} {p.pct(.95):7.1f} "
+                  f"{p.pct(.99):7.1f} {p.server_errors:4d} {p.failures:4d} {lost_s:>4} {cpu:>24}")
     print()
     verdicts = []
     for name in ("log-intake", "dashboard"):
@@ -1048,10 +1081,22 @@ def report(args: argparse.Namespace, phases: list[Phase], seeded: float, rows: i
                   "when CPU is the limit; less moved by other work on the machine)")
     li = by[("app", "log-intake")]
     p99 = li.pct(.99)
-    print(f"log-intake p99 (app) = {p99:.1f} ms (goal < 100 ms: "
-          f"{'met' if p99 < 100 else 'MISSED'})")
-    lost = li.lost + by[("peer", "log-intake")].lost
-    extra = li.extra + by[("peer", "log-intake")].extra
+    print(f"log-intake p99 (app), closed loop ({args.clients} clients, each sending again as soon "
+          f"as answered) = {p99:.1f} ms, peer {by[('peer', 'log-intake')].pct(.99):.1f} ms: at "
+          f"saturation a request waits behind the other clients' ({args.clients} / "
+          f"{li.rps:.0f} requests/s = {1000 * args.clients / li.rps:.0f} ms on average), so this "
+          "is the queue's length, not a request's time" if li.rps else "")
+    paced = by.get(("app", "log-intake paced"))
+    if paced is not None:
+        pp = by[("peer", "log-intake paced")]
+        p99 = paced.pct(.99)
+        print(f"log-intake p99 (app), paced ({args.clients} clients x {args.paced_rate:g} "
+              f"requests/s, Poisson, {paced.rps:.0f} requests/s in all, timed from each "
+              f"request's scheduled send) = {p99:.1f} ms, peer {pp.pct(.99):.1f} ms (goal "
+              f"< 100 ms: {'met' if p99 < 100 else 'MISSED'})")
+    posts = [p for p in phases if p.posts]
+    lost = sum(p.lost for p in posts)
+    extra = sum(p.extra for p in posts)
     print(f"lost writes: {lost} (rows a 201 promised but the table lacks); rows without a 201: "
           f"{extra} (goal 0 lost: {'met' if lost == 0 else 'MISSED'})")
     fivexx = sum(p.server_errors for p in phases if p.server == "app")

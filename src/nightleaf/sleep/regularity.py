@@ -150,45 +150,73 @@ def _sleep_mask(
     a per-night ``has_data`` flag: a night is missing as a whole or not at all, so one flag per
     row says what the NaNs said, in an eighth of the memory (10 years: 5 MB instead of 42 MB).
     """
-    z = zone(tz)
-    noon_t = time(12, 0)
-    walls = {
-        night: [(ensure_utc(a).astimezone(z), ensure_utc(b).astimezone(z)) for a, b in spans]
-        for night, spans in intervals.items() if night >= first_night
-    }
-    return _mask_of_walls(walls, first_night, last_night, z, noon_t)
-
-
-def _mask_of_walls(
-    walls: dict[date, list[tuple[datetime, datetime]]],
-    first_night: date,
-    last_night: date,
-    z: ZoneInfo,
-    noon_t: time,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_sleep_mask` of intervals already in local time (aware, in zone ``z``): an
-    aware difference of two datetimes with the same ``tzinfo`` is the naive (wall-clock)
-    difference, so no ``replace(tzinfo=None)`` per instant."""
     n = (last_night - first_night).days + 1
+    rows = {night: (night - first_night).days for night in intervals}
+    inside = {night: i for night, i in rows.items() if 0 <= i < n}
+    spans = [(i, a, b) for night, i in inside.items() for a, b in intervals[night]]
+    z = zone(tz)
+    return _mask_of_spans(
+        first_night, n, list(inside.values()), [i for i, _, _ in spans],
+        _wall_us([a for _, a, _ in spans], z), _wall_us([b for _, _, b in spans], z),
+    )
+
+
+#: microseconds in a minute and in a day; day 0 of the wall-clock counts is 1970-01-01
+_US_MINUTE = 60_000_000
+_US_DAY = 86_400_000_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+def _wall_us(instants: Sequence[datetime], z: ZoneInfo) -> np.ndarray:
+    """Each instant's local wall-clock time in zone ``z`` as microseconds since 1970-01-01
+    00:00 on the wall clock (int64): exactly the fields of ``instant.astimezone(z)``. The
+    difference of two datetimes with the same ``tzinfo`` object is their naive (wall-clock)
+    difference, so one subtraction per instant gives it."""
+    epoch = datetime(1970, 1, 1, tzinfo=z)
+    deltas = [ensure_utc(t).astimezone(z) - epoch for t in instants]
+    return np.fromiter(
+        [(d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds for d in deltas],
+        dtype=np.int64, count=len(deltas),
+    )
+
+
+def _wall_minutes(wall: np.ndarray, *, microseconds: bool = True) -> np.ndarray:
+    """``local.hour * 60 + local.minute + local.second / 60.0 + local.microsecond / 6e7`` (the
+    last term only with ``microseconds``) for wall-clock counts from :func:`_wall_us`: the same
+    operations in the same order, so the same floats."""
+    of_day = wall % _US_DAY
+    whole = of_day // _US_MINUTE  # hour * 60 + minute
+    out = whole + (of_day // 1_000_000 % 60) / 60.0
+    if microseconds:
+        out = out + (of_day % 1_000_000) / 6e7
+    return np.asarray(out)
+
+
+def _mask_of_spans(
+    first_night: date, n: int, rows_with_data: Sequence[int], span_rows: Sequence[int],
+    starts: np.ndarray, ends: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_sleep_mask` of spans given as wall-clock counts (:func:`_wall_us`), span ``k``
+    on row ``span_rows[k]`` (its night's index from ``first_night``, within ``0..n-1``). A span
+    covers the minutes ``round(s / 60.0)`` to ``round(e / 60.0)`` after its night's noon, where
+    ``s`` and ``e`` are its ends in seconds after noon as ``timedelta.total_seconds`` gives them
+    (an exact count of microseconds divided by 10**6) and ``round`` rounds half to even, as
+    ``np.rint`` does; clipped to the grid."""
     asleep = np.zeros((n, MINUTES_PER_DAY), dtype=bool)
     has_data = np.zeros(n, dtype=bool)
-    flat = asleep.reshape(-1)
-    size = flat.size
-    for night, spans in walls.items():
-        i = (night - first_night).days
-        if not 0 <= i < n:
-            continue
-        has_data[i] = True
-        noon = datetime.combine(night, noon_t, z)
-        base = i * MINUTES_PER_DAY
-        for start, end in spans:
-            s = (start - noon).total_seconds()
-            e = (end - noon).total_seconds()
-            lo = max(0, int(round(s / 60.0)) + base)
-            hi = min(size, int(round(e / 60.0)) + base)
-            if hi > lo:
-                flat[lo:hi] = True
-    asleep[~has_data] = False  # a part spilling into a missing night leaves it missing
+    has_data[np.asarray(rows_with_data, dtype=np.intp)] = True
+    if len(span_rows):
+        row = np.asarray(span_rows, dtype=np.int64)
+        noon = (row + (first_night.toordinal() - _EPOCH_ORDINAL)) * _US_DAY + _US_DAY // 2
+        base = row * MINUTES_PER_DAY
+        size = asleep.size
+        lo = np.maximum(np.rint((starts - noon) / 1e6 / 60.0).astype(np.int64) + base, 0)
+        hi = np.minimum(np.rint((ends - noon) / 1e6 / 60.0).astype(np.int64) + base, size)
+        keep = hi > lo
+        flat = asleep.reshape(-1)
+        for a, b in zip(lo[keep].tolist(), hi[keep].tolist(), strict=True):
+            flat[a:b] = True
+        asleep[~has_data] = False  # a part spilling into a missing night leaves it missing
     return asleep, has_data
 
 
@@ -370,71 +398,100 @@ def window_regularity(
     and SD (as from :func:`main_sleep_times`); by default the earliest start and latest end of
     the night's intervals.
     """
-    tz = profile.tz
-    z = zone(tz)
-
-    def clock_min(instant: datetime) -> float:  # clock_minutes(instant, tz), zone looked up once
-        local = ensure_utc(instant).astimezone(z)
-        return local.hour * 60 + local.minute + local.second / 60.0
-
-    def wall_min(local: datetime) -> float:
-        return local.hour * 60 + local.minute + local.second / 60.0 + local.microsecond / 6e7
-
+    z = zone(profile.tz)
     window = {n: v for n, v in intervals.items() if first_night <= n <= last_night and v}
-    # each instant turned into local time once: the SRI grid and the timing share them
-    local = {n: [(ensure_utc(a).astimezone(z), ensure_utc(b).astimezone(z)) for a, b in v]
-             for n, v in window.items()}
-    noon_t = time(12, 0)
-    sri = _sri_pooled(*_mask_of_walls(local, first_night, last_night, z, noon_t),
+    # every instant turned into a wall-clock count once (the SRI grid and the timing share
+    # them); everything after that is integer and float arithmetic on arrays
+    origin = first_night.toordinal()
+    rows = [night.toordinal() - origin for night in window]
+    span_rows = [row for row, spans in zip(rows, window.values(), strict=True) for _ in spans]
+    wall_a = _wall_us([a for spans in window.values() for a, _ in spans], z)
+    wall_b = _wall_us([b for spans in window.values() for _, b in spans], z)
+    n_days = (last_night - first_night).days + 1
+    sri = _sri_pooled(*_mask_of_spans(first_night, n_days, rows, span_rows, wall_a, wall_b),
                       min_days=min_days)
-    walls: dict[date, tuple[datetime, datetime]] = {}
     if timing is None:
-        for n, v in window.items():
-            if len(v) == 1:  # one interval: its own ends, already converted
-                walls[n] = local[n][0]
+        # each night's earliest start and latest end: a night with one interval reuses its
+        # counts, the others' ends are converted (the same instant gives the same count)
+        nights = sorted(window)
+        first_span: dict[date, int] = {}
+        k = 0
+        for night, spans in window.items():
+            first_span[night] = k
+            k += len(spans)
+        extra: list[datetime] = []
+        pick_a: list[int] = []  # indices into [wall_a, wall_b, extra's counts]
+        pick_b: list[int] = []
+        for night in nights:
+            spans = window[night]
+            if len(spans) == 1:
+                pick_a.append(first_span[night])
+                pick_b.append(k + first_span[night])
             else:
-                walls[n] = (ensure_utc(min(a for a, _ in v)).astimezone(z),
-                            ensure_utc(max(b for _, b in v)).astimezone(z))
+                pick_a.append(2 * k + len(extra))
+                extra.append(min(a for a, _ in spans))
+                pick_b.append(2 * k + len(extra))
+                extra.append(max(b for _, b in spans))
+        pool = np.concatenate((wall_a, wall_b, _wall_us(extra, z)))
+        ws = pool[np.asarray(pick_a, dtype=np.intp)]
+        we = pool[np.asarray(pick_b, dtype=np.intp)]
     else:
-        walls = {n: (ensure_utc(a).astimezone(z), ensure_utc(b).astimezone(z))
-                 for n, (a, b) in timing.items() if first_night <= n <= last_night}
-    onsets: list[float] = []
-    offsets: list[float] = []
-    mids: list[float] = []
-    work_mids: list[float] = []
-    free_mids: list[float] = []
-    work = [is_work_night(first_night + timedelta(days=k), profile.work_days) for k in range(7)]
-    for night in sorted(walls):
-        ws, we = walls[night]
-        # mid-sleep on the wall clock, as the SRI grid counts (the same wall-clock routine on
-        # a daylight-saving night has the same mid-sleep), not halfway in elapsed time; the
-        # aware difference of two times in the same zone object is the wall-clock difference
-        onsets.append(wall_min(ws))
-        offsets.append(wall_min(we))
-        m = wall_min(ws + (we - ws) / 2)
-        mids.append(m)
-        (work_mids if work[(night - first_night).days % 7] else free_mids).append(m)
-    msw = circular_mean_minutes(work_mids)
-    msf = circular_mean_minutes(free_mids)
+        chosen = {n: t for n, t in timing.items() if first_night <= n <= last_night}
+        nights = sorted(chosen)
+        ws = _wall_us([chosen[n][0] for n in nights], z)
+        we = _wall_us([chosen[n][1] for n in nights], z)
+    # mid-sleep on the wall clock, as the SRI grid counts (the same wall-clock routine on a
+    # daylight-saving night has the same mid-sleep), not halfway in elapsed time:
+    # ws + (we - ws) / 2 as datetimes, i.e. half the wall-clock difference rounded half to even
+    # to a whole microsecond (timedelta's division)
+    diff = we - ws
+    half = diff // 2
+    half += (diff - 2 * half) & half & 1
+    onsets = _wall_minutes(ws)
+    offsets = _wall_minutes(we)
+    mids = _wall_minutes(ws + half)
+    work = np.array([is_work_night(first_night + timedelta(days=d), profile.work_days)
+                     for d in range(7)])
+    on_work = work[(np.array([n.toordinal() for n in nights], dtype=np.int64) - origin) % 7]
+    work_mids, free_mids = mids[on_work], mids[~on_work]
+    msw = _circular_mean(work_mids)
+    msf = _circular_mean(free_mids)
     sjl_rel = arc_minutes(msf, msw) if msw is not None and msf is not None else None
+    lights = _wall_minutes(_wall_us(lights_out, z), microseconds=False)
     return Regularity(
         source=source,
         sri=sri,
-        nights=len(walls),
-        mean_onset_clock=circular_mean_minutes(onsets),
-        mean_mid_sleep_clock=circular_mean_minutes(mids),
-        mean_offset_clock=circular_mean_minutes(offsets),
-        sd_lights_out_minutes=circular_sd_minutes([clock_min(t) for t in lights_out]),
-        sd_onset_minutes=circular_sd_minutes(onsets),
-        sd_mid_sleep_minutes=circular_sd_minutes(mids),
-        sd_offset_minutes=circular_sd_minutes(offsets),
+        nights=len(nights),
+        mean_onset_clock=_circular_mean(onsets),
+        mean_mid_sleep_clock=_circular_mean(mids),
+        mean_offset_clock=_circular_mean(offsets),
+        sd_lights_out_minutes=_circular_sd(lights),
+        sd_onset_minutes=_circular_sd(onsets),
+        sd_mid_sleep_minutes=_circular_sd(mids),
+        sd_offset_minutes=_circular_sd(offsets),
         msw_clock=msw,
         msf_clock=msf,
-        work_nights=len(work_mids),
-        free_nights=len(free_mids),
+        work_nights=int(work_mids.size),
+        free_nights=int(free_mids.size),
         social_jetlag_minutes=abs(sjl_rel) if sjl_rel is not None else None,
         social_jetlag_relative_minutes=sjl_rel,
     )
+
+
+def _circular_mean(values: np.ndarray) -> float | None:
+    """:func:`circular_mean_minutes` of a float array."""
+    if not values.size:
+        return None
+    return float(_circmean_day(values)) % MINUTES_PER_DAY
+
+
+def _circular_sd(values: np.ndarray) -> float | None:
+    """:func:`circular_sd_minutes` of a float array."""
+    if values.size < 2:
+        return None
+    mean = float(_circmean_day(values)) % MINUTES_PER_DAY
+    dev = (values - mean + 720.0) % MINUTES_PER_DAY - 720.0
+    return float(np.std(dev, ddof=1))
 
 
 __all__ = [

@@ -107,35 +107,78 @@ class TMixture:
         return np.asarray(dens @ self.weights)
 
     def quantile(self, q: Sequence[float] | np.ndarray, *, tol: float = 1e-6) -> np.ndarray:
-        """Quantiles of the mixture, all ``q`` at once: Newton steps on the CDF, kept inside a
-        bracket that shrinks every step (bisection when a step would leave it). Converged when
-        a step is below ``tol`` times the smallest component scale."""
-        from scipy.special import stdtrit
+        """Quantiles of the mixture: Halley steps on the CDF (the density and its slope come
+        with each CDF evaluation), kept inside a bracket that shrinks every step, with a
+        bisection instead when a step would leave the bracket or is not at most half the step
+        before (rtsafe's safeguard, Press et al., *Numerical Recipes*, 3rd ed., 9.4: a mixture
+        with two modes can make Halley or Newton steps swing across a flat stretch). A quantile
+        is done when its Halley step is below ``tol`` times the smallest component scale (the
+        error left after it is of the order of its cube) or when its bracket is that narrow.
 
-        q = np.atleast_1d(np.asarray(q, dtype=float))
+        The mixture is evaluated for all quantiles still moving at once; the bookkeeping of
+        each (a few numbers) is plain Python, cheaper than numpy calls on arrays of two."""
+        from scipy.special import stdtr, stdtrit
+
+        qs = np.atleast_1d(np.asarray(q, dtype=float))
+        loc, scale, w, nu = self.loc, self.scale, self.weights, self.df
         # each quantile lies between the smallest and largest component quantile
-        comp = self.loc[None, :] + self.scale[None, :] * stdtrit(self.df, q[:, None])
-        lo, hi = comp.min(axis=1), comp.max(axis=1)
-        x = comp @ self.weights
-        resolution = tol * float(np.min(self.scale))
-        if not np.all(hi - lo > resolution):
-            return np.asarray(x)
-        for _ in range(100):
-            f = self.cdf(x) - q
-            lo = np.where(f < 0, x, lo)
-            hi = np.where(f > 0, x, hi)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                nxt = x - f / self.pdf(x)
-            outside = ~np.isfinite(nxt) | (nxt <= lo) | (nxt >= hi)
-            nxt = np.where(outside, 0.5 * (lo + hi), nxt)
-            done = np.max(np.abs(nxt - x)) < resolution or np.max(hi - lo) < resolution
-            x = nxt
-            if done:
+        comp = loc[None, :] + scale[None, :] * stdtrit(nu, qs[:, None])
+        start = comp @ w
+        x, lo, hi = start.tolist(), comp.min(axis=1).tolist(), comp.max(axis=1).tolist()
+        resolution = tol * float(np.min(scale))
+        # a quantile whose bracket is already that narrow is known (e.g. every component has
+        # the same quantile there); the others are refined
+        moving = [i for i in range(qs.size) if hi[i] - lo[i] > resolution]
+        if not moving:
+            return np.asarray(start)
+        target = qs.tolist()
+        last = [b - a for a, b in zip(lo, hi, strict=True)]  # the step before
+        const = math.exp(math.lgamma((nu + 1) / 2) - math.lgamma(nu / 2)) / math.sqrt(nu * math.pi)
+        inv_scale = 1.0 / scale
+        dens_scale = const * inv_scale
+        power = -(nu + 1) / 2
+        for _ in range(200):
+            z = (np.array([x[i] for i in moving])[:, None] - loc) * inv_scale
+            zz = z * z
+            dens = dens_scale * np.power(1.0 + zz / nu, power)  # (Q, G) component densities
+            cdf = (stdtr(nu, z) @ w).tolist()
+            d1 = (dens @ w).tolist()
+            slope = ((dens * z * inv_scale / (nu + zz)) @ w).tolist()  # times -(nu + 1)
+            still = []
+            for i, f, g1, g2 in zip(moving, cdf, d1, slope, strict=True):
+                xi = x[i]
+                f -= target[i]
+                if f < 0:
+                    lo[i] = xi
+                elif f > 0:
+                    hi[i] = xi
+                den = 2.0 * g1 * g1 + f * g2 * (nu + 1)
+                nxt = xi - 2.0 * f * g1 / den if den != 0 else math.nan
+                step = abs(nxt - xi)
+                # a step that stays where it is (converged: the bracket's end is x) is kept
+                if lo[i] <= nxt <= hi[i] and step <= 0.5 * last[i]:
+                    last[i] = step
+                    done = step < resolution
+                else:
+                    nxt = 0.5 * (lo[i] + hi[i])
+                    last[i] = 0.5 * (hi[i] - lo[i])
+                    done = False
+                x[i] = nxt
+                if not (done or hi[i] - lo[i] < resolution):
+                    still.append(i)
+            moving = still
+            if not moving:
                 break
         return np.asarray(x)
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
+        """The central ``level`` interval. A mixture whose components share one location is
+        symmetric about it, and its interval is that location plus and minus one quantile."""
         tail = (1.0 - level) / 2
+        centre = float(self.loc[0])
+        if np.all(self.loc == centre):
+            half = float(self.quantile([1.0 - tail])[0]) - centre
+            return centre - half, centre + half
         lo, hi = self.quantile([tail, 1.0 - tail])
         return float(lo), float(hi)
 
@@ -236,6 +279,10 @@ def fit(
     ``conditional=True`` drops the first night's row after whitening (the Cochrane-Orcutt
     likelihood conditional on the first night, what statsmodels' ``GLSAR`` fits); the default
     keeps it (exact likelihood).
+
+    The data enter only through :class:`_Moments` (sums over the nights, one set per distinct
+    gap between nights), computed once; each grid point then costs a few (p+1) x (p+1) matrix
+    operations whatever the number of nights.
     """
     y = np.asarray(y, dtype=float)
     X = np.asarray(X, dtype=float)
@@ -245,20 +292,23 @@ def fit(
         raise ValueError("y, X and positions must describe the same nights")
     if n <= p:
         raise ValueError(f"needs more nights ({n}) than coefficients ({p})")
-    if n > 1 and np.any(np.diff(pos) <= 0):
+    steps = np.diff(pos)
+    if n > 1 and steps.min() <= 0:
         raise ValueError("positions must be strictly increasing")
+    if conditional and n - 1 <= p:
+        raise ValueError(f"needs more nights ({n}) than coefficients + 1 ({p + 1})")
     rho = np.asarray(rho, dtype=float)
-    Z = np.column_stack([X, y])
+    m = _Moments.of(y, X, steps)
     if n > COARSE_ABOVE and rho_prior is None and rho.size > 2 * COARSE_STEP and not conditional:
         # a long series: rho's posterior is sharp, so find its region on every 5th grid point
         # first and evaluate the full grid only there (the points left out have posterior weight
         # below exp(-COARSE_DROP) relative to the best coarse point)
         idx = np.unique(np.r_[np.arange(0, rho.size, COARSE_STEP), rho.size - 1])
-        *_, ll = _gls(Z, pos, rho[idx], p, y, conditional)
+        *_, ll = _gls(m, rho[idx], conditional)
         good = np.flatnonzero(ll >= ll.max() - COARSE_DROP)
         lo, hi = idx[max(int(good.min()) - 1, 0)], idx[min(int(good.max()) + 1, idx.size - 1)]
         rho = rho[lo:hi + 1]
-    coef, cov, ss, n_used, loglik = _gls(Z, pos, rho, p, y, conditional)
+    coef, cov, ss, n_used, loglik = _gls(m, rho, conditional)
     if rho_prior is not None:
         loglik = loglik + np.log(np.asarray(rho_prior, dtype=float))
     w = np.exp(loglik - loglik.max())
@@ -266,28 +316,159 @@ def fit(
     return AR1Fit(rho, w, coef, cov, ss / (n_used - p), n_used, p)
 
 
+#: up to this many distinct gaps besides the commonest, :class:`_Moments` sums the nights'
+#: outer products per gap as one matrix product with one-hot gap indicators (nights x gaps);
+#: above, with one ``reduceat`` over the nights sorted by gap
+_GAPS_ONE_HOT = 64
+#: and while those outer products take at most this many numbers (32 MB)
+_OUTER_MAX = 4_000_000
+
+
+@dataclass(frozen=True)
+class _Moments:
+    """Everything :func:`_gls` needs from the data, for any rho.
+
+    Let ``Z = [X, y0]`` (n, k = p+1), where ``y0 = y - X b0`` for the ordinary least-squares
+    ``b0``: GLS of ``y0`` on ``X`` gives ``b - b0`` with the same residuals, and removing the
+    level of ``y`` first keeps the residual sum of squares, computed below as a difference of
+    sums, accurate. The whitened row of night ``k > 1`` (gap ``d`` after the night before) is
+
+        w_k = (z_k - rho**d z_{k-1}) / sqrt(1 - rho**(2 d)) = s (D_k + (1 - rho**d) P_k)
+
+    with ``D_k = z_k - z_{k-1}``, ``P_k = z_{k-1}``, ``s = 1/sqrt(1 - rho**(2 d))``, so the
+    whitened cross-products ``sum_k w_k w_k'`` are, per distinct gap ``d``,
+
+        s² (DD_d + (1 - rho**d) (DP_d + DP_d') + (1 - rho**d)² PP_d)
+
+    from the sums ``DD_d = sum D D'``, ``DP_d = sum D P'``, ``PP_d = sum P P'`` over the nights
+    with that gap (written with differences, not ``z_k`` and ``z_{k-1}``, so that nothing
+    cancels when rho is near 1 and the series is smooth), plus the first night's ``z_1 z_1'``
+    (unwhitened) unless the fit is conditional on it.
+    """
+
+    first: np.ndarray  # (k, k): z_1 z_1'
+    gaps: np.ndarray  # (D,) distinct gaps between consecutive nights, as floats
+    counts: np.ndarray  # (D,) how many nights follow each gap
+    dd: np.ndarray  # (D, k*k)
+    dp: np.ndarray  # (D, k*k): DP_d + DP_d'
+    pp: np.ndarray  # (D, k*k)
+    b0: np.ndarray  # (p,) the OLS coefficients taken out of y
+    n: int
+    p: int
+    yy: float  # y'y of the data given (for the floor of the residual sum of squares)
+
+    @classmethod
+    def of(cls, y: np.ndarray, X: np.ndarray, steps: np.ndarray) -> _Moments:
+        """The sums for nights with values ``y``, design ``X`` and ``steps`` (the gaps between
+        consecutive nights, ``np.diff`` of their positions)."""
+        n, p = X.shape
+        k = p + 1
+        xtx, xty = X.T @ X, X.T @ y
+        try:
+            b0 = np.linalg.solve(xtx, xty)
+        except np.linalg.LinAlgError:  # a singular design: nothing taken out (GLS will refuse)
+            b0 = np.zeros(p)
+        if not np.all(np.isfinite(b0)):
+            b0 = np.zeros(p)
+        # one row per column (k, n): each column contiguous, so the differences below are
+        # row operations
+        Z = np.empty((k, n))
+        Z[:p] = X.T
+        np.subtract(y, X @ b0, out=Z[p])
+        H = np.empty((2 * k, n - 1))  # [D; P] for each night after the first
+        np.subtract(Z[:, 1:], Z[:, :-1], out=H[:k])
+        H[k:] = Z[:, :-1]
+        if n < 2:
+            gaps, counts, sums = np.ones(0), np.zeros(0), np.zeros((0, 2 * k, 2 * k))
+        else:
+            total = H @ H.T
+            shortest, longest = int(steps.min()), int(steps.max())
+            if shortest == longest:
+                gaps, counts, sums = np.array([float(shortest)]), np.array([n - 1.0]), total[None]
+            else:
+                # the commonest gap (mostly one night) takes what the others leave of the total,
+                # so only the nights after another gap are sorted and summed apart
+                if longest <= 4 * n:
+                    tally = np.bincount(steps)
+                    common = int(tally.argmax())
+                else:
+                    values, tally = np.unique(steps, return_counts=True)
+                    common = int(values[tally.argmax()])
+                rest = np.flatnonzero(steps != common)
+                other_gaps, which, tallies = np.unique(steps[rest], return_inverse=True,
+                                                       return_counts=True)
+                R = H[:, rest]  # (2k, m): the nights after another gap
+                if other_gaps.size <= _GAPS_ONE_HOT and 4 * k * k * rest.size <= _OUTER_MAX:
+                    # per-gap sums as one product of the nights' outer products with their
+                    # one-hot gap indicators
+                    outer = (R[:, None, :] * R[None, :, :]).reshape(4 * k * k, rest.size)
+                    one_hot = np.zeros((rest.size, other_gaps.size))
+                    one_hot[np.arange(rest.size), which] = 1.0
+                    others = (outer @ one_hot).T.reshape(-1, 2 * k, 2 * k)
+                else:  # many distinct gaps, or a wide design: one product per gap
+                    others = np.stack([R[:, which == j] @ R[:, which == j].T
+                                       for j in range(other_gaps.size)])
+                sums = np.concatenate(((total - others.sum(axis=0))[None], others))
+                gaps = np.concatenate(([common], other_gaps)).astype(float)
+                counts = np.concatenate(([n - 1 - rest.size], tallies)).astype(float)
+        size = gaps.size
+        dp = sums[:, :k, k:]
+        return cls(
+            first=np.outer(Z[:, 0], Z[:, 0]), gaps=gaps, counts=counts,
+            dd=sums[:, :k, :k].reshape(size, k * k),
+            dp=(dp + dp.transpose(0, 2, 1)).reshape(size, k * k),
+            pp=sums[:, k:, k:].reshape(size, k * k), b0=b0, n=n, p=p, yy=float(y @ y),
+        )
+
+
 def _gls(
-    Z: np.ndarray, pos: np.ndarray, rho: np.ndarray, p: int, y: np.ndarray, conditional: bool
+    m: _Moments, rho: np.ndarray, conditional: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
     """GLS given each rho: coefficients, (X'R^-1X)^-1, residual SS, nights used, log p(y|rho)."""
-    W, logdet = _whiten_columns(Z, pos, rho)  # (G, p+1, n)
-    n = Z.shape[0]
+    p, k = m.p, m.p + 1
+    phi = np.power(rho[:, None], m.gaps[None, :])  # (G, D)
+    one_minus = 1.0 - phi * phi
+    s2 = 1.0 / one_minus
+    lag = s2 * (1.0 - phi)
+    cross = s2 @ m.dd + lag @ m.dp + (lag * (1.0 - phi)) @ m.pp  # (G, k*k)
+    cross = cross.reshape(rho.size, k, k)
+    logdet = np.log(one_minus) @ m.counts
+    n = m.n
     if conditional:
-        W = W[:, :, 1:]
         n -= 1
-        if n <= p:
-            raise ValueError(f"needs more nights ({n + 1}) than coefficients + 1 ({p + 1})")
-    Xw, yw = W[:, :p, :], W[:, p, :]
-    cross = np.matmul(W, W.transpose(0, 2, 1))  # (G, p+1, p+1): X'X, X'y in one product
+    else:
+        cross += m.first
     xtx = cross[:, :p, :p]
-    cov = np.linalg.inv(xtx)
-    coef = np.matmul(cov, cross[:, :p, p:])[:, :, 0]
-    resid = yw - np.matmul(coef[:, None, :], Xw)[:, 0, :]
-    ss = np.square(resid).sum(axis=1)
-    ss = np.maximum(ss, np.finfo(float).tiny * max(1.0, float(np.dot(y, y))))
-    _, logdet_xtx = np.linalg.slogdet(xtx)
+    xty = cross[:, :p, p]
+    cov, logdet_xtx = _inverse_and_logdet(xtx)
+    coef0 = np.einsum("gij,gj->gi", cov, xty)
+    ss = cross[:, p, p] - np.einsum("gi,gi->g", coef0, xty)
+    ss = np.maximum(ss, np.finfo(float).tiny * max(1.0, m.yy))
     loglik = -0.5 * logdet - 0.5 * logdet_xtx - 0.5 * (n - p) * np.log(ss)
-    return coef, cov, ss, n, loglik
+    return coef0 + m.b0, cov, ss, n, loglik
+
+
+def _inverse_and_logdet(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inverses and log-determinants of a stack (G, p, p) of symmetric positive-definite
+    matrices; written out for p <= 2 (the window comparisons' intercept and group), where
+    numpy's batched LAPACK calls cost more than the arithmetic."""
+    p = a.shape[1]
+    if p == 1:
+        if not np.all(a):
+            raise np.linalg.LinAlgError("Singular matrix")  # as np.linalg.inv says it
+        return 1.0 / a, np.log(np.abs(a[:, 0, 0]))
+    if p == 2:
+        a00, a01, a11 = a[:, 0, 0], a[:, 0, 1], a[:, 1, 1]
+        det = a00 * a11 - a01 * a01
+        if not np.all(det):
+            raise np.linalg.LinAlgError("Singular matrix")
+        inv = np.empty_like(a)
+        inv[:, 0, 0] = a11 / det
+        inv[:, 1, 1] = a00 / det
+        inv[:, 0, 1] = inv[:, 1, 0] = -a01 / det
+        return inv, np.log(np.abs(det))
+    _, logdet = np.linalg.slogdet(a)
+    return np.linalg.inv(a), logdet
 
 
 @lru_cache(maxsize=8)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean, median
@@ -25,20 +26,55 @@ class Describe:
     maximum: float | None
 
 
+#: from this many values on, :func:`describe` works on one numpy array (below, plain Python is
+#: quicker than creating it)
+ARRAY_FROM = 32
+
+
 def describe(values: Sequence[float | int | None]) -> Describe:
+    """Count, missing, mean, median, SD, minimum and maximum of the known values.
+
+    Long series go through one numpy array (a 10-year window: 3,653 values, 19 calls a summary)
+    with exactly the results of the plain-Python path: ``fmean`` is ``fsum / n`` either way;
+    the median's order statistics come from ``np.partition`` and the extremes from the array,
+    all the same values as ``sorted``/``min``/``max`` picks, except that numpy may pick ``0.0``
+    where Python picks ``-0.0`` (they compare equal) — so a zero there, or a NaN anywhere,
+    takes the plain path.
+    """
     known = [float(v) for v in values if v is not None]
     missing = len(values) - len(known)
+    n = len(known)
     if not known:
         return Describe(0, missing, None, None, None, None, None)
+    mean = fmean(known)
+    if n >= ARRAY_FROM and not math.isnan(mean):
+        arr = np.fromiter(known, dtype=float, count=n)
+        lo, hi = float(arr.min()), float(arr.max())
+        mid = _median(arr)
+        if lo != 0.0 and hi != 0.0 and mid is not None:
+            return Describe(n, missing, mean, mid, float(np.std(arr, ddof=1)), lo, hi)
     return Describe(
-        n=len(known),
+        n=n,
         missing=missing,
-        mean=fmean(known),
+        mean=mean,
         median=float(median(known)),
         sd=_sd(known),
         minimum=min(known),
         maximum=max(known),
     )
+
+
+def _median(arr: np.ndarray) -> float | None:
+    """``statistics.median`` of a float array without NaN, or None when an order statistic it
+    uses is zero (its sign would depend on the order of equal values)."""
+    n = arr.size
+    k = n // 2
+    if n % 2:
+        mid = float(np.partition(arr, k)[k])
+        return None if mid == 0.0 else mid
+    part = np.partition(arr, (k - 1, k))
+    a, b = float(part[k - 1]), float(part[k])
+    return None if a == 0.0 or b == 0.0 else (a + b) / 2
 
 
 def _sd(known: list[float]) -> float | None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from nightleaf.model.plain import to_plain
+from nightleaf.model.plain import dumps
 from nightleaf.services import Context
 from nightleaf.web.deps import request_context
 from nightleaf.web.security import require_api_csrf
@@ -51,12 +51,20 @@ class Out(BaseModel):
 Text = Field(None, max_length=500)
 
 
+class PlainResponse(JSONResponse):
+    """A ``JSONResponse`` of a domain value, encoded by :func:`~nightleaf.model.plain.dumps`:
+    the JSON value ``JSONResponse(to_plain(value))`` would send, with the same headers."""
+
+    def render(self, content: Any) -> bytes:
+        return dumps(content)
+
+
 def plain(value: Any, status_code: int = 200) -> JSONResponse:
     """Answer with ``value`` as :func:`~nightleaf.model.plain.to_plain` renders it, which is
     exactly what the CLI's ``--json`` prints. The route's ``response_model`` documents this
     shape (the schemas in :mod:`nightleaf.web.api.schemas.plain` are derived from the same
     dataclasses); ``tests/web/test_openapi.py`` checks every answer against it."""
-    return JSONResponse(to_plain(value), status_code=status_code)
+    return PlainResponse(value, status_code=status_code)
 
 
 def api_router(**kw: Any) -> APIRouter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from functools import partial
 from typing import Any
 
@@ -31,9 +30,11 @@ def _shown(s: WindowSummary, view: str) -> dict[str, Any]:
     counts), the chart JSON, the server-drawn charts, the weekly table and the comparisons."""
     cols = dashboard.series(s)
     shown = dashboard.with_views(s, cols, view)
+    week = shown if view == "week" else None  # the weekly table's view, when already made
     return {"s": dataclasses.replace(s, nights=()),
-            "series_json": json.dumps(shown, separators=(",", ":")),
-            "fallbacks": dashboard.fallbacks(shown), "weeks": dashboard.weekly_rows(s, cols),
+            "series_json": dashboard.chart_json(shown),
+            "fallbacks": dashboard.fallbacks(shown),
+            "weeks": dashboard.weekly_rows(s, cols, week),
             "compared": dashboard.with_without(s), "wearable": dashboard.wearable_nights(s)}
 
 

@@ -8,10 +8,11 @@ from fastapi import Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field
 
+from nightleaf.model.plain import dumps
 from nightleaf.services import memo, summary
 from nightleaf.stats.window import WindowSummary
 from nightleaf.web import dashboard
-from nightleaf.web.api.common import Ctx, api_router, plain
+from nightleaf.web.api.common import Ctx, api_router
 from nightleaf.web.api.schemas import plain_model, schema
 
 router = api_router(tags=["dashboard"])
@@ -31,17 +32,18 @@ DashboardOut = schema("DashboardOut", None, first_night=date, last_night=date, t
 
 
 def _json(body: bytes) -> Response:
-    """A JSON answer from body bytes made by :func:`plain` (the same bytes and headers)."""
+    """A JSON answer from body bytes made by :func:`dumps` (the bytes and headers of
+    :func:`~nightleaf.web.api.common.plain`)."""
     return Response(body, media_type=JSONResponse.media_type)
 
 
 def _dashboard_body(s: summary.DashboardNights) -> bytes:
-    return bytes(plain({"first_night": s.first_night, "last_night": s.last_night, "tz": s.tz,
-                        "series": dashboard.series(s)}).body)
+    return dumps({"first_night": s.first_night, "last_night": s.last_night, "tz": s.tz,
+                  "series": dashboard.series(s)})
 
 
 def _summary_body(s: WindowSummary) -> bytes:
-    return bytes(plain(s).body)
+    return dumps(s)
 
 
 _SUMMARY_BODY = summary.Form("json", _summary_body)
