@@ -490,7 +490,7 @@ def server_app() -> FastAPI:
     import os
 
     from nightleaf.services.server import upgrade_on_start
-    from nightleaf.web.app import create_app
+    from nightleaf.web.app import create_app, settle_memory
 
     if not log.handlers:  # the JSON request lines go to standard error, one per request
         handler = logging.StreamHandler()
@@ -503,4 +503,5 @@ def server_app() -> FastAPI:
     app = create_app(os.environ.get("NIGHTLEAF_DATABASE_URL"), multi_user=True,
                      allowed_hosts=hosts or ("127.0.0.1", "localhost", "::1"))
     upgrade_on_start(app.state.ctx.store)
+    settle_memory()  # as the single-person server does, in each worker
     return app
