@@ -23,8 +23,8 @@ from nightleaf.safety.medicines import describe
 from nightleaf.services import parse
 from nightleaf.services.context import Context
 from nightleaf.services.findings import HISTORY_NIGHTS as HISTORY_NIGHTS
-from nightleaf.services.findings import findings_for_night as findings_for_night
 from nightleaf.services.findings import Setup, safety_context
+from nightleaf.services.findings import findings_for_night as findings_for_night
 from nightleaf.services.inputs import IntakeInput
 from nightleaf.services.intake import IntakeDraft, draft_intake
 

@@ -100,6 +100,11 @@ def _utc_values(values: Sequence[Any], text: bool, dialect: Any) -> tuple[Any, .
     return tuple([None if v is None else v.replace(tzinfo=UTC) for v in values])
 
 
+def _mine(table: Table) -> Any:
+    """``table.person_id = :person_id_1``: the person's rows, the person given at execution."""
+    return table.c.person_id == bindparam("person_id_1")
+
+
 @lru_cache(maxsize=256)
 def _person_read(table: Table, cols: tuple[Column[Any], ...], order: tuple[Any, ...],
                  first: bool, last: bool, text: bool) -> tuple[Any, tuple[int, ...]]:
@@ -115,21 +120,18 @@ def _person_read(table: Table, cols: tuple[Column[Any], ...], order: tuple[Any, 
     form without walking the statement again."""
     picked: list[Any] = []
     utc: list[int] = []
-    for i, c in enumerate(cols):
-        if isinstance(c.type, t.UTCDateTime):
-            picked.append(type_coerce(c, _TEXT if text else _PLAIN_DATETIME).label(c.name))
+    for i, col in enumerate(cols):
+        if isinstance(col.type, t.UTCDateTime):
+            picked.append(type_coerce(col, _TEXT if text else _PLAIN_DATETIME).label(col.name))
             utc.append(i)
         else:
-            picked.append(c)
+            picked.append(col)
     c = table.c
-    cond = [c.person_id == bindparam("person_id_1")]
-    n = 0
+    cond = [_mine(table)]
     if first:
-        n += 1
-        cond.append(c.night >= bindparam(f"night_{n}"))
+        cond.append(c.night >= bindparam("night_1"))
     if last:
-        n += 1
-        cond.append(c.night <= bindparam(f"night_{n}"))
+        cond.append(c.night <= bindparam("night_2" if first else "night_1"))
     return select(*picked).where(*cond).order_by(*order), tuple(utc)
 
 
@@ -209,11 +211,6 @@ def _plan(cls: type) -> tuple[Table, tuple[Column[Any], ...], tuple[Any, ...],
         return cls(**dict(zip(names, row, strict=True)))
 
     return table, cols, tuple(order), build
-
-
-def _mine(table: Table) -> Any:
-    """``table.person_id = :person_id_1``: the person's rows, the person given at execution."""
-    return table.c.person_id == bindparam("person_id_1")
 
 
 # Prebuilt reads (see :func:`_person_read`): the person, and the id or night, are parameters.
@@ -427,7 +424,7 @@ class Repo:
 
     def all(self, cls: type[T], *, first: date | None = None, last: date | None = None) -> list[T]:
         """Every record of ``cls``; for records with a night, only those in [first, last]."""
-        table, cols, order, build = _plan(cls)
+        table, cols, order, build = _plan(cls)  # type: ignore[arg-type]  # classes hash
         if "night" not in table.c:
             first = last = None
         return [build(r) for r in _read(self.conn, table, cols, order, self.person_id,
