@@ -1,19 +1,25 @@
 """The prebuilt reads of ``Repo`` (statements built once, the person and the nights given at
 execution): every window shape reads exactly the rows a filter of the whole journal keeps, for
-the right person only, on SQLite and on PostgreSQL."""
+the right person only, on SQLite and on PostgreSQL; and the fast paths that turn rows into
+records give what the slow ones gave."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nightleaf.errors import NotFound
 from nightleaf.model import entities as e
+from nightleaf.model.units import Amount
 from nightleaf.simulate import simulate_journal
 from nightleaf.store import open_store
+from nightleaf.store.repo import INTAKE_FIELD_ORDER, _intake, _utc_values
+from nightleaf.store.tables import UTCDateTime
 
 LAST = date(2026, 11, 23)
 #: (first, last) pairs: both ends, only one, neither, an empty window, one night
@@ -99,3 +105,30 @@ def test_single_row_reads_find_the_persons_row_and_no_one_elses(db_url: str) -> 
             assert repo.profile() is None
     finally:
         store.dispose()
+
+
+# -- turning rows into records ----------------------------------------------------------------
+def test_intakes_are_built_in_the_field_order_the_row_reader_assumes() -> None:
+    assert tuple(f.name for f in dataclasses.fields(e.Intake)) == INTAKE_FIELD_ORDER
+
+
+@given(st.datetimes(), st.integers(0, 1))
+def test_naive_instants_become_the_same_aware_utc_instants_as_the_type_decorator_makes(
+        v: datetime, fold: int) -> None:
+    v = v.replace(fold=fold)
+    (got,) = _utc_values([v], False, None)
+    want = UTCDateTime().process_result_value(v, None)  # type: ignore[arg-type]
+    assert got == want and got.tzinfo is UTC and got.fold == v.fold
+    assert (got.year, got.month, got.day, got.hour, got.minute, got.second,
+            got.microsecond) == (v.year, v.month, v.day, v.hour, v.minute, v.second,
+                                 v.microsecond)
+    assert _utc_values([None, v], False, None) == (None, got)
+
+
+def test_equal_amounts_share_one_record_but_keep_their_types() -> None:
+    row = (7, 1, datetime(2026, 3, 1, 20, tzinfo=UTC), "UTC", date(2026, 3, 1), 3.0, "g", None,
+           None, None, None, None, None)
+    a, b = _intake(row), _intake(row)
+    assert a == b and a.amount is b.amount and a.amount == Amount(3.0, "g")
+    as_int = _intake((*row[:5], 3, *row[6:]))
+    assert type(as_int.amount.value) is int and type(a.amount.value) is float
