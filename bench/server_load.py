@@ -360,15 +360,6 @@ SQL = {
                 "\nWHERE symptom.person_id = %(person_id_1)s::INTEGER AND symptom.night >= "
                 "%(night_1)s::DATE AND symptom.night <= %(night_2)s::DATE ORDER BY "
                 "symptom.night, symptom.at, symptom.id",
-    "products_by_name": "SELECT product.id, product.person_id, product.name, product.vendor, "
-                        "product.label, product.vein, product.form, product.capsule_mg, "
-                        "product.note \nFROM product \nWHERE product.person_id = "
-                        "%(person_id_1)s::INTEGER ORDER BY product.id",
-    "batches_of": "SELECT batch.id, batch.person_id, batch.product_id, batch.lot, "
-                  "batch.purchased_on, batch.mitragynine_pct, batch.seven_oh_pct, batch.lab, "
-                  "batch.test_date, batch.heavy_metals, batch.microbial, batch.pesticides, "
-                  "batch.note \nFROM batch \nWHERE batch.product_id = %(product_id_1)s::INTEGER "
-                  "AND batch.person_id = %(person_id_1)s::INTEGER ORDER BY batch.id",
     "insert_intake": "INSERT INTO intake (person_id, at, tz, night, amount_value, amount_unit, "
                      "capsule_mg, tea_grams, product_id, batch_id, mitragynine_mg, note) VALUES "
                      "(%(person_id)s::INTEGER, %(at)s::TIMESTAMP WITHOUT TIME ZONE, "
@@ -519,15 +510,15 @@ def peer_app() -> Any:
         after: list[Any] = []
         with engine.begin() as c:
             account, person = signed_in(c, request, after)
-            prof = c.exec_driver_sql(SQL["profile"], {"person_id_1": person}).first()
-            prod = next((p for p in c.exec_driver_sql(SQL["products_by_name"],
-                                                      {"person_id_1": person})
+            # the profile, products and batches, read once for the intake and the checks
+            me = {"person_id_1": person}
+            prof = c.exec_driver_sql(SQL["profile"], me).first()
+            products = c.exec_driver_sql(SQL["products"], me).all()
+            batches = c.exec_driver_sql(SQL["batches"], me).all()
+            prod = next((p for p in products
                          if body.product and p.name.casefold() == body.product.casefold()), None)
-            bat = None
-            if prod is not None:
-                found = c.exec_driver_sql(SQL["batches_of"], {"product_id_1": prod.id,
-                                                              "person_id_1": person}).all()
-                bat = found[-1] if found else None
+            found = [b for b in batches if prod is not None and b.product_id == prod.id]
+            bat = found[-1] if found else None
             night = local_night(at, prof.tz, dtime(12))
             pct = bat.mitragynine_pct if bat is not None else None
             values = {"person_id": person, "at": at.replace(tzinfo=None), "tz": prof.tz,
@@ -538,11 +529,9 @@ def peer_app() -> Any:
                       "mitragynine_mg": None if pct is None else round(grams * 10 * pct, 3),
                       "note": None}
             new_id = c.exec_driver_sql(SQL["insert_intake"], values).scalar_one()
-            # what the safety checks read for the night
-            c.exec_driver_sql(SQL["profile"], {"person_id_1": person}).first()
-            me = {"person_id_1": person}
-            read = {k: rows(c.exec_driver_sql(SQL[k], me))
-                    for k in ("medicines", "conditions", "products", "batches")}
+            # what else the safety checks read for the night
+            read = {k: rows(c.exec_driver_sql(SQL[k], me)) for k in ("medicines", "conditions")}
+            read["products"], read["batches"] = rows(products), rows(batches)
             hist = {"person_id_1": person, "night_1": night - timedelta(days=HISTORY_NIGHTS - 1),
                     "night_2": night}
             read["intakes"] = rows(c.exec_driver_sql(SQL["intakes"], hist))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from nightleaf.errors import FormatError, NotFound
@@ -52,6 +53,13 @@ class MedicineInfo:
         if not self.classes:
             return None
         return max((c.severity for c in self.classes), key=SEVERITIES.index)
+
+
+@lru_cache(maxsize=1024)
+def _alias_words(alias: str) -> str:
+    """A condition alias normalised, between spaces (aliases come from the knowledge files, a
+    fixed set: normalised once, not on every safety check)."""
+    return f" {normalise_name(alias)} "
 
 
 @dataclass
@@ -287,7 +295,7 @@ class Knowledge:
         best: tuple[int, ConditionRule] | None = None
         for cond in self.conditions:
             for alias in cond.aliases:
-                a = f" {normalise_name(alias)} "
+                a = _alias_words(alias)
                 if a in key and (best is None or len(a) > best[0]):
                     best = (len(a), cond)
         return best[1] if best else None

@@ -6,15 +6,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from nightleaf.errors import InputError, NotFound
+from nightleaf.knowledge import load_knowledge
 from nightleaf.model import clock
 from nightleaf.model.entities import Batch, Intake, Product, saved_id
 from nightleaf.model.finding import Finding
 from nightleaf.model.units import Amount, parse_amount
+from nightleaf.safety import evaluate
 from nightleaf.services import parse
-from nightleaf.services.context import Context, default_profile
-from nightleaf.services.findings import findings_for_night
+from nightleaf.services.context import Context
+from nightleaf.services.findings import Setup, safety_context
 from nightleaf.services.inputs import IntakeInput
-from nightleaf.services.products import find_product
+from nightleaf.services.products import pick_product
 from nightleaf.store.repo import Repo
 
 
@@ -49,28 +51,34 @@ def mitragynine_mg(amount: Amount, batch: Batch | None) -> float | None:
 
 
 def draft_intake(ctx: Context, repo: Repo, inp: IntakeInput, *, allow_future: bool = False,
-                 night: date | None = None) -> IntakeDraft:
+                 night: date | None = None, setup: Setup | None = None) -> IntakeDraft:
     """Parse and validate an intake without saving it. ``night`` is the night a bare clock time
-    is read in (default: the night of now); planning passes tonight."""
-    profile = repo.profile() or default_profile()
+    is read in (default: the night of now); planning passes tonight. ``setup``: the profile,
+    products and batches read in this transaction (shared with the safety checks that follow;
+    read here otherwise)."""
+    known = setup if setup is not None else Setup(repo)
+    profile = known.profile
     f = parse.Fields()
     cap = f.get(lambda: parse.number(inp.capsule_mg, "capsule_mg", "mg per capsule"))
     tea = f.get(lambda: parse.number(inp.tea_grams, "tea_grams", "grams steeped"))
     instant = f.get(lambda: parse.instant(inp.at, "at", now=ctx.now(), tz=profile.tz,
                                           night=night, allow_future=allow_future))
-    prod = find_product(repo, inp.product) if inp.product and inp.product.strip() else None
+    prod = pick_product(known.products, inp.product) if inp.product and inp.product.strip() \
+        else None
     bat: Batch | None = None
     if inp.batch and inp.batch.strip():
         key = inp.batch.strip()
-        candidates = repo.batches_of(saved_id(prod)) if prod else repo.all(Batch)
+        candidates = _batches_of(known.batches, prod) if prod else known.batches
         bat = next((b for b in candidates if str(b.id) == key or (b.lot or "") == key), None)
         if bat is None:
             raise NotFound(f"unknown batch {key!r}" + (f" of {prod.name}" if prod else ""),
                            field="batch")
         if prod is None:
-            prod = repo.get(Product, bat.product_id)
+            prod = next((p for p in known.products if p.id == bat.product_id), None)
+            if prod is None:  # the foreign key rules it out
+                raise NotFound(f"no product with id {bat.product_id}")
     elif prod is not None:
-        batches = repo.batches_of(saved_id(prod))
+        batches = _batches_of(known.batches, prod)
         bat = batches[-1] if batches else None  # the newest batch of that product
     if cap is None and prod is not None:
         cap = prod.capsule_mg
@@ -89,12 +97,22 @@ def draft_intake(ctx: Context, repo: Repo, inp: IntakeInput, *, allow_future: bo
     return IntakeDraft(intake, prod, bat)
 
 
+def _batches_of(batches: list[Batch], product: Product) -> list[Batch]:
+    """The product's batches among all of the person's (in id order: the newest last)."""
+    pid = saved_id(product)
+    return [b for b in batches if b.product_id == pid]
+
+
 def log_intake(ctx: Context, inp: IntakeInput) -> LoggedIntake:
-    """Save an intake and return it with the safety findings as they stand after it."""
+    """Save an intake and return it with the safety findings as they stand after it (read in
+    the same transaction, after the insert: the profile, products and batches are read once,
+    for the draft and the checks)."""
     with ctx.tx() as repo:
-        d = draft_intake(ctx, repo, inp)
+        setup = Setup(repo)
+        d = draft_intake(ctx, repo, inp, setup=setup)
         saved = repo.add_intake(d.intake)
-    return LoggedIntake(saved, d.product, d.batch, findings_for_night(ctx, saved.night))
+        sc = safety_context(ctx, repo, saved.night, setup=setup)
+    return LoggedIntake(saved, d.product, d.batch, evaluate(sc, load_knowledge()))
 
 
 def delete_intake(ctx: Context, intake_id: int) -> None:

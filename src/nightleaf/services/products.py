@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -12,7 +13,7 @@ from nightleaf.model.entities import Batch, Product, saved_id
 from nightleaf.services import parse
 from nightleaf.services.context import Context
 from nightleaf.services.inputs import BatchInput, ProductInput
-from nightleaf.store.repo import Repo
+from nightleaf.store.repo import Repo, fold_name
 
 
 @dataclass
@@ -61,9 +62,29 @@ def find_product(repo: Repo, key: str, field: str = "product") -> Product:
             pass
     p = repo.product_by_name(k)
     if p is None:
-        names = ", ".join(x.name for x in repo.all(Product)) or "none yet"
-        raise NotFound(f"unknown product {key!r} (known: {names}); add it first", field=field)
+        raise _unknown_product(key, repo.all(Product), field)
     return p
+
+
+def pick_product(products: Sequence[Product], key: str, field: str = "product") -> Product:
+    """:func:`find_product` among ``products``, all of the person's products already read (in
+    id order): by id, else by name ignoring case (as :meth:`Repo.product_by_name`)."""
+    k = key.strip()
+    pid = parse.record_id(k)
+    if pid is not None:
+        hit = next((p for p in products if p.id == pid), None)
+        if hit is not None:
+            return hit
+    name = fold_name(k)
+    hit = next((p for p in products if fold_name(p.name) == name), None)
+    if hit is None:
+        raise _unknown_product(key, products, field)
+    return hit
+
+
+def _unknown_product(key: str, products: Sequence[Product], field: str) -> NotFound:
+    names = ", ".join(x.name for x in products) or "none yet"
+    return NotFound(f"unknown product {key!r} (known: {names}); add it first", field=field)
 
 
 def list_products(ctx: Context) -> list[ProductView]:

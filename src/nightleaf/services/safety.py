@@ -23,8 +23,8 @@ from nightleaf.safety.medicines import describe
 from nightleaf.services import parse
 from nightleaf.services.context import Context
 from nightleaf.services.findings import HISTORY_NIGHTS as HISTORY_NIGHTS
+from nightleaf.services.findings import Setup, safety_context
 from nightleaf.services.findings import findings_for_night as findings_for_night
-from nightleaf.services.findings import safety_context
 from nightleaf.services.inputs import IntakeInput
 from nightleaf.services.intake import IntakeDraft, draft_intake
 
@@ -38,15 +38,15 @@ class CheckResult:
 
 def check(ctx: Context, inp: IntakeInput | None = None) -> CheckResult:
     """Findings for tonight; with an amount, as if that intake were taken (nothing is saved)."""
-    profile = ctx.profile()
-    tonight = clock.tonight(ctx.now(), profile.tz)
     inp = inp or IntakeInput()
     with ctx.tx() as repo:
+        setup = Setup(repo)  # the profile, products and batches: read once for draft and checks
+        tonight = clock.tonight(ctx.now(), setup.profile.tz)
         planned = None
         night = tonight
         if inp.amount and inp.amount.strip():
             draft = draft_intake(ctx, repo, replace(inp, at=inp.at or "now"), allow_future=True,
-                                 night=tonight)
+                                 night=tonight, setup=setup)
             if draft.intake.at > ctx.now() + timedelta(hours=24):
                 raise InputError("a planned intake more than a day ahead cannot be checked "
                                  "against tonight", field="at", code="range")
@@ -55,7 +55,7 @@ def check(ctx: Context, inp: IntakeInput | None = None) -> CheckResult:
         elif inp.at:
             raise InputError("a time needs an amount: give the amount you are considering",
                              field="amount", code="required")
-        sc = safety_context(ctx, repo, night, planned)
+        sc = safety_context(ctx, repo, night, planned, setup=setup)
     return CheckResult(night, planned, evaluate(sc, load_knowledge()))
 
 
@@ -78,11 +78,12 @@ def preview_intake(ctx: Context, inp: IntakeInput) -> IntakePreview:
     """The check before taking or saving: one parse, shared by what is shown and what is
     evaluated. A time ahead (up to a day) is a planned intake: checked, never saved as taken."""
     with ctx.tx() as repo:
-        draft = draft_intake(ctx, repo, inp, allow_future=True)
+        setup = Setup(repo)  # the profile, products and batches: read once for draft and checks
+        draft = draft_intake(ctx, repo, inp, allow_future=True, setup=setup)
         if draft.intake.at > ctx.now() + PLAN_AHEAD:
             raise InputError("a planned intake can be checked up to a day ahead; give a time "
                              "within the next 24 hours", field="at", code="range")
-        sc = safety_context(ctx, repo, draft.intake.night, draft.intake)
+        sc = safety_context(ctx, repo, draft.intake.night, draft.intake, setup=setup)
     planned = draft.intake.at > ctx.now() + parse.FUTURE_SLACK
     return IntakePreview(draft, evaluate(sc, load_knowledge()), planned)
 

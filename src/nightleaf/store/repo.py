@@ -17,7 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
-    and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -89,6 +89,11 @@ def _utc_values(values: Sequence[Any], text: bool, dialect: Any) -> tuple[Any, .
     ``datetime.fromisoformat`` with ``+00:00`` appended (about 5 times faster than parsing to a
     naive datetime and then ``.replace(tzinfo=UTC)``, whose keyword call dominates); text it
     cannot read goes through SQLAlchemy's own SQLite parser instead.
+
+    Other engines give naive datetimes, made aware by ``datetime.combine(v, v.time(), UTC)``:
+    the same value as ``v.replace(tzinfo=UTC)`` (fold included), about 6 times faster on
+    CPython 3.11, where ``replace``'s keyword parsing costs more than building the datetime
+    (a year of diary entries has 4 instants a night).
     """
     if text:
         iso = datetime.fromisoformat
@@ -97,13 +102,51 @@ def _utc_values(values: Sequence[Any], text: bool, dialect: Any) -> tuple[Any, .
         except ValueError:
             parse = _PLAIN_DATETIME.dialect_impl(dialect).result_processor(dialect, None)
             values = [parse(v) for v in values] if parse else values
-    return tuple([None if v is None else v.replace(tzinfo=UTC) for v in values])
+    combine = datetime.combine
+    return tuple([None if v is None else combine(v, v.time(), UTC) for v in values])
 
 
-def _read(conn: Connection, cols: Sequence[Column[Any]], where: Sequence[Any],
-          order: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Rows of ``cols`` as tuples, for reads of many rows (a 10-year window: 10,000 rows,
-    22,800 instants).
+def _mine(table: Table) -> Any:
+    """``table.person_id = :person_id_1``: the person's rows, the person given at execution."""
+    return table.c.person_id == bindparam("person_id_1")
+
+
+@lru_cache(maxsize=256)
+def _person_read(table: Table, cols: tuple[Column[Any], ...], order: tuple[Any, ...],
+                 first: bool, last: bool, text: bool) -> tuple[Any, tuple[int, ...]]:
+    """The SELECT of ``cols`` of one person's rows of ``table`` ordered by ``order`` -- with a
+    night from ``:night_1`` (``first``) and to the next ``:night_N`` (``last``) -- built and
+    compiled once per shape and engine kind, not once per call, and the positions of its
+    ``UTCDateTime`` columns (see :func:`_read`).
+
+    The parameters are named as SQLAlchemy names them for literal values (``person_id_1``,
+    ``night_1``, ``night_2``), so the SQL text is the same as when these statements were built
+    per call (``bench/server_load.py``'s peer sends that text). A prebuilt statement keeps its
+    cache key (SQLAlchemy memoises it on the statement), so an execution looks up its compiled
+    form without walking the statement again."""
+    picked: list[Any] = []
+    utc: list[int] = []
+    for i, col in enumerate(cols):
+        if isinstance(col.type, t.UTCDateTime):
+            picked.append(type_coerce(col, _TEXT if text else _PLAIN_DATETIME).label(col.name))
+            utc.append(i)
+        else:
+            picked.append(col)
+    c = table.c
+    cond = [_mine(table)]
+    if first:
+        cond.append(c.night >= bindparam("night_1"))
+    if last:
+        cond.append(c.night <= bindparam("night_2" if first else "night_1"))
+    return select(*picked).where(*cond).order_by(*order), tuple(utc)
+
+
+def _read(conn: Connection, table: Table, cols: tuple[Column[Any], ...], order: tuple[Any, ...],
+          person_id: int, first: date | None = None, last: date | None = None
+          ) -> list[tuple[Any, ...]]:
+    """One person's rows of ``cols`` (with a night in [first, last] when either is given; the
+    table must then have a ``night`` column) as tuples, for reads of many rows (a 10-year
+    window: 10,000 rows, 22,800 instants). The statement is prebuilt (:func:`_person_read`).
 
     ``UTCDateTime`` columns are read as their stored value (SQLite: text; other engines: a naive
     datetime) and made aware UTC afterwards, once per column in one comprehension
@@ -112,15 +155,13 @@ def _read(conn: Connection, cols: Sequence[Column[Any]], where: Sequence[Any],
     through the TypeDecorator.
     """
     text = conn.dialect.name == "sqlite"  # SQLite keeps DATETIME as ISO text
-    picked: list[Any] = []
-    utc: list[int] = []
-    for i, c in enumerate(cols):
-        if isinstance(c.type, t.UTCDateTime):
-            picked.append(type_coerce(c, _TEXT if text else _PLAIN_DATETIME).label(c.name))
-            utc.append(i)
-        else:
-            picked.append(c)
-    rows = conn.execute(select(*picked).where(*where).order_by(*order)).all()
+    stmt, utc = _person_read(table, cols, order, first is not None, last is not None, text)
+    params: dict[str, Any] = {"person_id_1": person_id}
+    if first is not None:
+        params["night_1"] = first
+    if last is not None:
+        params["night_2" if first is not None else "night_1"] = last
+    rows = conn.execute(stmt, params).all()
     if not rows:
         return []
     if not utc:
@@ -132,33 +173,89 @@ def _read(conn: Connection, cols: Sequence[Column[Any]], where: Sequence[Any],
 
 
 #: an intake row's columns, in the order :func:`_intake` reads them
-_INTAKE_COLS: list[Column[Any]] = [
+_INTAKE_COLS: tuple[Column[Any], ...] = tuple(
     t.intake.c[n] for n in ("id", "person_id", "at", "tz", "night", "amount_value", "amount_unit",
                             "capsule_mg", "tea_grams", "product_id", "batch_id", "mitragynine_mg",
-                            "note")]
+                            "note"))
+_INTAKE_ORDER = (t.intake.c.at, t.intake.c.id)
+
+
+#: an intake's amount: ``Amount`` is frozen (immutable, compared by value), so equal amounts
+#: share one object; a person logs the same few amounts again and again, and building a frozen
+#: dataclass is the dearer half of building an intake. ``typed``: 3 and 3.0 stay apart.
+_amount = lru_cache(maxsize=4096, typed=True)(Amount)
+
+#: ``Intake``'s fields in order, as :func:`_intake` passes them (positionally: a keyword call
+#: costs about as much as the rest of the row; a test checks this order)
+INTAKE_FIELD_ORDER = ("at", "tz", "amount", "night", "product_id", "batch_id", "note",
+                      "mitragynine_mg", "id", "person_id")
 
 
 def _intake(row: tuple[Any, ...]) -> e.Intake:
     (id_, pid, at, tz, night, value, unit, capsule_mg, tea_grams, product_id, batch_id,
      mitragynine_mg, note) = row
-    return e.Intake(id=id_, person_id=pid, at=at, tz=tz, night=night,
-                    amount=Amount(value, unit, capsule_mg, tea_grams), product_id=product_id,
-                    batch_id=batch_id, mitragynine_mg=mitragynine_mg, note=note)
+    return e.Intake(at, tz, _amount(value, unit, capsule_mg, tea_grams), night, product_id,
+                    batch_id, note, mitragynine_mg, id_, pid)
 
 
-def _reader(cls: type[T], table: Table) -> tuple[list[Column[Any]], Callable[[tuple[Any, ...]], T]]:
-    """The columns to select for ``cls`` (its fields, in field order) and how to build it from
-    such a row: positionally when those columns are the dataclass's leading fields."""
-    fields = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    cols = [table.c[f] for f in fields if f in table.c]
+@lru_cache(maxsize=64)
+def _plan(cls: type) -> tuple[Table, tuple[Column[Any], ...], tuple[Any, ...],
+                              Callable[[tuple[Any, ...]], Any]]:
+    """How :meth:`Repo.all` reads ``cls``: its table, the columns to select (its fields, in
+    field order), the order of the rows, and how to build ``cls`` from such a row --
+    positionally when those columns are the dataclass's leading fields. Worked out once per
+    class."""
+    table = _SIMPLE[cls]
+    fields = [f.name for f in dataclasses.fields(cls)]
+    cols = tuple(table.c[f] for f in fields if f in table.c)
     names = [c.name for c in cols]
+    order: list[Any] = [table.c.night, table.c.at] if "at" in table.c else []
+    if cls is e.RoutineItem:
+        order = [table.c.position]
+    elif cls is e.SleepEntry:
+        order = [table.c.night]
+    elif cls is e.ExperimentNight:
+        order = [table.c.experiment_id, table.c.night]
+    elif cls is e.Experiment:
+        order = [table.c.start]
+    if "id" in table.c:
+        order.append(table.c.id)
     if names == fields[: len(names)]:
-        return cols, lambda row: cls(*row)
+        return table, cols, tuple(order), lambda row: cls(*row)
 
-    def build(row: tuple[Any, ...]) -> T:
+    def build(row: tuple[Any, ...]) -> Any:
         return cls(**dict(zip(names, row, strict=True)))
 
-    return cols, build
+    return table, cols, tuple(order), build
+
+
+# Prebuilt reads (see :func:`_person_read`): the person, and the id or night, are parameters.
+_PROFILE_READ = select(t.profile).where(_mine(t.profile))
+_PRODUCTS_READ = select(t.product).where(_mine(t.product)).order_by(t.product.c.id)
+_BATCHES_OF_READ = (select(t.batch).where(t.batch.c.product_id == bindparam("product_id_1"),
+                                          _mine(t.batch)).order_by(t.batch.c.id))
+_INTAKE_READ = select(*_INTAKE_COLS).where(t.intake.c.id == bindparam("id_1"), _mine(t.intake))
+_INTAKE_READ_FOR_UPDATE = _INTAKE_READ.with_for_update()
+_SLEEP_ENTRY_READ = select(t.sleep_entry).where(_mine(t.sleep_entry),
+                                                t.sleep_entry.c.night == bindparam("night_1"))
+
+
+@lru_cache(maxsize=64)
+def _get_read(table: Table, for_update: bool) -> Any:
+    """``SELECT`` one row of ``table`` by id (``:id_1``) and person."""
+    query = select(table).where(table.c.id == bindparam("id_1"), _mine(table))
+    return query.with_for_update() if for_update else query
+
+
+@lru_cache(maxsize=8)
+def _episodes_read(first: bool, last: bool) -> Any:
+    c = t.sleep_episode.c
+    cond = [_mine(t.sleep_episode)]
+    if first:
+        cond.append(c.night >= bindparam("night_1"))
+    if last:
+        cond.append(c.night <= bindparam("night_2" if first else "night_1"))
+    return select(t.sleep_episode).where(*cond).order_by(c.start, c.id)
 
 
 def _hhmm(v: time | None) -> str | None:
@@ -314,8 +411,8 @@ class Repo:
         table = _SIMPLE[cls]
         if self._beyond(id_):
             raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
-        query = select(table).where(table.c.id == id_, table.c.person_id == self.person_id)
-        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        row = self.conn.execute(_get_read(table, for_update),
+                                {"id_1": id_, "person_id_1": self.person_id}).first()
         if row is None:
             raise NotFound(f"no {table.name.replace('_', ' ')} with id {id_}")
         return _build(cls, row)
@@ -343,27 +440,15 @@ class Repo:
 
     def all(self, cls: type[T], *, first: date | None = None, last: date | None = None) -> list[T]:
         """Every record of ``cls``; for records with a night, only those in [first, last]."""
-        table = _SIMPLE[cls]
-        cond = self._nights(table.c, first, last) if "night" in table.c else \
-            [table.c.person_id == self.person_id]
-        order = [table.c.night, table.c.at] if "at" in table.c else []
-        if cls is e.RoutineItem:
-            order = [table.c.position]
-        elif cls is e.SleepEntry:
-            order = [table.c.night]
-        elif cls is e.ExperimentNight:
-            order = [table.c.experiment_id, table.c.night]
-        elif cls is e.Experiment:
-            order = [table.c.start]
-        ids = [table.c.id] if "id" in table.c else []
-        cols, build = _reader(cls, table)
-        return [build(r) for r in _read(self.conn, cols, [and_(*cond)], [*order, *ids])]
+        table, cols, order, build = _plan(cls)  # type: ignore[arg-type]  # classes hash
+        if "night" not in table.c:
+            first = last = None
+        return [build(r) for r in _read(self.conn, table, cols, order, self.person_id,
+                                        first, last)]
 
     # -- profile ---------------------------------------------------------------------------
     def profile(self) -> e.Profile | None:
-        row = self.conn.execute(
-            select(t.profile).where(t.profile.c.person_id == self.person_id)
-        ).first()
+        row = self.conn.execute(_PROFILE_READ, {"person_id_1": self.person_id}).first()
         if row is None:
             return None
         m = row._mapping
@@ -401,10 +486,7 @@ class Repo:
         ``str.casefold``), not by the database's ``lower()``, which folds ASCII only on
         SQLite. A person has a handful of products, so all of them are read."""
         key = fold_name(name)
-        rows = self.conn.execute(
-            select(t.product).where(t.product.c.person_id == self.person_id)
-            .order_by(t.product.c.id)
-        )
+        rows = self.conn.execute(_PRODUCTS_READ, {"person_id_1": self.person_id})
         row = next((r for r in rows if fold_name(r.name) == key), None)
         return None if row is None else _build(e.Product, row)
 
@@ -414,10 +496,8 @@ class Repo:
         return self.add(p)
 
     def batches_of(self, product_id: int) -> list[e.Batch]:
-        rows = self.conn.execute(
-            select(t.batch).where(t.batch.c.product_id == product_id,
-                                  t.batch.c.person_id == self.person_id).order_by(t.batch.c.id)
-        )
+        rows = self.conn.execute(_BATCHES_OF_READ, {"product_id_1": product_id,
+                                                    "person_id_1": self.person_id})
         return [_build(e.Batch, r) for r in rows]
 
     # -- intakes ---------------------------------------------------------------------------
@@ -442,18 +522,17 @@ class Repo:
         return row
 
     def intakes(self, *, first: date | None = None, last: date | None = None) -> list[e.Intake]:
-        c = t.intake.c
-        rows = _read(self.conn, _INTAKE_COLS, self._nights(c, first, last), [c.at, c.id])
+        rows = _read(self.conn, t.intake, _INTAKE_COLS, _INTAKE_ORDER, self.person_id, first,
+                     last)
         return [_intake(row) for row in rows]
 
     def intake(self, id_: int, *, for_update: bool = False) -> e.Intake:
         """One intake by id (NotFound otherwise); ``for_update``: lock its row until the
         transaction ends, for a compare-then-write (PostgreSQL ``FOR UPDATE``)."""
-        c = t.intake.c
         if self._beyond(id_):
             raise NotFound(f"no intake with id {id_}")
-        query = select(*_INTAKE_COLS).where(c.id == id_, c.person_id == self.person_id)
-        row = self.conn.execute(query.with_for_update() if for_update else query).first()
+        query = _INTAKE_READ_FOR_UPDATE if for_update else _INTAKE_READ
+        row = self.conn.execute(query, {"id_1": id_, "person_id_1": self.person_id}).first()
         if row is None:
             raise NotFound(f"no intake with id {id_}")
         return _intake(tuple(row))
@@ -482,10 +561,8 @@ class Repo:
 
     # -- sleep diary -----------------------------------------------------------------------
     def sleep_entry(self, night: date) -> e.SleepEntry | None:
-        row = self.conn.execute(
-            select(t.sleep_entry).where(t.sleep_entry.c.person_id == self.person_id,
-                                        t.sleep_entry.c.night == night)
-        ).first()
+        row = self.conn.execute(_SLEEP_ENTRY_READ,
+                                {"person_id_1": self.person_id, "night_1": night}).first()
         return None if row is None else _build(e.SleepEntry, row)
 
     def lock_night(self, night: date) -> None:
@@ -611,9 +688,12 @@ class Repo:
 
     def episodes(self, *, first: date | None = None, last: date | None = None,
                  with_stages: bool = True) -> list[e.SleepEpisode]:
-        c = t.sleep_episode.c
-        cond = self._nights(c, first, last)
-        result = self.conn.execute(select(t.sleep_episode).where(*cond).order_by(c.start, c.id))
+        params: dict[str, Any] = {"person_id_1": self.person_id}
+        if first is not None:
+            params["night_1"] = first
+        if last is not None:
+            params["night_2" if first is not None else "night_1"] = last
+        result = self.conn.execute(_episodes_read(first is not None, last is not None), params)
         build = _builder(e.SleepEpisode, list(result.keys()))
         eps = [build(r) for r in result.all()]
         for ep in eps:
